@@ -1,0 +1,101 @@
+"""Typed errors pages can show as they are: one for an unreachable server, one for a broken data rule."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy.engine import URL
+
+# MySQL / MariaDB error numbers that mean "the server is not there or will not let us in".
+UNAVAILABLE_ERRNOS = {1044, 1045, 1049, 2002, 2003, 2005, 2006, 2013, 2055}
+
+
+class DatabaseUnavailable(Exception):
+    """The database server cannot be reached or refuses us. Says which host, port, user and database."""
+
+    def __init__(self, url: URL, reason: str):
+        self.host = url.host or "localhost"
+        self.port = url.port or 3306
+        self.user = url.username or ""
+        self.database = url.database or ""
+        self.reason = reason
+        super().__init__(
+            f"Cannot use the database {self.database!r} at {self.host}:{self.port} as user {self.user!r}: {reason}"
+        )
+
+    @property
+    def advice(self) -> str:
+        return (
+            "Check that the MySQL/MariaDB server is running and reachable, that the user and password are right "
+            "and the database exists (run `python reset_database.py --yes`), or set STREAMSYNC_DB_URL / "
+            ".streamlit/secrets.toml to the right server."
+        )
+
+
+class DataRuleError(Exception):
+    """A write broke a rule of the schema (constraint, key, trigger). The message is for the user."""
+
+    def __init__(self, message: str, errno: int | None = None):
+        self.errno = errno
+        super().__init__(message)
+
+
+class PermissionDenied(Exception):
+    """The actor may not do this. Raised by core.permissions and by privileged writes in db/."""
+
+
+def _constraint_name(msg: str) -> str:
+    found = re.search(r"(?:CONSTRAINT|constraint) [`']?(\w+)", msg)
+    return found.group(1) if found else ""
+
+
+CHECK_MESSAGES = {
+    "ck_users_username": "A username has 3-50 letters, digits, dots, underscores or hyphens.",
+    "ck_users_email": "That is not a valid email address.",
+    "ck_users_names": "First and last name may not be empty.",
+    "ck_users_dob": "The date of birth is not plausible.",
+    "ck_media_title": "A title may not be empty.",
+    "ck_media_year": "The release year must be between 1888 and 2100.",
+    "ck_media_avg": "The average rating must be between 1 and 10.",
+    "ck_media_runtime": "The runtime must be between 1 and 1000 minutes.",
+    "ck_media_imdb": "An IMDb title id looks like tt1234567.",
+    "ck_genres_name": "A genre name may not be empty.",
+    "ck_people_name": "A name may not be empty.",
+    "ck_people_birthdate": "The birth date is not plausible.",
+    "ck_people_imdb": "An IMDb person id looks like nm1234567.",
+    "ck_episodes_season": "The season number must be between 0 and 100.",
+    "ck_episodes_number": "The episode number must be between 1 and 2000.",
+    "ck_episodes_title": "An episode title may not be empty.",
+    "ck_episodes_runtime": "The runtime must be between 1 and 1000 minutes.",
+    "ck_playlists_name": "A playlist name may not be empty.",
+    "ck_reviews_rating": "A rating is a whole number from 1 to 10.",
+    "ck_reviews_text": "A review may be at most 5000 characters.",
+    "ck_media_cast_order": "The cast order must be between 0 and 1000.",
+}
+
+
+def readable(errno: int | None, msg: str) -> str:
+    """Turn a server error into one sentence naming the cause."""
+    if errno == 1644:  # SIGNAL from a guard trigger: its text is written for users already
+        return msg
+    if errno == 1062:
+        dup = re.search(r"Duplicate entry '(.*)' for key '?([\w.]+)'?", msg)
+        value, key = (dup.group(1), dup.group(2).split(".")[-1]) if dup else ("", "")
+        if key == "PRIMARY":
+            return f"A row with the key '{value}' already exists."
+        return f"'{value}' is already taken ({key.removeprefix('uq_').replace('_', ' ')})."
+    if errno == 1452:
+        return "That refers to a row that does not exist (a title, person, user or genre was not found)."
+    if errno == 1451:
+        return "Other rows still point to this one, so it cannot be deleted or changed."
+    if errno in (4025, 3819):
+        return CHECK_MESSAGES.get(_constraint_name(msg), f"A value breaks the rule {_constraint_name(msg)}.")
+    if errno == 1406:
+        col = re.search(r"column '(\w+)'", msg)
+        return f"The value for {col.group(1) if col else 'a field'} is too long."
+    if errno in (1265, 1366, 1292):
+        col = re.search(r"column [`']?(\w+)", msg)
+        return f"The value for {col.group(1) if col else 'a field'} is not of the right kind."
+    if errno == 1048:
+        col = re.search(r"Column '(\w+)'", msg)
+        return f"{col.group(1) if col else 'A field'} may not be empty."
+    return f"The database refused the change: {msg}"

@@ -1,0 +1,62 @@
+"""Login sessions: the cookie carries a random token; only its SHA-256 is stored, with a sliding expiry."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from db.core import execute, fetch_one, transactional
+
+SESSION_DAYS = 14
+SLIDE_AFTER = timedelta(hours=1)  # refresh the expiry at most hourly, so a page view is not a write
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transactional
+def create_session(conn, actor: str, user_agent: str | None = None, now: datetime | None = None) -> str:
+    """Start a session for `actor` (already authenticated) and return the token for the cookie."""
+    now = now or datetime.now()
+    token = secrets.token_urlsafe(32)
+    execute(conn, """INSERT INTO user_sessions (token_hash, username, created_at, last_seen_at, expires_at, user_agent)
+                     VALUES (:h, :u, :now, :now, :exp, :ua)""",
+            h=token_hash(token), u=actor, now=now, exp=now + timedelta(days=SESSION_DAYS),
+            ua=(user_agent or "")[:255] or None)
+    return token
+
+
+def user_for_token(token: str, now: datetime | None = None) -> dict | None:
+    """The user a live token belongs to (one query), sliding its expiry when it was last seen long ago."""
+    now = now or datetime.now()
+    row = fetch_one(
+        """SELECT u.username, u.firstname, u.lastname, u.email, u.role, u.must_change_password,
+                  s.last_seen_at, s.expires_at
+             FROM user_sessions s JOIN users u ON u.username = s.username
+            WHERE s.token_hash = :h AND s.expires_at > :now""",
+        h=token_hash(token), now=now)
+    if row is None:
+        return None
+    if now - row["last_seen_at"] > SLIDE_AFTER:
+        _slide(row["username"], token_hash(token), now)
+    return {k: row[k] for k in ("username", "firstname", "lastname", "email", "role", "must_change_password")}
+
+
+@transactional
+def _slide(conn, actor: str, hashed: str, now: datetime) -> None:
+    execute(conn, "UPDATE user_sessions SET last_seen_at = :now, expires_at = :exp WHERE token_hash = :h",
+            now=now, exp=now + timedelta(days=SESSION_DAYS), h=hashed)
+
+
+@transactional
+def revoke_session(conn, actor: str, token: str) -> None:
+    execute(conn, "DELETE FROM user_sessions WHERE token_hash = :h AND username = :u", h=token_hash(token), u=actor)
+
+
+@transactional
+def revoke_other_sessions(conn, actor: str, keep_token: str | None) -> int:
+    """Log out everywhere else (keep_token None: everywhere). Returns how many sessions ended."""
+    result = execute(conn, "DELETE FROM user_sessions WHERE username = :u AND token_hash <> :keep",
+                     u=actor, keep=token_hash(keep_token) if keep_token else "")
+    return result.rowcount

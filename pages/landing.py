@@ -1,0 +1,20 @@
+"""Landing: what StreamSync is, with what this instance holds, and the way in."""
+import streamlit as st
+
+from db import catalog_stats
+from ui.layout import page_header
+
+page_header("StreamSync", "Track the films and series you watch, with your friends, on your own server.")
+counts = catalog_stats.landing_counts()
+cols = st.columns(4)
+cols[0].metric("Films", counts["movies"])
+cols[1].metric("Series", counts["series"])
+cols[2].metric("Episodes", counts["episodes"])
+cols[3].metric("Members", counts["users"])
+st.write("Keep playlists and a watchlist, follow series episode by episode, rate and review, see what your "
+         "friends like and get recommendations with a reason.")
+left, right = st.columns(2)
+if left.button("Log in", type="primary", width="stretch"):
+    st.switch_page("pages/login.py")
+if right.button("Create an account", width="stretch"):
+    st.switch_page("pages/register.py")

@@ -1,0 +1,127 @@
+"""The pool, transactions and @app_user, on the real server."""
+import threading
+
+import pytest
+from sqlalchemy import text
+
+import db
+from db import core, stats
+from db.errors import DatabaseUnavailable, DataRuleError
+
+
+def _add_genre(actor, name):
+    with db.transaction(actor) as conn:
+        db.execute(conn, "INSERT INTO genres (name) VALUES (:n)", n=name)
+
+
+def test_connector_is_the_c_extension(empty_db):
+    with core.get_engine().connect() as conn:
+        assert type(conn.connection.dbapi_connection).__name__ == "CMySQLConnection"
+
+
+def test_audit_row_names_the_actor(empty_db):
+    _add_genre("alice", "Thriller")
+    row = db.fetch_one("SELECT username, table_name, operation, record_id FROM activity_log")
+    assert row == {"username": "alice", "table_name": "genres", "operation": "INSERT", "record_id": "1"}
+
+
+def test_app_user_never_leaks_between_actors_on_one_pooled_connection(empty_db, monkeypatch):
+    monkeypatch.setenv("STREAMSYNC_POOL_SIZE", "1")
+    monkeypatch.setenv("STREAMSYNC_POOL_OVERFLOW", "0")
+    core.dispose_engine()
+    try:
+        _add_genre("alice", "Drama")
+        ids = set()
+        with db.read() as conn:
+            ids.add(conn.execute(text("SELECT CONNECTION_ID()")).scalar())
+            assert conn.execute(text("SELECT @app_user")).scalar() is None
+        _add_genre(None, "Comedy")  # a system write after alice's, on the same connection
+        with db.read() as conn:
+            ids.add(conn.execute(text("SELECT CONNECTION_ID()")).scalar())
+        assert len(ids) == 1, "the pool of one should have reused its connection"
+        rows = db.fetch_all("SELECT username, record_id FROM activity_log ORDER BY log_id")
+        assert [r["username"] for r in rows] == ["alice", None]
+    finally:
+        core.dispose_engine()
+
+
+def test_app_user_cleared_after_a_failed_transaction(empty_db, monkeypatch):
+    monkeypatch.setenv("STREAMSYNC_POOL_SIZE", "1")
+    monkeypatch.setenv("STREAMSYNC_POOL_OVERFLOW", "0")
+    core.dispose_engine()
+    try:
+        with pytest.raises(DataRuleError):
+            _add_genre("mallory", "")  # breaks ck_genres_name
+        with db.read() as conn:
+            assert conn.execute(text("SELECT @app_user")).scalar() is None
+    finally:
+        core.dispose_engine()
+
+
+def test_failure_midway_leaves_nothing_behind(empty_db):
+    with pytest.raises(DataRuleError) as info:
+        with db.transaction("bob") as conn:
+            db.execute(conn, "INSERT INTO genres (name) VALUES ('Horror')")
+            db.execute(conn, "INSERT INTO genres (name) VALUES ('horror')")  # same name ignoring case
+    assert "already taken" in str(info.value)
+    assert db.scalar("SELECT COUNT(*) FROM genres") == 0
+    assert db.scalar("SELECT COUNT(*) FROM activity_log") == 0
+
+
+def test_deadlock_is_retried(empty_db):
+    _add_genre(None, "Romance")
+    attempts = []
+
+    def work(conn):
+        attempts.append(1)
+        conn.execute(text("UPDATE genres SET name = 'Romance!' WHERE genre_id = 1"))
+        if len(attempts) == 1:
+            # A real deadlock needs two sessions locking in opposite order.
+            barrier = threading.Barrier(2)
+            def other():
+                with db.transaction(None) as c2:
+                    c2.execute(text("INSERT INTO genres (name) VALUES ('Other')"))
+                    barrier.wait()
+                    c2.execute(text("SELECT * FROM genres WHERE genre_id = 1 FOR UPDATE"))
+            t = threading.Thread(target=other)
+            t.start()
+            barrier.wait()
+            import time
+            time.sleep(0.3)
+            conn.execute(text("SELECT * FROM genres WHERE name = 'Other' FOR UPDATE"))
+            t.join()
+        return len(attempts)
+
+    assert db.run_in_transaction("carol", work) == 2, "the first attempt should have deadlocked and been retried"
+    assert db.scalar("SELECT name FROM genres WHERE genre_id = 1") == "Romance!"
+
+
+def test_statement_counter_counts_round_trips(empty_db):
+    with stats.measure() as m:
+        db.fetch_all("SELECT 1")
+        db.scalar("SELECT 2")
+    assert m.statements == 2
+    assert m.seconds > 0
+
+
+def test_unreachable_server_raises_one_typed_error(monkeypatch):
+    monkeypatch.setenv("STREAMSYNC_DB_URL", "mysql+mysqlconnector://nobody@127.0.0.1:1/nowhere")
+    core.dispose_engine()
+    try:
+        with pytest.raises(DatabaseUnavailable) as info:
+            db.fetch_all("SELECT 1")
+        assert info.value.port == 1 and info.value.user == "nobody"
+        assert "127.0.0.1:1" in str(info.value)
+    finally:
+        core.dispose_engine()
+
+
+def test_wrong_password_raises_the_same_typed_error(monkeypatch):
+    monkeypatch.setenv("STREAMSYNC_DB_URL", "mysql+mysqlconnector://root:wrong@127.0.0.1:3306/test")
+    core.dispose_engine()
+    try:
+        with pytest.raises(DatabaseUnavailable) as info:
+            db.fetch_all("SELECT 1")
+        assert "denied" in info.value.reason.lower()
+    finally:
+        core.dispose_engine()
