@@ -39,6 +39,8 @@ def get_engine() -> Engine:
                 pool_timeout=settings.timeout,
                 pool_recycle=settings.recycle,
                 pool_pre_ping=True,
+                # SQL logging and error messages never show bound values (password hashes, session hashes).
+                hide_parameters=True,
                 connect_args={"connection_timeout": 5},
             )
             event.listen(_engine, "before_cursor_execute", stats.before_execute)
@@ -172,3 +174,10 @@ def transactional(fn: Callable[..., T]) -> Callable[..., T]:
         return run_in_transaction(actor, lambda conn: fn(conn, actor, *args, **kwargs))
 
     return wrapper
+
+
+def actor_role(conn: Connection, actor: str | None) -> str | None:
+    """The actor's role as the database has it now (privileged writes check this, not what a page believed)."""
+    if actor is None:
+        return None
+    return conn.execute(text("SELECT role FROM users WHERE username = :u"), {"u": actor}).scalar()

@@ -103,8 +103,10 @@ def existing_tables(conn) -> set[str]:
 
 
 def reset_marker(conn) -> dict | None:
-    """The row the reset writes last; None when the database was not made (or not finished) by it."""
+    """The reset's own row: {version, scale, seed, status ('loading' or 'complete'), started_at, loaded_at}.
+    None when the database holds no schema_info row (not made by the reset, or it stopped before the row)."""
     if "schema_info" not in existing_tables(conn):
         return None
-    row = conn.execute(text("SELECT version, scale, seed, loaded_at FROM schema_info WHERE id = 1")).mappings().first()
+    row = conn.execute(text("SELECT version, scale, seed, status, started_at, loaded_at FROM schema_info "
+                            "WHERE id = 1")).mappings().first()
     return dict(row) if row else None

@@ -3,6 +3,22 @@
 -- Written in the subset MySQL 8.0 and MariaDB 10.6+ both accept. Always name the collation:
 -- MySQL 8's default utf8mb4_0900_ai_ci does not exist in MariaDB.
 
+-- Extra, created first: the reset's marker. reset_database.py writes its one row right after the schema
+-- (status 'loading') and marks it 'complete' as its very last step. A database holding this table was made
+-- by the reset (an interrupted one can simply be reset again); one with other tables but without it was
+-- not, and the reset leaves it alone.
+CREATE TABLE schema_info (
+  id          TINYINT     NOT NULL DEFAULT 1,
+  version     INT         NOT NULL,
+  scale       VARCHAR(10) NOT NULL,
+  seed        INT         NOT NULL,
+  status      ENUM('loading','complete') NOT NULL DEFAULT 'loading',
+  started_at  DATETIME    NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  loaded_at   DATETIME    NULL,
+  PRIMARY KEY (id),
+  CONSTRAINT ck_schema_info_one CHECK (id = 1)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE users (
   username        VARCHAR(50)  NOT NULL,
   firstname       VARCHAR(100) NOT NULL,
@@ -262,15 +278,4 @@ CREATE TABLE review_reports (
   KEY ix_reports_user (reported_by),
   CONSTRAINT fk_reports_review FOREIGN KEY (review_id) REFERENCES reviews (review_id) ON DELETE CASCADE ON UPDATE CASCADE,
   CONSTRAINT fk_reports_user FOREIGN KEY (reported_by) REFERENCES users (username) ON DELETE CASCADE ON UPDATE CASCADE
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-
--- Extra: one row, written last by reset_database.py. A database without it was not made by the reset.
-CREATE TABLE schema_info (
-  id          TINYINT     NOT NULL DEFAULT 1,
-  version     INT         NOT NULL,
-  scale       VARCHAR(10) NOT NULL,
-  seed        INT         NOT NULL,
-  loaded_at   DATETIME    NOT NULL DEFAULT CURRENT_TIMESTAMP,
-  PRIMARY KEY (id),
-  CONSTRAINT ck_schema_info_one CHECK (id = 1)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
