@@ -1,0 +1,31 @@
+# StreamSync. The two commands of the README:
+#   make run    StreamSync on demo data at http://localhost:8501 (installs and starts what is missing)
+#   make test   the whole test suite, browser tests included (what .ci/run runs)
+# Everything is in scripts/; the targets only name it, so the scripts also work without make.
+
+.PHONY: run test stop-db db-status bench help
+
+run:
+	@scripts/run.sh
+
+test:
+	@scripts/test.sh $(PYTEST_ARGS)
+
+# The private database server of this checkout (.local/mariadb), if `make run` started one.
+stop-db:
+	@scripts/setup_venv.sh requirements.txt
+	@.venv/bin/python scripts/dbserver.py stop
+
+db-status:
+	@scripts/setup_venv.sh requirements.txt
+	@.venv/bin/python scripts/dbserver.py status
+
+# Pool and page benchmarks (benchmarks/README.md), e.g. BENCH_ARGS="--demo URL --large URL".
+# Exits 1 when a page is over budget.
+bench:
+	@scripts/setup_venv.sh requirements.txt
+	@.venv/bin/python benchmarks/bench_pool.py --compare
+	@.venv/bin/python benchmarks/bench_pages.py $(BENCH_ARGS)
+
+help:
+	@sed -n '1,4p' Makefile

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `make run`: StreamSync on demo data. Makes .venv, finds or starts a database server
+# (scripts/dbserver.py), loads the demo data into an empty database, then serves the app.
+# STREAMSYNC_PORT picks the web port (default 8501, or the next free one); STREAMSYNC_ADDRESS the
+# address to listen on (default: every interface, as Streamlit does; 127.0.0.1 keeps it to this machine).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup_venv.sh requirements.txt
+STREAMSYNC_DB_URL="$(.venv/bin/python scripts/dbserver.py url)"
+export STREAMSYNC_DB_URL
+.venv/bin/python reset_database.py --yes --if-empty
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port="${STREAMSYNC_PORT:-8501}"
+while port_in_use "$port"; do port=$((port + 1)); done
+
+cat <<BANNER
+
+  StreamSync is starting: open http://localhost:$port
+  Demo accounts (password StreamSync!2024): admin (admin), moderator (moderator), user001 .. user150
+  Stop with Ctrl-C. A private database server keeps running for next time; \`make stop-db\` stops it.
+
+BANNER
+address_option=()
+if [ -n "${STREAMSYNC_ADDRESS:-}" ]; then address_option=(--server.address "$STREAMSYNC_ADDRESS"); fi
+exec .venv/bin/python -m streamlit run streamlit_app.py --server.port "$port" "${address_option[@]}"
