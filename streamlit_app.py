@@ -1,21 +1,37 @@
-"""StreamSync entry point: page config, session restore, navigation built from the user's role, run."""
+"""StreamSync entry point: page config, session restore, navigation built from the user's role, run.
+
+`streamlit run streamlit_app.py` first imports this file to look for an ASGI app; that import (name
+"streamlit_app") builds `app`, an st.App that serves the pages plus the route which sets the HttpOnly
+login cookie (ui/session_cookie.py). Streamlit then runs this file as "__main__" for every page view."""
 import streamlit as st
 
-from db.errors import DatabaseUnavailable
-from ui.layout import database_down
-from ui.navigation import pages_for
-from ui.session import current_user
+if __name__ != "__main__":
+    from streamlit import config
 
-st.set_page_config(page_title="StreamSync", page_icon=":material/movie:", layout="wide")
+    from ui.session_cookie import routes
 
-try:
-    user = current_user()
-except DatabaseUnavailable as exc:
-    database_down(exc)
-    st.stop()
+    # Page files live in app_pages/, not pages/: a folder named pages/ makes Streamlit serve each file
+    # directly (old-style multipage app) until st.navigation first runs, bypassing the role-built navigation.
+    app = st.App(__file__, routes=routes(config.get_option("server.baseUrlPath")))
+else:
+    from db.errors import DatabaseUnavailable
+    from ui.layout import database_down
+    from ui.navigation import pages_for
+    from ui.session import account_sidebar, current_user, deliver_pending
 
-page = st.navigation(pages_for(user))
-try:
-    page.run()
-except DatabaseUnavailable as exc:
-    database_down(exc)
+    st.set_page_config(page_title="StreamSync", page_icon=":material/movie:", layout="wide")
+
+    try:
+        user = current_user()
+    except DatabaseUnavailable as exc:
+        database_down(exc)
+        st.stop()
+
+    page = st.navigation(pages_for(user))
+    deliver_pending()
+    if user:
+        account_sidebar(user)
+    try:
+        page.run()
+    except DatabaseUnavailable as exc:
+        database_down(exc)

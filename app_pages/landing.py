@@ -15,6 +15,6 @@ st.write("Keep playlists and a watchlist, follow series episode by episode, rate
          "friends like and get recommendations with a reason.")
 left, right = st.columns(2)
 if left.button("Log in", type="primary", width="stretch"):
-    st.switch_page("pages/login.py")
+    st.switch_page("app_pages/login.py")
 if right.button("Create an account", width="stretch"):
-    st.switch_page("pages/register.py")
+    st.switch_page("app_pages/register.py")

@@ -20,6 +20,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "view_activity_all": frozenset({"admin"}),
     "manage_users": frozenset({"admin"}),
     "edit_user_tables": frozenset({"admin"}),
+    "prune_activity_log": frozenset({"admin"}),
 }
 
 

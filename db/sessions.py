@@ -5,7 +5,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from db.core import execute, fetch_one, transactional
+from db.core import execute, fetch_all, fetch_one, transactional
 
 SESSION_DAYS = 14
 SLIDE_AFTER = timedelta(hours=1)  # refresh the expiry at most hourly, so a page view is not a write
@@ -57,6 +57,24 @@ def revoke_session(conn, actor: str, token: str) -> None:
 @transactional
 def revoke_other_sessions(conn, actor: str, keep_token: str | None) -> int:
     """Log out everywhere else (keep_token None: everywhere). Returns how many sessions ended."""
+    return end_other_sessions(conn, actor, keep_token)
+
+
+def end_other_sessions(conn, username: str, keep_token: str | None) -> int:
+    """The delete behind revoke_other_sessions, for writes that must do it in their own transaction
+    (a password change)."""
     result = execute(conn, "DELETE FROM user_sessions WHERE username = :u AND token_hash <> :keep",
-                     u=actor, keep=token_hash(keep_token) if keep_token else "")
+                     u=username, keep=token_hash(keep_token) if keep_token else "")
     return result.rowcount
+
+
+def active_sessions(username: str, current_token: str | None, now: datetime | None = None) -> list[dict]:
+    """The user's live sessions, newest first, for the profile page: created_at, last_seen_at, user_agent
+    and is_current (never the hash itself, so nothing a page could leak)."""
+    rows = fetch_all(
+        """SELECT token_hash, created_at, last_seen_at, user_agent FROM user_sessions
+            WHERE username = :u AND expires_at > :now ORDER BY last_seen_at DESC, created_at DESC""",
+        u=username, now=now or datetime.now())
+    current = token_hash(current_token) if current_token else None
+    return [{"created_at": r["created_at"], "last_seen_at": r["last_seen_at"], "user_agent": r["user_agent"],
+             "is_current": r["token_hash"] == current} for r in rows]

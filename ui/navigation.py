@@ -7,30 +7,30 @@ from core import permissions
 
 # (file, title, icon, url path, action the role needs)
 PUBLIC_PAGES = [
-    ("pages/landing.py", "Welcome", ":material/movie:", "welcome", None),
-    ("pages/login.py", "Log in", ":material/login:", "login", None),
-    ("pages/register.py", "Register", ":material/person_add:", "register", None),
+    ("app_pages/landing.py", "Welcome", ":material/movie:", "welcome", None),
+    ("app_pages/login.py", "Log in", ":material/login:", "login", None),
+    ("app_pages/register.py", "Register", ":material/person_add:", "register", None),
 ]
 SECTIONS = {
     "Browse": [
-        ("pages/home.py", "Home", ":material/home:", "home", "browse"),
-        ("pages/explore.py", "Explore", ":material/search:", "explore", "browse"),
-        ("pages/media.py", "Title details", ":material/movie_info:", "media", "browse"),
+        ("app_pages/home.py", "Home", ":material/home:", "home", "browse"),
+        ("app_pages/explore.py", "Explore", ":material/search:", "explore", "browse"),
+        ("app_pages/media.py", "Title details", ":material/movie_info:", "media", "browse"),
     ],
     "My library": [
-        ("pages/lists.py", "Lists", ":material/playlist_play:", "lists", "own_data"),
-        ("pages/progress.py", "Progress", ":material/live_tv:", "progress", "own_data"),
-        ("pages/friends.py", "Friends", ":material/group:", "friends", "own_data"),
-        ("pages/profile.py", "Profile", ":material/account_circle:", "profile", "own_data"),
+        ("app_pages/lists.py", "Lists", ":material/playlist_play:", "lists", "own_data"),
+        ("app_pages/progress.py", "Progress", ":material/live_tv:", "progress", "own_data"),
+        ("app_pages/friends.py", "Friends", ":material/group:", "friends", "own_data"),
+        ("app_pages/profile.py", "Profile", ":material/account_circle:", "profile", "own_data"),
     ],
     "Moderation": [
-        ("pages/moderation_editor.py", "Table editor", ":material/table_edit:", "table-editor", "edit_catalog"),
-        ("pages/moderation_reviews.py", "Reviews", ":material/rate_review:", "review-queue", "moderate_reviews"),
-        ("pages/dashboard.py", "Dashboard", ":material/monitoring:", "dashboard", "view_dashboard"),
-        ("pages/activity.py", "Activity log", ":material/history:", "activity", "view_dashboard"),
+        ("app_pages/moderation_editor.py", "Table editor", ":material/table_edit:", "table-editor", "edit_catalog"),
+        ("app_pages/moderation_reviews.py", "Reviews", ":material/rate_review:", "review-queue", "moderate_reviews"),
+        ("app_pages/dashboard.py", "Dashboard", ":material/monitoring:", "dashboard", "view_dashboard"),
+        ("app_pages/activity.py", "Activity log", ":material/history:", "activity", "view_dashboard"),
     ],
     "Admin": [
-        ("pages/admin_users.py", "Users", ":material/manage_accounts:", "users", "manage_users"),
+        ("app_pages/admin_users.py", "Users", ":material/manage_accounts:", "users", "manage_users"),
     ],
 }
 
@@ -43,6 +43,10 @@ def _page(spec, default: bool = False) -> st.Page:
 def pages_for(user: dict | None) -> dict[str, list[st.Page]]:
     if user is None:
         return {"StreamSync": [_page(spec, default=(i == 0)) for i, spec in enumerate(PUBLIC_PAGES)]}
+    if user.get("must_change_password"):
+        # An admin reset the password: the user must choose a new one before anything else.
+        profile = next(spec for spec in SECTIONS["My library"] if spec[0] == "app_pages/profile.py")
+        return {"My library": [_page(profile, default=True)]}
     role = user["role"]
     sections: dict[str, list[st.Page]] = {}
     first = True

@@ -1,18 +1,28 @@
-"""Who is logged in. The session token lives in st.session_state for this tab and in a cookie across
-reloads and tabs; every run re-checks it against user_sessions, so logout elsewhere, a role change or a
-deleted account take effect on the next click."""
+"""Who is logged in. The session token lives in st.session_state for this tab and in an HttpOnly cookie
+across reloads and tabs (ui/session_cookie.py sets it); every run re-checks it against user_sessions, so
+logout elsewhere, a role change or a deleted account take effect on the next click."""
 from __future__ import annotations
 
 import streamlit as st
 
 from db import sessions
+from ui import session_cookie
+from ui.session_cookie import COOKIE_NAME
 
-COOKIE_NAME = "streamsync_session"
+PENDING_COOKIE = "pending_cookie_script"
+PENDING_TOAST = "pending_toast"
+
+
+def presented_token(state, cookies) -> str | None:
+    """The token this run presents: the tab's own (set at login) first, else the browser's cookie, which
+    Streamlit read from the page's websocket handshake."""
+    token = state.get("session_token") or cookies.get(COOKIE_NAME)
+    return token if isinstance(token, str) and token else None
 
 
 def current_user() -> dict | None:
-    token = st.session_state.get("session_token") or st.context.cookies.get(COOKIE_NAME)
-    if not token:
+    token = presented_token(st.session_state, st.context.cookies)
+    if token is None:
         st.session_state.pop("user", None)
         return None
     user = sessions.user_for_token(token)
@@ -20,6 +30,55 @@ def current_user() -> dict | None:
         st.session_state.pop("session_token", None)
         st.session_state.pop("user", None)
         return None
+    if "session_token" not in st.session_state:
+        # A page load that came in with the cookie: renew the cookie's two weeks too, so a browser in use
+        # stays logged in as long as the server-side expiry keeps sliding.
+        st.session_state[PENDING_COOKIE] = session_cookie.set_script(session_cookie.issue_code(token))
     st.session_state["session_token"] = token
     st.session_state["user"] = user
     return user
+
+
+def start(username: str) -> None:
+    """Open a session for `username` (already authenticated) in this tab and, on the next run, in the
+    browser's cookie jar."""
+    agent = st.context.headers.get("User-Agent")
+    token = sessions.create_session(username, user_agent=agent if isinstance(agent, str) else None)
+    st.session_state["session_token"] = token
+    st.session_state[PENDING_COOKIE] = session_cookie.set_script(session_cookie.issue_code(token))
+
+
+def end() -> None:
+    """Log out: revoke the session in the database (so the cookie is worthless even if the browser keeps
+    it), forget everything this tab held, and clear the cookie on the next run."""
+    user, token = st.session_state.get("user"), st.session_state.get("session_token")
+    if user and token:
+        sessions.revoke_session(user["username"], token)
+    st.session_state.clear()
+    st.session_state[PENDING_COOKIE] = session_cookie.clear_script()
+
+
+def after_rerun(toast: str) -> None:
+    """Show `toast` on the next run (a message shown just before st.rerun() would vanish with it)."""
+    st.session_state[PENDING_TOAST] = toast
+
+
+def deliver_pending() -> None:
+    """Run the cookie script and show the toast a login or logout left for this run. The script is sent
+    in the run after the click, so the browser keeps its element long enough to run it."""
+    script = st.session_state.pop(PENDING_COOKIE, None)
+    if script:
+        st.html(script, unsafe_allow_javascript=True, width="content")
+    toast = st.session_state.pop(PENDING_TOAST, None)
+    if toast:
+        st.toast(toast, icon=":material/check_circle:")
+
+
+def account_sidebar(user: dict) -> None:
+    """Who is logged in, and the way out."""
+    with st.sidebar:
+        st.caption(f"Logged in as **{user['username']}** ({user['role']})")
+        if st.button("Log out", key="logout", icon=":material/logout:", width="stretch"):
+            end()
+            after_rerun("You are logged out.")
+            st.rerun()

@@ -1,0 +1,101 @@
+"""Profile: my details, my password, where I am logged in, and deleting my account."""
+import streamlit as st
+
+from core import auth, validation
+from db import sessions, users
+from db.errors import DataRuleError
+from ui import session
+from ui.forms import FieldErrors
+from ui.layout import page_header, signed_in_user
+
+me = signed_in_user()
+token = st.session_state.get("session_token")
+page_header("Profile", "Your details, your password, the devices you are logged in on, and your account.")
+if me["must_change_password"]:
+    st.warning("An admin reset your password. Choose a new one below before you continue.",
+               icon=":material/key:")
+profile = users.get_user(me["username"])
+
+details, password_tab, devices, danger = st.tabs(["Details", "Password", "Sessions", "Delete account"])
+
+with details:
+    st.caption(f"Username **{profile['username']}** · role {profile['role']} · member since "
+               f"{profile['created_at']:%d %b %Y}")
+    slots = FieldErrors()
+    with st.form("profile_details"):
+        left, right = st.columns(2)
+        with left:
+            firstname = st.text_input("First name", value=profile["firstname"], max_chars=validation.NAME_MAX)
+            slots.slot("firstname")
+        with right:
+            lastname = st.text_input("Last name", value=profile["lastname"], max_chars=validation.NAME_MAX)
+            slots.slot("lastname")
+        email = st.text_input("Email", value=profile["email"], max_chars=validation.EMAIL_MAX)
+        slots.slot("email")
+        dob = st.date_input("Date of birth", value=profile["dob"], min_value=validation.EARLIEST_DOB,
+                            max_value=auth.clock().date(), format="YYYY-MM-DD")
+        slots.slot("dob")
+        if st.form_submit_button("Save details", type="primary"):
+            errors = auth.update_profile(me["username"], {"firstname": firstname, "lastname": lastname,
+                                                          "email": email, "dob": dob})
+            if errors:
+                slots.show(errors)
+            else:
+                st.success("Your details are saved.")
+
+with password_tab:
+    slots = FieldErrors()
+    with st.form("change_password", clear_on_submit=True):
+        current = st.text_input("Current password", type="password", autocomplete="current-password")
+        slots.slot("current_password")
+        new = st.text_input("New password", type="password", autocomplete="new-password",
+                            help=f"At least {validation.PASSWORD_MIN} characters, not a common password.")
+        slots.slot("password")
+        repeat = st.text_input("Repeat the new password", type="password", autocomplete="new-password")
+        slots.slot("password_confirm")
+        if st.form_submit_button("Change password", type="primary"):
+            with st.spinner("Checking…"):
+                errors, ended = auth.change_password(me["username"], current, new, repeat, token)
+            if errors:
+                slots.show(errors)
+            else:
+                message = (f"Your password is changed. {ended} other session{'' if ended == 1 else 's'} "
+                           "logged out.")
+                if me["must_change_password"]:  # the rest of the app opens up again
+                    session.after_rerun(message)
+                    st.rerun()
+                st.success(message)
+
+with devices:
+    active = sessions.active_sessions(me["username"], token)
+    st.dataframe(
+        [{"This session": "✓" if s["is_current"] else "", "Device": s["user_agent"] or "unknown",
+          "Logged in": s["created_at"], "Last seen": s["last_seen_at"]} for s in active],
+        hide_index=True,
+        column_config={"Logged in": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+                       "Last seen": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
+    )
+    others = sum(not s["is_current"] for s in active)
+    st.caption(f"{others} other session{'' if others == 1 else 's'}. Log them out if a device is lost or "
+               "shared; a password change does it too.")
+    if st.button("Log out all other sessions", disabled=others == 0):
+        ended = sessions.revoke_other_sessions(me["username"], token)
+        session.after_rerun(f"Logged out {ended} other session{'' if ended == 1 else 's'}.")
+        st.rerun()
+
+with danger:
+    st.write("Deleting your account removes your lists, progress, reviews and friendships for good.")
+    with st.form("delete_account"):
+        typed = st.text_input(f"Type your username ({me['username']}) to confirm")
+        if st.form_submit_button("Delete my account", type="primary", icon=":material/delete_forever:"):
+            if typed.strip().lower() != me["username"].lower():
+                st.error("The username you typed does not match; nothing was deleted.")
+            else:
+                try:
+                    users.delete_own_account(me["username"])
+                except DataRuleError as exc:
+                    st.error(str(exc))
+                else:
+                    session.end()
+                    session.after_rerun("Your account is deleted. Goodbye!")
+                    st.rerun()

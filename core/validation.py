@@ -1,0 +1,108 @@
+"""Field rules for registration and the profile. Each check returns {field: message} for the fields that
+are wrong, so a form can show every problem beside its own field at once; an empty dict means all right.
+Uniqueness needs the database and is added by core.auth."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9._-]{3,50}$")
+# The same shape the users.email CHECK accepts (one @, a dot in the domain, no spaces), so the form and
+# the database never disagree.
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+NAME_MAX = 100
+EMAIL_MAX = 254
+PASSWORD_MIN = 8
+PASSWORD_MAX_BYTES = 72  # bcrypt reads only the first 72 bytes; longer would silently ignore the rest
+EARLIEST_DOB = date(1900, 1, 1)
+COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "common_passwords.txt"
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def username_error(username: str) -> str | None:
+    if not username:
+        return "Choose a username."
+    if not USERNAME_RE.match(username):
+        return "A username has 3-50 characters: letters, digits, dots (.), underscores (_) or hyphens (-)."
+    return None
+
+
+def name_error(value: str, label: str) -> str | None:
+    if not value:
+        return f"Enter your {label}."
+    if len(value) > NAME_MAX:
+        return f"The {label} may be at most {NAME_MAX} characters (this one has {len(value)})."
+    return None
+
+
+def email_error(email: str) -> str | None:
+    if not email:
+        return "Enter your email address."
+    if len(email) > EMAIL_MAX:
+        return f"An email address may be at most {EMAIL_MAX} characters."
+    if not EMAIL_RE.match(email):
+        return "That is not a valid email address: it should look like name@example.com."
+    return None
+
+
+def dob_error(dob: date | None, today: date) -> str | None:
+    if dob is None:
+        return "Enter your date of birth."
+    if not isinstance(dob, date):
+        return "Enter the date of birth as a date."
+    if dob > today:
+        return "The date of birth cannot be in the future."
+    if dob < EARLIEST_DOB:
+        return f"The date of birth cannot be before {EARLIEST_DOB:%d %B %Y}."
+    return None
+
+
+def password_errors(password: str, confirm: str, username: str = "") -> dict[str, str]:
+    """Rules for a new password; the message for the repeat goes under the second field."""
+    errors: dict[str, str] = {}
+    if len(password) < PASSWORD_MIN:
+        errors["password"] = f"Use at least {PASSWORD_MIN} characters."
+    elif len(password.encode("utf-8")) > PASSWORD_MAX_BYTES:
+        errors["password"] = f"Use at most {PASSWORD_MAX_BYTES} bytes (about {PASSWORD_MAX_BYTES} letters)."
+    elif password.lower() in common_passwords():
+        errors["password"] = "That is one of the most common passwords; choose one that is harder to guess."
+    elif username and password.lower() == username.lower():
+        errors["password"] = "The password may not be your username."
+    if password != confirm:
+        errors["password_confirm"] = "The two passwords differ; type the same password twice."
+    return errors
+
+
+def clean(fields: dict) -> dict:
+    """Trim the text fields (a stray space is not part of a name); passwords stay exactly as typed."""
+    return {key: value.strip() if isinstance(value, str) and not key.startswith("password") else value
+            for key, value in fields.items()}
+
+
+def profile_errors(fields: dict, today: date) -> dict[str, str]:
+    """Rules for the fields a user edits on the profile: firstname, lastname, email, dob."""
+    checks = {
+        "firstname": name_error(fields.get("firstname") or "", "first name"),
+        "lastname": name_error(fields.get("lastname") or "", "last name"),
+        "email": email_error(fields.get("email") or ""),
+        "dob": dob_error(fields.get("dob"), today),
+    }
+    return {field: message for field, message in checks.items() if message}
+
+
+def registration_errors(fields: dict, today: date) -> dict[str, str]:
+    """All registration rules but uniqueness. `fields` as clean() returns them."""
+    errors = {}
+    if message := username_error(fields.get("username") or ""):
+        errors["username"] = message
+    errors.update(profile_errors(fields, today))
+    errors.update(password_errors(fields.get("password") or "", fields.get("password_confirm") or "",
+                                  fields.get("username") or ""))
+    return errors
