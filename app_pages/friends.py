@@ -1,0 +1,186 @@
+"""Friends: send requests (with suggestions), answer and cancel them, remove, block and unblock, and a
+friend's profile (choose a friend, or `?user=`). Three statements per render with the session check, eight
+with a friend's profile open."""
+import streamlit as st
+
+from db import friends
+from db.errors import DataRuleError, PermissionDenied
+from ui.cards import MEDIA_PAGE, md
+from ui.feedback import attempt, confirm_button
+from ui.layout import page_header, signed_in_user
+
+user = signed_in_user()
+me = user["username"]
+page_header("Friends", "Your friends and requests, people you may know, and what your friends watch.")
+
+rows = friends.overview(me)
+suggested = friends.suggestions(me)
+my_friends = [r for r in rows if r["status"] == "accepted"]
+incoming = [r for r in rows if r["status"] == "pending" and not r["outgoing"]]
+outgoing = [r for r in rows if r["status"] == "pending" and r["outgoing"]]
+blocked = [r for r in rows if r["status"] == "blocked" and r["outgoing"]]
+
+
+def who(username: str, row: dict) -> str:
+    """'**user042** · First Last', escaped."""
+    return f"**{md(username)}** · {md(row['firstname'])} {md(row['lastname'])}"
+
+
+def why_suggested(person: dict) -> str:
+    """'2 mutual friends · rated 3 titles like you'."""
+    mutual, similar = person["mutual_friends"], person["similar_ratings"]
+    parts = [f"{mutual} mutual friend{'s' if mutual != 1 else ''}" if mutual else "",
+             f"rated {similar} title{'s' if similar != 1 else ''} like you" if similar else ""]
+    return " · ".join(part for part in parts if part)
+
+
+def open_profile(username: str) -> None:
+    st.query_params["user"] = username
+
+
+def send_request() -> None:
+    attempt(friends.send_request, me, st.session_state.get("friend_username", ""),
+            success=lambda other: f"Friend request sent to {other}.")
+
+
+def block_by_name() -> None:
+    attempt(friends.block, me, st.session_state.get("block_username", ""),
+            success=lambda other: f"Blocked {other}. They can no longer send you requests or see your profile.")
+
+
+def show_profile(username: str) -> None:
+    if username.lower() == me.lower():
+        st.info("That is you. Your own details are on the Profile page.")
+        return
+    try:
+        person = friends.profile(me, username)
+    except (DataRuleError, PermissionDenied) as exc:
+        st.error(md(f"{exc} Choose one of your friends instead."), icon=":material/block:")
+        return
+    st.subheader(f"{md(person['firstname'])} {md(person['lastname'])} ({md(person['username'])})")
+    if not person["is_friend"]:
+        if person["status"] == "pending":
+            st.info("A friend request between you is pending. Their lists and ratings show once you are friends.")
+        else:
+            st.info("You are not friends yet. Their lists and ratings show once you are.")
+            st.button(f"Send {md(person['username'])} a friend request", key="profile_request",
+                      on_click=attempt, args=(friends.send_request, me, person["username"]),
+                      kwargs={"success": lambda other: f"Friend request sent to {other}."})
+        return
+    their_lists, ratings, both, mutual = (friends.their_playlists(person["username"]),
+                                          friends.recent_ratings(person["username"]),
+                                          friends.both_rated(me, person["username"]),
+                                          friends.mutual_friends(me, person["username"]))
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Their lists**")
+        if not their_lists:
+            st.caption("No playlists yet.")
+        for p in their_lists:
+            st.markdown(f"- {md(p['name'])} · {p['item_count']} title{'s' if p['item_count'] != 1 else ''}")
+        st.markdown("**Mutual friends**")
+        st.caption(", ".join(md(m["username"]) for m in mutual) or "No friends in common yet.")
+    with right:
+        st.markdown("**Recent ratings**")
+        if not ratings:
+            st.caption("No ratings yet.")
+        for r in ratings:
+            st.page_link(MEDIA_PAGE, label=f"★ {r['rating']} · {md(r['title'])} ({r['release_year'] or '?'})",
+                         query_params={"id": str(r["media_id"])})
+        st.markdown("**Titles you both rated**")
+        if not both:
+            st.caption("None yet.")
+        for r in both:
+            st.page_link(MEDIA_PAGE, label=f"{md(r['title'])}: you ★ {r['my_rating']}, them ★ {r['their_rating']}",
+                         query_params={"id": str(r["media_id"])})
+
+
+# --- a friend's profile ------------------------------------------------------------------------------------
+wanted = st.query_params.get("user", "")
+friend_names = [r["other"] for r in my_friends]
+options = friend_names if wanted in friend_names or not wanted else [wanted, *friend_names]
+if options:
+    chosen = st.selectbox("Show the profile of", options, index=options.index(wanted) if wanted else None,
+                          placeholder="Choose a friend")
+    if chosen and chosen != wanted:
+        st.query_params["user"] = chosen
+    if chosen:
+        with st.container(border=True):
+            show_profile(chosen)
+
+# --- requests and friends ----------------------------------------------------------------------------------
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(f"Incoming requests ({len(incoming)})")
+    if not incoming:
+        st.caption("No one is waiting for an answer.")
+    for r in incoming:
+        name, accept, decline = st.columns([4, 1, 1], vertical_alignment="center")
+        name.markdown(who(r["other"], r))
+        accept.button("Accept", key=f"accept_{r['other']}", type="primary", on_click=attempt,
+                      args=(friends.accept, me, r["other"]),
+                      kwargs={"success": f"You and {r['other']} are friends now."})
+        decline.button("Decline", key=f"decline_{r['other']}", on_click=attempt,
+                       args=(friends.decline, me, r["other"]), kwargs={"success": f"Declined {r['other']}'s request."})
+
+    st.subheader(f"Friends ({len(my_friends)})")
+    if not my_friends:
+        st.info("No friends yet. Send a request by username, or pick someone from 'People you may know'.",
+                icon=":material/group_add:")
+    for r in my_friends:
+        with st.container(border=True):
+            name, view = st.columns([4, 1], vertical_alignment="center")
+            name.markdown(who(r["other"], r))
+            view.button("Profile", key=f"view_{r['other']}", on_click=open_profile, args=(r["other"],))
+            remove, block = st.columns(2)
+            with remove:
+                confirm_button("Remove…", key=f"unfriend_{r['other']}",
+                               question=f"Remove **{md(r['other'])}** from your friends?",
+                               action=lambda other=r["other"]: attempt(friends.remove, me, other,
+                                                                      success=f"Removed {other} from your friends."),
+                               confirm_label="Yes, remove")
+            with block:
+                confirm_button("Block…", key=f"block_{r['other']}",
+                               question=f"Block **{md(r['other'])}**? You stop being friends, and neither of you "
+                                        "can send requests or see the other's profile until you unblock them.",
+                               action=lambda other=r["other"]: attempt(friends.block, me, other,
+                                                                      success=f"Blocked {other}."),
+                               confirm_label="Yes, block")
+
+    st.subheader(f"Sent requests ({len(outgoing)})")
+    if not outgoing:
+        st.caption("No requests waiting for others.")
+    for r in outgoing:
+        name, cancel = st.columns([5, 1], vertical_alignment="center")
+        name.markdown(who(r["other"], r))
+        cancel.button("Cancel", key=f"cancel_{r['other']}", on_click=attempt, args=(friends.cancel, me, r["other"]),
+                      kwargs={"success": f"Cancelled your request to {r['other']}."})
+
+with right:
+    st.subheader("Add a friend")
+    with st.form("friend_request", clear_on_submit=True):
+        st.text_input("Username", key="friend_username", placeholder="e.g. user042", max_chars=50)
+        st.form_submit_button("Send request", icon=":material/person_add:", on_click=send_request)
+
+    st.subheader("People you may know")
+    if not suggested:
+        st.caption("No suggestions yet: they come from your friends' friends and people who rate like you.")
+    for s in suggested:
+        name, send = st.columns([4, 1], vertical_alignment="center")
+        name.markdown(f"{who(s['username'], s)}  \n{why_suggested(s)}")
+        send.button("Add", key=f"suggest_{s['username']}", on_click=attempt,
+                    args=(friends.send_request, me, s["username"]),
+                    kwargs={"success": lambda other: f"Friend request sent to {other}."})
+
+    st.subheader(f"Blocked ({len(blocked)})")
+    if not blocked:
+        st.caption("You have not blocked anyone.")
+    for r in blocked:
+        name, unblock = st.columns([4, 1], vertical_alignment="center")
+        name.markdown(f"**{md(r['other'])}**")
+        unblock.button("Unblock", key=f"unblock_{r['other']}", on_click=attempt,
+                       args=(friends.unblock, me, r["other"]), kwargs={"success": f"Unblocked {r['other']}."})
+    with st.expander("Block someone by username"):
+        with st.form("block_user", clear_on_submit=True):
+            st.text_input("Username", key="block_username", max_chars=50)
+            st.form_submit_button("Block", icon=":material/block:", on_click=block_by_name)

@@ -1,0 +1,91 @@
+"""Home: my counts, the next episode of each series I am watching, picks for me, top rated, and what my
+friends rated lately. Six statements per render (with the session check), whatever the data size."""
+import streamlit as st
+
+from core import recommend
+from db import home, progress
+from ui.cards import EXPLORE_PAGE, MEDIA_PAGE, md, media_card, rating_text
+from ui.feedback import attempt, watched_message
+from ui.layout import page_header, signed_in_user
+
+CONTINUE_SHOWN = 6
+COLUMNS = 6
+
+user = signed_in_user()
+me = user["username"]
+page_header(f"Welcome back, {md(user['firstname'])}", "What to watch next: your series, picks for you, "
+            "the best rated titles and what your friends rate.")
+
+counts = home.counts(me)
+unfinished = progress.for_user(me, unfinished_only=True)
+picks = recommend.for_user(me)
+top = home.top_rated(recommend.MIN_RATINGS)
+friend_ratings = home.friends_recent_ratings(me)
+
+# --- my counts -------------------------------------------------------------------------------------------
+cols = st.columns(4)
+cols[0].metric("Playlists", counts["playlists"])
+cols[1].metric("Watchlist titles", counts["watchlist"])
+cols[2].metric("Series in progress", len(unfinished))
+cols[3].metric("Friends", counts["friends"])
+if counts["incoming_requests"]:
+    n = counts["incoming_requests"]
+    st.info(f"You have {n} friend request{'s' if n != 1 else ''} waiting.", icon=":material/person_add:")
+    st.page_link("app_pages/friends.py", label="Answer them on Friends", icon=":material/group:")
+
+# --- continue watching -----------------------------------------------------------------------------------
+st.subheader("Continue watching")
+if not unfinished:
+    st.info("Nothing in progress. Open a series and mark the episodes you have seen: it will wait for you "
+            "here with its next episode.", icon=":material/live_tv:")
+    st.page_link(EXPLORE_PAGE, label="Find a series on Explore", icon=":material/search:")
+else:
+    cols = st.columns(3)
+    for i, series in enumerate(unfinished[:CONTINUE_SHOWN]):
+        with cols[i % 3].container(border=True):
+            st.page_link(MEDIA_PAGE, label=md(series["title"]), query_params={"id": str(series["media_id"])})
+            total, watched = series["total_episodes"], series["watched_episodes"]
+            st.caption(f"Next: **{series['next_code']}** · {md(series['next_title'])}")
+            st.progress(watched / total if total else 0.0, text=f"{watched} of {total} episodes")
+            st.button(f"Mark {series['next_code']} watched", key=f"home_next_{series['media_id']}",
+                      icon=":material/check:", on_click=attempt,
+                      args=(progress.mark_watched_up_to, me, series["media_id"], series["next_episode_id"]),
+                      kwargs={"success": watched_message})
+    if len(unfinished) > CONTINUE_SHOWN:
+        st.page_link("app_pages/progress.py", label=f"All {len(unfinished)} series on Progress",
+                     icon=":material/live_tv:")
+
+# --- recommended for you ---------------------------------------------------------------------------------
+st.subheader("Recommended for you")
+if not picks:
+    st.info("Nothing left to recommend: you have listed or rated every title with ratings. Explore the "
+            "catalog for more.", icon=":material/recommend:")
+else:
+    for start in range(0, len(picks), COLUMNS):
+        for col, pick in zip(st.columns(COLUMNS), picks[start:start + COLUMNS]):
+            with col:
+                media_card(pick)
+                st.caption(md(pick["reason"]))
+
+# --- top rated and friends' ratings ----------------------------------------------------------------------
+left, right = st.columns(2)
+with left:
+    st.subheader("Top rated")
+    st.caption(f"Titles with at least {recommend.MIN_RATINGS} ratings.")
+    if not top:
+        st.info(f"No title has {recommend.MIN_RATINGS} ratings yet. Rate what you have seen to build the "
+                "chart.", icon=":material/star:")
+    for rank, row in enumerate(top, start=1):
+        st.page_link(MEDIA_PAGE, label=f"{rank}\\. {md(row['title'])} ({row['release_year'] or '?'}) · "
+                     f"{rating_text(row['average_rating'], row['rating_count'])}",
+                     query_params={"id": str(row["media_id"])})
+with right:
+    st.subheader("Your friends rated")
+    if not friend_ratings:
+        st.info("No ratings from friends yet. Add friends to see what they watch.", icon=":material/group:")
+        st.page_link("app_pages/friends.py", label="Find friends", icon=":material/person_add:")
+    for row in friend_ratings:
+        st.page_link(MEDIA_PAGE, label=f"{md(row['title'])} ({row['release_year'] or '?'})",
+                     query_params={"id": str(row["media_id"])})
+        st.caption(f"★ {row['rating']}/10 by **{md(row['username'])}** on {row['updated_at']:%d %b %Y}"
+                   + (" · with a review" if row["has_review"] else ""))

@@ -1,0 +1,163 @@
+"""Lists: my playlists (create, rename, delete, add, remove and reorder titles) and my status watchlist
+(a count per status, move titles between statuses, 25 a page). At most five statements per render with
+the session check (playlists, watchlist counts, the chosen playlist's items, one page of the watchlist),
+one or two more while searching for a title to add."""
+import streamlit as st
+
+from core.search import Filters
+from db import catalog, playlists, watchlist
+from ui.cards import MEDIA_PAGE, md, page_number, pager
+from ui.feedback import attempt, confirm_button
+from ui.layout import page_header, signed_in_user
+
+WATCHLIST_PAGE_SIZE = 25
+SEARCH_RESULTS = 8
+
+user = signed_in_user()
+me = user["username"]
+page_header("Lists", "Your playlists in the order you like, and your watchlist by status.")
+
+my_lists = playlists.list_for_user(me)
+status_counts = watchlist.status_counts(me)
+by_id = {p["playlist_id"]: p for p in my_lists}
+
+
+def playlist_label(playlist: dict) -> str:
+    """'Weekend films (3 titles)': plain text, for the playlist picker."""
+    count = playlist["item_count"]
+    return f"{playlist['name']} ({count} title{'s' if count != 1 else ''})"
+
+
+def title_label(row: dict) -> str:
+    return f"{md(row['title'])} ({row['release_year'] or 'year unknown'}) · {row['media_type']}"
+
+
+def create_playlist() -> None:
+    name = st.session_state.get("new_playlist_name", "")
+
+    def created(playlist_id: int) -> str:
+        st.session_state["lists_playlist"] = playlist_id  # show the new playlist
+        return f"Created the playlist '{name.strip()}'."
+
+    if attempt(playlists.create_playlist, me, name, st.session_state.get("new_playlist_description"),
+               success=created):
+        st.session_state["new_playlist_name"] = ""
+        st.session_state["new_playlist_description"] = ""
+
+
+def rename_playlist(playlist_id: int) -> None:
+    name = st.session_state.get(f"rename_name_{playlist_id}", "")
+    attempt(playlists.rename_playlist, me, playlist_id, name,
+            st.session_state.get(f"rename_description_{playlist_id}"), success=f"Saved '{name.strip()}'.")
+
+
+def move_status(media_id: int, title: str) -> None:
+    status = st.session_state[f"watch_move_{media_id}"]
+    attempt(watchlist.set_status, me, media_id, status,
+            success=f"Moved '{title}' to {watchlist.STATUS_LABELS[status]}.")
+
+
+def show_playlist(playlist: dict) -> None:
+    pid = playlist["playlist_id"]
+    st.subheader(md(playlist["name"]))
+    if playlist["description"]:
+        st.caption(md(playlist["description"]))
+    rows = playlists.items_of(me, pid)
+    if not rows:
+        st.info("This playlist is empty. Find a title below to add it, or use 'Add to playlist' on a title's "
+                "page.", icon=":material/playlist_add:")
+    for index, row in enumerate(rows):
+        mid = row["media_id"]
+        number, title, up, down, remove = st.columns([0.4, 6, 0.6, 0.6, 0.6], vertical_alignment="center")
+        number.markdown(f"**{index + 1}**")
+        title.page_link(MEDIA_PAGE, label=title_label(row), query_params={"id": str(mid)})
+        up.button("", key=f"up_{pid}_{mid}", icon=":material/arrow_upward:", help="Move up",
+                  disabled=index == 0, on_click=attempt, args=(playlists.move_item, me, pid, mid, -1),
+                  kwargs={"success": f"Moved '{row['title']}' up."})
+        down.button("", key=f"down_{pid}_{mid}", icon=":material/arrow_downward:", help="Move down",
+                    disabled=index == len(rows) - 1, on_click=attempt, args=(playlists.move_item, me, pid, mid, 1),
+                    kwargs={"success": f"Moved '{row['title']}' down."})
+        remove.button("", key=f"remove_{pid}_{mid}", icon=":material/close:", help="Remove from this playlist",
+                      on_click=attempt, args=(playlists.remove_item, me, pid, mid),
+                      kwargs={"success": f"Removed '{row['title']}' from '{playlist['name']}'."})
+
+    query = st.text_input("Add a title", key=f"add_query_{pid}", placeholder="Type part of a title or a name")
+    if query.strip():
+        found = catalog.search_titles(Filters(query=query), me, per_page=SEARCH_RESULTS).rows
+        if not found:
+            st.caption("No title matches that. Try fewer or shorter words.")
+        else:
+            labels = {r["media_id"]: f"{r['title']} ({r['release_year'] or 'year unknown'}) · {r['media_type']}"
+                      for r in found}
+            choice = st.selectbox("Matching titles", list(labels), format_func=labels.get, key=f"add_choice_{pid}")
+            st.button(f"Add to {md(playlist['name'])}", key=f"add_{pid}", icon=":material/playlist_add:",
+                      on_click=attempt, args=(playlists.add_item, me, pid, choice),
+                      kwargs={"success": f"Added '{labels[choice]}' to '{playlist['name']}'."})
+
+    with st.expander("Rename or describe"):
+        with st.form(f"rename_{pid}"):
+            st.text_input("Name", value=playlist["name"], max_chars=playlists.NAME_MAX, key=f"rename_name_{pid}")
+            st.text_area("Description", value=playlist["description"] or "", max_chars=playlists.DESCRIPTION_MAX,
+                         key=f"rename_description_{pid}")
+            st.form_submit_button("Save", on_click=rename_playlist, args=(pid,))
+    confirm_button(
+        "Delete playlist…", key=f"delete_{pid}",
+        question=f"Delete **{md(playlist['name'])}** and its {len(rows)} title{'s' if len(rows) != 1 else ''}? "
+                 "This cannot be undone.",
+        action=lambda: attempt(playlists.delete_playlist, me, pid,
+                               success=lambda name: f"Deleted the playlist '{name}'."),
+        confirm_label="Yes, delete it")
+
+
+def show_watchlist() -> None:
+    for col, status in zip(st.columns(len(watchlist.STATUSES)), watchlist.STATUSES):
+        col.metric(watchlist.STATUS_LABELS[status], status_counts[status])
+    if not sum(status_counts.values()):
+        st.info("Your watchlist is empty. On a title's page choose a status (Plan to watch, Watching, ...) to "
+                "track it here.", icon=":material/bookmark_add:")
+        return
+    first_used = next(i for i, status in enumerate(watchlist.STATUSES) if status_counts[status])
+    status = st.radio("Show", watchlist.STATUSES, index=first_used, horizontal=True, key="watch_status",
+                      format_func=lambda s: f"{watchlist.STATUS_LABELS[s]} ({status_counts[s]})")
+    total = status_counts[status]
+    if not total:
+        st.caption(f"Nothing is '{watchlist.STATUS_LABELS[status]}' right now.")
+        return
+    page_key = f"watch_page_{status}"
+    page = min(page_number(page_key), (total - 1) // WATCHLIST_PAGE_SIZE + 1)
+    rows = watchlist.items_for_user(me, status, limit=WATCHLIST_PAGE_SIZE, offset=(page - 1) * WATCHLIST_PAGE_SIZE)
+    for row in rows:
+        mid = row["media_id"]
+        title, move, remove = st.columns([5, 2, 0.6], vertical_alignment="center")
+        title.page_link(MEDIA_PAGE, label=title_label(row), query_params={"id": str(mid)})
+        move.selectbox("Move to", watchlist.STATUSES, index=watchlist.STATUSES.index(status),
+                       format_func=watchlist.STATUS_LABELS.get, key=f"watch_move_{mid}",
+                       label_visibility="collapsed", on_change=move_status, args=(mid, row["title"]))
+        remove.button("", key=f"watch_remove_{mid}", icon=":material/close:", help="Remove from the watchlist",
+                      on_click=attempt, args=(watchlist.remove, me, mid),
+                      kwargs={"success": f"Removed '{row['title']}' from your watchlist."})
+    if total > WATCHLIST_PAGE_SIZE:
+        pager(page_key, total, WATCHLIST_PAGE_SIZE, noun="titles")
+
+
+playlists_tab, watchlist_tab = st.tabs([f"Playlists ({len(my_lists)})",
+                                        f"Watchlist ({sum(status_counts.values())})"])
+with playlists_tab:
+    with st.expander("New playlist", expanded=not my_lists, icon=":material/add:"):
+        with st.form("new_playlist"):
+            st.text_input("Name", key="new_playlist_name", max_chars=playlists.NAME_MAX,
+                          placeholder="e.g. Weekend films")
+            st.text_input("Description (optional)", key="new_playlist_description",
+                          max_chars=playlists.DESCRIPTION_MAX)
+            st.form_submit_button("Create playlist", on_click=create_playlist)
+    if not my_lists:
+        st.info("You have no playlists yet. Create one above, then add titles to it here or from a title's page.",
+                icon=":material/playlist_play:")
+    else:
+        if st.session_state.get("lists_playlist") not in by_id:
+            st.session_state["lists_playlist"] = my_lists[0]["playlist_id"]
+        chosen = st.selectbox("Playlist", list(by_id), key="lists_playlist",
+                              format_func=lambda pid: playlist_label(by_id[pid]))
+        show_playlist(by_id[chosen])
+with watchlist_tab:
+    show_watchlist()

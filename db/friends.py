@@ -1,0 +1,233 @@
+"""Friendships: one row per pair; username_1 asked, and for a 'blocked' row username_1 is the blocker.
+A block in either direction hides each from the other: no request, no profile."""
+from __future__ import annotations
+
+from db.core import execute, fetch_all, fetch_one, transactional
+from db.errors import DataRuleError, PermissionDenied
+
+SIMILARITY_SAMPLE = 50
+
+# The pair (a, b) in either direction.
+_PAIR = "((f.username_1 = :a AND f.username_2 = :b) OR (f.username_1 = :b AND f.username_2 = :a))"
+
+
+def friends_of_sql(param: str = "me") -> str:
+    """A subquery (column `friend`) of everyone with an accepted friendship with the user bound to :param,
+    for use inside larger queries."""
+    return f"""SELECT f.username_2 AS friend FROM friendships f
+                WHERE f.username_1 = :{param} AND f.status = 'accepted'
+               UNION ALL
+               SELECT f.username_1 FROM friendships f
+                WHERE f.username_2 = :{param} AND f.status = 'accepted'"""
+
+
+def overview(username: str) -> list[dict]:
+    """Every friendship row that involves the user, seen from their side: {other, firstname, lastname,
+    status, outgoing (True when the user asked / blocked), created_at}. One query."""
+    return fetch_all(
+        """SELECT x.other, u.firstname, u.lastname, x.status, x.outgoing, x.created_at
+             FROM (SELECT f.username_2 AS other, f.status, 1 AS outgoing, f.created_at
+                     FROM friendships f WHERE f.username_1 = :me
+                   UNION ALL
+                   SELECT f.username_1, f.status, 0, f.created_at
+                     FROM friendships f WHERE f.username_2 = :me) x
+             JOIN users u ON u.username = x.other
+            ORDER BY x.created_at DESC, x.other""",
+        me=username)
+
+
+def suggestions(username: str, limit: int = 8) -> list[dict]:
+    """People the user may know: friends of friends (how many mutual friends) and people who rated the same
+    titles within one point (how many, among the user's latest SIMILARITY_SAMPLE ratings, so someone with
+    thousands of ratings costs no more). Excludes anyone the user already has any row with. One query."""
+    # Every branch and test is written to follow an index: an OR across username_1/username_2 would make
+    # the server read all accepted friendships once per friend.
+    rows = fetch_all(
+        f"""SELECT s.username, u.firstname, u.lastname, s.mutual_friends, s.similar_ratings
+              FROM (SELECT c.username, SUM(c.mutual) AS mutual_friends, SUM(c.similar) AS similar_ratings
+                      FROM (SELECT f2.username_2 AS username, 1 AS mutual, 0 AS similar
+                              FROM ({friends_of_sql()}) mine
+                              JOIN friendships f2 ON f2.username_1 = mine.friend AND f2.status = 'accepted'
+                            UNION ALL
+                            SELECT f2.username_1, 1, 0
+                              FROM ({friends_of_sql()}) mine
+                              JOIN friendships f2 ON f2.username_2 = mine.friend AND f2.status = 'accepted'
+                            UNION ALL
+                            SELECT theirs.username, 0, 1
+                              FROM (SELECT r.media_id, r.rating FROM reviews r WHERE r.username = :me
+                                     ORDER BY r.created_at DESC LIMIT {SIMILARITY_SAMPLE}) my
+                              JOIN reviews theirs
+                                ON theirs.media_id = my.media_id
+                               AND theirs.rating BETWEEN my.rating - 1 AND my.rating + 1) c
+                     WHERE c.username <> :me
+                       AND NOT EXISTS (SELECT 1 FROM friendships f
+                                        WHERE f.username_1 = :me AND f.username_2 = c.username)
+                       AND NOT EXISTS (SELECT 1 FROM friendships f
+                                        WHERE f.username_1 = c.username AND f.username_2 = :me)
+                     GROUP BY c.username
+                     ORDER BY mutual_friends DESC, similar_ratings DESC, c.username LIMIT :lim) s
+              JOIN users u ON u.username = s.username
+             ORDER BY s.mutual_friends DESC, s.similar_ratings DESC, s.username""",
+        me=username, lim=limit)
+    for row in rows:  # SUM() comes back as a Decimal
+        row["mutual_friends"], row["similar_ratings"] = int(row["mutual_friends"]), int(row["similar_ratings"])
+    return rows
+
+
+def _relation(conn, a: str, b: str) -> dict | None:
+    """The one row between a and b, locked for the transaction, or None."""
+    return fetch_one(f"SELECT f.username_1, f.username_2, f.status FROM friendships f WHERE {_PAIR} FOR UPDATE",
+                     conn, a=a, b=b)
+
+
+def _existing_user(conn, actor: str, username) -> str:
+    """The other user's exact username, or a DataRuleError saying why not."""
+    name = (username or "").strip() if isinstance(username, str) else ""
+    if not name:
+        raise DataRuleError("Type the username of the person you want to add.")
+    row = fetch_one("SELECT username FROM users WHERE username = :u", conn, u=name)
+    if row is None:
+        raise DataRuleError(f"There is no user called '{name}'. Check the spelling (usernames, not real names).")
+    if row["username"].lower() == actor.lower():
+        raise DataRuleError("That is you: send a request to someone else.")
+    return row["username"]
+
+
+@transactional
+def send_request(conn, actor: str, username: str) -> str:
+    """Ask `username` to be friends. Returns their exact username. Each refusal says why."""
+    other = _existing_user(conn, actor, username)
+    row = _relation(conn, actor, other)
+    if row is not None:
+        status, asked = row["status"], row["username_1"] == actor
+        if status == "accepted":
+            raise DataRuleError(f"You and {other} are already friends.")
+        if status == "pending" and asked:
+            raise DataRuleError(f"You already asked {other}; wait for them to answer (or cancel the request).")
+        if status == "pending":
+            raise DataRuleError(f"{other} already asked you: accept their request under Incoming requests.")
+        if asked:
+            raise DataRuleError(f"You blocked {other}. Unblock them first to send a request.")
+        raise DataRuleError(f"You cannot send a friend request to {other}.")
+    execute(conn, "INSERT INTO friendships (username_1, username_2, status) VALUES (:a, :b, 'pending')",
+            a=actor, b=other)
+    return other
+
+
+def _change(conn, sql: str, missing: str, **params) -> None:
+    if not execute(conn, sql, **params).rowcount:
+        raise DataRuleError(missing)
+
+
+@transactional
+def accept(conn, actor: str, requester: str) -> None:
+    _change(conn, """UPDATE friendships SET status = 'accepted'
+                      WHERE username_1 = :other AND username_2 = :me AND status = 'pending'""",
+            f"There is no pending request from {requester} (it may have been cancelled).", other=requester, me=actor)
+
+
+@transactional
+def decline(conn, actor: str, requester: str) -> None:
+    _change(conn, """DELETE FROM friendships
+                      WHERE username_1 = :other AND username_2 = :me AND status = 'pending'""",
+            f"There is no pending request from {requester} (it may have been cancelled).", other=requester, me=actor)
+
+
+@transactional
+def cancel(conn, actor: str, addressee: str) -> None:
+    _change(conn, """DELETE FROM friendships
+                      WHERE username_1 = :me AND username_2 = :other AND status = 'pending'""",
+            f"You have no pending request to {addressee} (they may have answered it).", other=addressee, me=actor)
+
+
+@transactional
+def remove(conn, actor: str, friend: str) -> None:
+    _change(conn, f"DELETE f FROM friendships f WHERE {_PAIR} AND f.status = 'accepted'",
+            f"You and {friend} are not friends (any more).", a=actor, b=friend)
+
+
+@transactional
+def block(conn, actor: str, username: str) -> str:
+    """Block a user: whatever was between the two (friendship, request) is replaced by the block, in one
+    transaction. Returns their exact username."""
+    other = _existing_user(conn, actor, username)
+    row = _relation(conn, actor, other)
+    if row is not None and row["status"] == "blocked":
+        # One row per pair holds one blocker; an existing block already hides each from the other.
+        if row["username_1"] == actor:
+            raise DataRuleError(f"You have already blocked {other}.")
+        raise DataRuleError(f"There is already a block between you and {other}.")
+    if row is not None:
+        execute(conn, "DELETE FROM friendships WHERE username_1 = :a AND username_2 = :b",
+                a=row["username_1"], b=row["username_2"])
+    execute(conn, "INSERT INTO friendships (username_1, username_2, status) VALUES (:a, :b, 'blocked')",
+            a=actor, b=other)
+    return other
+
+
+@transactional
+def unblock(conn, actor: str, username: str) -> None:
+    _change(conn, """DELETE FROM friendships
+                      WHERE username_1 = :me AND username_2 = :other AND status = 'blocked'""",
+            f"You have not blocked {username}.", other=username, me=actor)
+
+
+def profile(viewer: str, username: str) -> dict:
+    """Another user's profile as `viewer` may see it. Raises DataRuleError for an unknown user and
+    PermissionDenied when either has blocked the other. {username, firstname, lastname, status, outgoing,
+    is_friend}; the lists and ratings come from profile_details() and only for friends."""
+    row = fetch_one(
+        """SELECT u.username, u.firstname, u.lastname, f.status, f.username_1 = :a AS outgoing
+             FROM users u
+             LEFT JOIN friendships f ON (f.username_1 = :a AND f.username_2 = u.username)
+                                     OR (f.username_1 = u.username AND f.username_2 = :a)
+            WHERE u.username = :b""",
+        a=viewer, b=username)
+    if row is None:
+        raise DataRuleError(f"There is no user called '{username}'.")
+    if row["status"] == "blocked":
+        raise PermissionDenied(f"You cannot see {row['username']}'s profile.")
+    row["is_friend"] = row["status"] == "accepted"
+    return row
+
+
+def their_playlists(username: str) -> list[dict]:
+    """A friend's playlists with item counts (one query). The friend check is the caller's profile()."""
+    return fetch_all(
+        """SELECT p.playlist_id, p.name, p.description, COUNT(pi.media_id) AS item_count
+             FROM playlists p LEFT JOIN playlist_items pi ON pi.playlist_id = p.playlist_id
+            WHERE p.username = :u GROUP BY p.playlist_id, p.name, p.description ORDER BY p.name""",
+        u=username)
+
+
+def recent_ratings(username: str, limit: int = 10) -> list[dict]:
+    """A user's latest visible ratings with the title (one query)."""
+    return fetch_all(
+        """SELECT r.media_id, m.title, m.release_year, r.rating, r.updated_at
+             FROM reviews r JOIN media m ON m.media_id = r.media_id
+            WHERE r.username = :u AND r.hidden_by IS NULL
+            ORDER BY r.updated_at DESC, r.review_id DESC LIMIT :lim""",
+        u=username, lim=limit)
+
+
+def both_rated(me: str, other: str, limit: int = 20) -> list[dict]:
+    """Titles both users rated, with both ratings, closest agreement first (one query)."""
+    return fetch_all(
+        """SELECT m.media_id, m.title, m.release_year, mine.rating AS my_rating, theirs.rating AS their_rating
+             FROM reviews mine
+             JOIN reviews theirs ON theirs.media_id = mine.media_id AND theirs.username = :other
+             JOIN media m ON m.media_id = mine.media_id
+            WHERE mine.username = :me AND theirs.hidden_by IS NULL
+            ORDER BY ABS(mine.rating - theirs.rating), m.title LIMIT :lim""",
+        me=me, other=other, lim=limit)
+
+
+def mutual_friends(me: str, other: str) -> list[dict]:
+    """Users who are friends with both (one query)."""
+    return fetch_all(
+        f"""SELECT u.username, u.firstname, u.lastname
+              FROM ({friends_of_sql("me")}) mine
+              JOIN ({friends_of_sql("other")}) theirs ON theirs.friend = mine.friend
+              JOIN users u ON u.username = mine.friend
+             ORDER BY u.username""",
+        me=me, other=other)

@@ -1,0 +1,75 @@
+"""A viewer's own rating and review of a title (one per user and title, text optional), and the community's
+reviews of a title, paged. The rating triggers keep media.average_rating and rating_count exact.
+"""
+from __future__ import annotations
+
+from db.core import execute, fetch_all, transactional
+from db.errors import DataRuleError
+
+MAX_TEXT = 5000
+REVIEWS_PER_PAGE = 10
+
+
+def validate(rating, text: str | None, spoilers) -> tuple[int, str, bool]:
+    """The review as stored, or DataRuleError naming what is wrong. The schema's CHECKs say the same;
+    checking first gives the viewer the message before anything is sent."""
+    if rating is None:
+        raise DataRuleError("Choose a rating from 1 to 10.")
+    if isinstance(rating, bool) or not isinstance(rating, (int, float)) or rating != int(rating):
+        raise DataRuleError("A rating is a whole number from 1 to 10.")
+    if not 1 <= int(rating) <= 10:
+        raise DataRuleError(f"A rating is a whole number from 1 to 10, not {int(rating)}.")
+    text = (text or "").strip()
+    if len(text) > MAX_TEXT:
+        raise DataRuleError(f"A review may be at most {MAX_TEXT:,} characters; this one has {len(text):,}. "
+                            "Shorten it and save again.")
+    return int(rating), text, bool(spoilers)
+
+
+@transactional
+def save_review(conn, actor: str, media_id: int, rating, text: str | None = "", spoilers=False) -> str:
+    """Add or edit actor's review of media_id. Returns "added" or "updated". Editing keeps a moderator's
+    hiding in place: only a moderator lifts it."""
+    rating, text, spoilers = validate(rating, text, spoilers)
+    existing = execute(conn, "SELECT review_id FROM reviews WHERE username = :u AND media_id = :m FOR UPDATE",
+                       u=actor, m=media_id).scalar()
+    params = dict(u=actor, m=media_id, rating=rating, text=text, spoilers=spoilers)
+    if existing is None:
+        execute(conn, """INSERT INTO reviews (username, media_id, rating, review_text, contains_spoilers)
+                         VALUES (:u, :m, :rating, :text, :spoilers)""", **params)
+        return "added"
+    execute(conn, """UPDATE reviews SET rating = :rating, review_text = :text, contains_spoilers = :spoilers
+                      WHERE username = :u AND media_id = :m""", **params)
+    return "updated"
+
+
+@transactional
+def delete_review(conn, actor: str, media_id: int) -> bool:
+    """Delete actor's own review of media_id. False when there was none."""
+    result = execute(conn, "DELETE FROM reviews WHERE username = :u AND media_id = :m", u=actor, m=media_id)
+    return result.rowcount > 0
+
+
+def community_reviews(media_id: int, viewer: str, page: int = 1,
+                      per_page: int = REVIEWS_PER_PAGE) -> tuple[list[dict], int]:
+    """Other people's reviews of media_id, newest first, one page, with the total. A review a moderator
+    hid comes without its text (hidden = True), so the text never leaves the database for others.
+    reported_by_me says whether viewer has already reported it. One statement."""
+    rows = fetch_all("""
+        SELECT r.review_id, r.username, r.rating, r.contains_spoilers, r.created_at, r.updated_at,
+               r.hidden_by IS NOT NULL AS hidden,
+               CASE WHEN r.hidden_by IS NULL THEN r.review_text END AS review_text,
+               EXISTS (SELECT 1 FROM review_reports rr
+                        WHERE rr.review_id = r.review_id AND rr.reported_by = :me) AS reported_by_me,
+               COUNT(*) OVER () AS total
+          FROM reviews r
+         WHERE r.media_id = :m AND r.username <> :me
+         ORDER BY r.created_at DESC, r.review_id DESC
+         LIMIT :limit OFFSET :offset""",
+                     m=media_id, me=viewer, limit=per_page, offset=(max(page, 1) - 1) * per_page)
+    total = int(rows[0]["total"]) if rows else 0
+    for row in rows:
+        del row["total"]
+        for flag in ("hidden", "contains_spoilers", "reported_by_me"):
+            row[flag] = bool(row[flag])
+    return rows, total

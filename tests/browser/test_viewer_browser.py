@@ -1,0 +1,53 @@
+"""A viewer's round trip in a real browser: search, open a title, add it to a new playlist, rate it, and see
+the rating on the details page and the playlist on Lists."""
+import re
+import uuid
+
+from playwright.sync_api import expect
+
+from db import core
+from tests.browser.conftest import login, open_page, wait_for_app
+from tests.viewer_fixtures import make_user
+
+DEMO_PASSWORD = "StreamSync!2024"  # make_user's accounts carry the demo password's hash
+
+
+def a_plain_title() -> dict:
+    """A well-known film whose title is plain words, so it reads the same in a link and a heading."""
+    return core.fetch_one("""SELECT media_id, title FROM media
+                              WHERE media_type = 'Movie' AND title REGEXP '^[A-Za-z ]{4,30}$'
+                              ORDER BY rating_count DESC, media_id LIMIT 1""")
+
+
+def test_search_open_add_to_a_new_playlist_rate_and_see_both(demo_db, live_app, page):
+    me = make_user("browser")
+    title = a_plain_title()
+    playlist = f"Road trip {uuid.uuid4().hex[:6]}"
+    login(page, live_app, me, DEMO_PASSWORD)
+
+    open_page(page, live_app, "explore")
+    search = page.get_by_label("Search")
+    search.fill(max(title["title"].split(), key=len))
+    search.press("Enter")
+    wait_for_app(page)
+    page.get_by_role("link", name=title["title"], exact=True).first.click()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name=title["title"])).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"media\?id={title['media_id']}$"))
+
+    page.get_by_role("button", name="Add to a playlist").click()
+    page.get_by_label("New playlist").fill(playlist)
+    page.get_by_role("button", name="Create and add").click()
+    wait_for_app(page)
+    expect(page.get_by_text(f"In: {playlist}")).to_be_visible()
+
+    page.get_by_label("My rating (1-10)", exact=True).fill("9")
+    page.get_by_role("button", name="Add my rating").click()
+    wait_for_app(page)
+    expect(page.get_by_test_id("stMetric").filter(has_text="My rating")).to_contain_text("9/10")
+
+    open_page(page, live_app, f"media?id={title['media_id']}")  # a fresh load of the shareable URL
+    expect(page.get_by_test_id("stMetric").filter(has_text="My rating")).to_contain_text("9/10")
+
+    open_page(page, live_app, "lists")
+    expect(page.get_by_text(playlist).first).to_be_visible()

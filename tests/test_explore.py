@@ -1,0 +1,256 @@
+"""Explore: the search (FULLTEXT words, the prefix path for short text, hostile text), the filters, sorting,
+pages of 24 with the total, the "in my lists" mark, the page itself and its statement count."""
+import pytest
+
+from core.search import Filters, escape_like, parse_query
+from db import catalog, core, playlists, watchlist
+from tests.apptest import open_app, texts
+from tests.viewer_fixtures import PAGE_BUDGET, button, make_busy_user, make_user, rerun_statements, removed_after_test  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.usefixtures("removed_after_test")
+
+HOSTILE = ["' OR 1=1 --", "%", "_", "\\", '"', "<script>alert(1)</script>", "+-*~<>()@", "'; DROP TABLE media; --"]
+
+
+def all_titles() -> list[dict]:
+    return core.fetch_all("SELECT media_id, title FROM media")
+
+
+def ids(page: catalog.SearchPage) -> list[int]:
+    return [r["media_id"] for r in page.rows]
+
+
+def everything(filters: Filters, viewer: str) -> list[dict]:
+    return catalog.search_titles(filters, viewer, per_page=1000).rows
+
+
+# --- parsing ------------------------------------------------------------------------------------------------
+def test_only_words_fulltext_indexes_become_required_prefix_terms():
+    assert parse_query("The 3 Idiots").boolean == "+idiots*"
+    assert parse_query('+"dil" -(chahta)* ~hai').boolean == "+dil* +chahta* +hai*"
+    assert parse_query("   ") is None and parse_query(None) is None
+
+
+def test_text_fulltext_cannot_index_takes_the_prefix_path_with_wildcards_escaped():
+    short = parse_query("ek")
+    assert short.boolean is None and short.like_prefix == "ek%"
+    assert parse_query("the").boolean is None  # a stopword alone
+    assert parse_query("a").prefix_names is False and parse_query("ab").prefix_names is True
+    assert parse_query("50% off_!").like_prefix == "50!% off!_!!%"
+    assert escape_like("a!b%c_d") == "a!!b!%c!_d"
+
+
+# --- the search ---------------------------------------------------------------------------------------------
+def test_a_word_of_a_title_finds_it_and_so_does_a_person_in_it(demo_db):
+    me = make_user()
+    target = next(t for t in all_titles() if any(len(w) >= 4 for w in t["title"].split()))
+    word = next(w for w in target["title"].split() if len(w) >= 4)
+    assert target["media_id"] in ids(catalog.search_titles(Filters(query=word.lower()), me, per_page=100))
+
+    person = core.fetch_one("""SELECT p.person_id, p.name, mc.media_id FROM people p
+                                 JOIN media_cast mc ON mc.person_id = p.person_id
+                                WHERE CHAR_LENGTH(SUBSTRING_INDEX(p.name, ' ', -1)) >= 4 LIMIT 1""")
+    surname = person["name"].split()[-1]
+    found = catalog.search_titles(Filters(query=surname), me, per_page=100)
+    assert person["media_id"] in ids(found)
+    assert person["person_id"] in [p["person_id"] for p in catalog.matching_people(parse_query(surname))]
+
+
+def test_a_short_query_matches_the_start_of_titles_and_names(demo_db):
+    me = make_user()
+    target = all_titles()[0]
+    prefix = target["title"][:2]
+    found = everything(Filters(query=prefix), me)
+    assert target["media_id"] in [r["media_id"] for r in found]
+    starts = {t["media_id"] for t in all_titles() if t["title"].lower().startswith(prefix.lower())}
+    assert starts <= {r["media_id"] for r in found}
+
+
+def test_the_total_of_a_search_counts_every_matching_title(demo_db):
+    """The total comes from a second statement when the page is full; it must agree with the rows."""
+    me = make_user()
+    surname = core.scalar("""SELECT SUBSTRING_INDEX(p.name, ' ', -1) FROM people p
+                               JOIN media_cast mc ON mc.person_id = p.person_id
+                              WHERE CHAR_LENGTH(SUBSTRING_INDEX(p.name, ' ', -1)) >= 4
+                              GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1""")
+    prefix = core.scalar("SELECT LEFT(title, 2) FROM media GROUP BY 1 ORDER BY COUNT(*) DESC, 1 LIMIT 1")
+    for filters in (Filters(query=surname), Filters(query=prefix),
+                    Filters(query=surname, media_type="Movie")):
+        matching = everything(filters, me)
+        assert len(matching) > 1
+        assert catalog.search_titles(filters, me, per_page=1).total == len(matching)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_finds_only_literal_matches(demo_db, text):
+    me = make_user()
+    before = all_titles()
+    found = catalog.search_titles(Filters(query=text), me, per_page=1000)
+    literal = [t for t in before if t["title"].lower().startswith(text.lower())]
+    if parse_query(text).boolean is None:
+        assert len(found.rows) == found.total == len(literal)
+    assert found.total < len(before)
+    assert all_titles() == before  # the text ran as a value, never as SQL
+
+
+def test_filters_narrow_to_what_they_say(demo_db):
+    me = make_user()
+    series = everything(Filters(media_type="Series"), me)
+    assert series and all(r["media_type"] == "Series" for r in series)
+
+    years = everything(Filters(year_from=2005, year_to=2012), me)
+    assert years and all(2005 <= r["release_year"] <= 2012 for r in years)
+
+    rated = everything(Filters(min_rating=7.0), me)
+    assert all(r["average_rating"] >= 7 for r in rated)
+    assert len(rated) < len(all_titles())
+
+    two = [g["genre_id"] for g in catalog.genres()[:2]]
+    names = {g["genre_id"]: g["name"] for g in catalog.genres()}
+    any_of = everything(Filters(genre_ids=tuple(two)), me)
+    all_of = everything(Filters(genre_ids=tuple(two), genre_mode="all"), me)
+    assert {r["media_id"] for r in all_of} <= {r["media_id"] for r in any_of}
+    for row in all_of:
+        assert {names[g] for g in two} <= set(catalog.title_for_viewer(row["media_id"], me)["genres"])
+    for row in any_of:
+        assert {names[g] for g in two} & set(catalog.title_for_viewer(row["media_id"], me)["genres"])
+
+
+def test_the_person_filter_keeps_titles_they_act_in_or_crew(demo_db):
+    me = make_user()
+    person_id = core.scalar("""SELECT person_id FROM (SELECT person_id FROM media_cast UNION ALL
+                                                      SELECT person_id FROM media_crew) c
+                               GROUP BY person_id ORDER BY COUNT(*) DESC LIMIT 1""")
+    credited = {r["media_id"] for r in core.fetch_all(
+        "SELECT media_id FROM media_cast WHERE person_id = :p UNION SELECT media_id FROM media_crew WHERE person_id = :p",
+        p=person_id)}
+    assert {r["media_id"] for r in everything(Filters(person_id=person_id), me)} == credited
+
+
+@pytest.mark.parametrize("sort, key", [
+    ("rating", lambda r: (r["average_rating"] is not None, r["average_rating"] or 0)),
+    ("count", lambda r: r["rating_count"]),
+    ("year", lambda r: (r["release_year"] is not None, r["release_year"] or 0)),
+])
+def test_sorts_order_the_whole_result(demo_db, sort, key):
+    rows = everything(Filters(sort=sort), make_user())
+    assert [key(r) for r in rows] == sorted((key(r) for r in rows), reverse=True)
+
+
+def test_pages_of_24_cover_every_title_once_with_the_total(demo_db):
+    me = make_user()
+    total = len(all_titles())
+    assert total > 2 * catalog.PAGE_SIZE
+    seen = []
+    pages = -(-total // catalog.PAGE_SIZE)
+    for page in range(1, pages + 1):
+        result = catalog.search_titles(Filters(sort="title"), me, page)
+        assert result.total == total
+        assert len(result.rows) == (catalog.PAGE_SIZE if page < pages else total - (pages - 1) * catalog.PAGE_SIZE)
+        seen += ids(result)
+    assert sorted(seen) == sorted(t["media_id"] for t in all_titles())
+
+
+def test_titles_in_my_playlists_or_watchlist_are_marked(demo_db):
+    me = make_user()
+    rows = catalog.search_titles(Filters(sort="title"), me).rows
+    in_playlist, on_watchlist = rows[0]["media_id"], rows[1]["media_id"]
+    playlists.add_item(me, playlists.create_playlist(me, "Marked"), in_playlist)
+    watchlist.set_status(me, on_watchlist, "plan_to_watch")
+    marked = {r["media_id"] for r in catalog.search_titles(Filters(sort="title"), me).rows if r["in_my_lists"]}
+    assert marked == {in_playlist, on_watchlist}
+    someone_else = make_user()
+    assert not any(r["in_my_lists"] for r in catalog.search_titles(Filters(sort="title"), someone_else).rows)
+
+
+# --- the page -----------------------------------------------------------------------------------------------
+def cards(at) -> list[str]:
+    """The media ids the grid links to, in order."""
+    return [link.proto.query_string.removeprefix("id=") for link in at.page_link
+            if link.proto.query_string.startswith("id=")]
+
+
+def test_explore_shows_a_full_page_with_the_total_and_pages_on(demo_db):
+    at = open_app(make_user(), page="app_pages/explore.py")
+    assert not at.exception
+    total = len(all_titles())
+    assert f"{total} titles" in texts(at)
+    first = cards(at)
+    assert len(first) == catalog.PAGE_SIZE
+    assert f"Page 1 of {-(-total // catalog.PAGE_SIZE)}" in texts(at)
+    button(at, "Next ›").click().run()
+    assert "Page 2 of" in texts(at)
+    assert not set(cards(at)) & set(first)
+
+
+def test_a_search_shows_matching_people_and_picking_one_shows_their_titles(demo_db):
+    person = core.fetch_one("""SELECT p.person_id, p.name FROM people p
+                                 JOIN media_cast mc ON mc.person_id = p.person_id
+                                WHERE CHAR_LENGTH(SUBSTRING_INDEX(p.name, ' ', -1)) >= 4 LIMIT 1""")
+    me = make_user()
+    at = open_app(me, page="app_pages/explore.py")
+    at.text_input(key="explore_q").set_value(person["name"]).run()
+    assert not at.exception
+    assert cards(at)
+    at.button(key=f"explore_person_{person['person_id']}").click().run()
+    assert at.query_params["person"] == str(person["person_id"])
+    assert at.text_input(key="explore_q").value == ""
+    expected = {r["media_id"] for r in everything(Filters(person_id=person["person_id"]), me)}
+    assert {int(i) for i in cards(at)} == expected
+
+
+@pytest.mark.parametrize("text", ["' OR 1=1 --", "%"])
+def test_hostile_searches_on_the_page_find_nothing_and_say_what_to_change(demo_db, text):
+    at = open_app(make_user(), page="app_pages/explore.py")
+    at.text_input(key="explore_q").set_value(text).run()
+    assert not at.exception
+    assert cards(at) == []
+    assert "No titles match" in texts(at) and "three or more letters" in texts(at)
+
+
+def test_no_results_suggests_each_filter_that_is_on(demo_db):
+    at = open_app(make_user(), page="app_pages/explore.py")
+    at.text_input(key="explore_q").set_value("zzqxwords nowhere").run()
+    at.selectbox(key="explore_type").set_value("Series").run()
+    at.slider(key="explore_min_rating").set_value(10.0).run()
+    shown = texts(at)
+    assert "No titles match" in shown
+    for hint in ("fewer or shorter search words", "both films and series", "a lower minimum rating"):
+        assert hint in shown
+
+
+def test_person_link_narrows_to_their_titles_and_a_broken_one_is_explained(demo_db):
+    person = core.fetch_one("SELECT p.person_id, p.name FROM people p JOIN media_crew c ON c.person_id = p.person_id "
+                            "LIMIT 1")
+    me = make_user()
+    at = open_app(me, page="app_pages/explore.py", query={"person": person["person_id"]})
+    assert not at.exception
+    assert person["name"] in texts(at)
+    expected = {r["media_id"] for r in everything(Filters(person_id=person["person_id"]), me)}
+    assert {int(i) for i in cards(at)} == expected
+    for broken in ("abc", "999999"):
+        at = open_app(me, page="app_pages/explore.py", query={"person": broken})
+        assert not at.exception
+        assert "showing all titles instead" in texts(at)
+        assert len(cards(at)) == catalog.PAGE_SIZE
+
+
+def test_an_empty_catalog_says_what_to_do(empty_db):
+    at = open_app(make_user(), page="app_pages/explore.py")
+    assert not at.exception
+    assert "The catalog has no titles yet" in texts(at)
+
+
+def test_explore_statements_do_not_grow_with_cards_or_my_lists(demo_db):
+    fresh, busy = make_user(), make_busy_user()
+    counts = {}
+    for who in (fresh, busy):
+        at = open_app(who, page="app_pages/explore.py")
+        assert len(cards(at)) == catalog.PAGE_SIZE
+        counts[who] = rerun_statements(at)
+        # a search with every filter on still fits
+        at.text_input(key="explore_q").set_value("love").run()
+        at.multiselect(key="explore_genres").select(catalog.genres()[0]["genre_id"]).run()
+        counts[(who, "filtered")] = rerun_statements(at)
+    assert counts[fresh] == counts[busy] <= PAGE_BUDGET
+    assert counts[(fresh, "filtered")] == counts[(busy, "filtered")] <= PAGE_BUDGET

@@ -1,0 +1,190 @@
+"""Friends: requests with a clear word for every refusal, answering them, removing, blocking (which hides
+each from the other), suggestions, and a friend's profile."""
+import pytest
+
+from db import friends, playlists, reviews
+from db.errors import DataRuleError, PermissionDenied
+from tests.apptest import open_app
+from tests.viewer_fixtures import (  # noqa: F401 (removed_after_test is a fixture)
+    PAGE_BUDGET, button, make_busy_user, make_user, plain, removed_after_test, rerun_statements, shown,
+    some_titles,
+)
+from ui.cards import md
+
+pytestmark = pytest.mark.usefixtures("removed_after_test")
+
+PAGE = "app_pages/friends.py"
+
+
+def befriend(a: str, b: str) -> None:
+    friends.send_request(a, b)
+    friends.accept(b, a)
+
+
+def status_between(a: str, b: str) -> str | None:
+    return next((r["status"] for r in friends.overview(a) if r["other"] == b), None)
+
+
+def errors(at) -> str:
+    return plain(" ".join(e.value for e in at.error))
+
+
+def test_new_user_sees_what_to_do(demo_db):
+    at = open_app(make_user(), page=PAGE)
+    assert not at.exception
+    text = shown(at)
+    assert "No friends yet" in text and "No one is waiting for an answer." in text
+    assert rerun_statements(at) <= PAGE_BUDGET
+
+
+def test_send_a_request_by_username_and_the_other_accepts(demo_db):
+    me, other = make_user(), make_user()
+    at = open_app(me, page=PAGE)
+    at.text_input(key="friend_username").input(f"  {other.upper()} ")
+    button(at, "Send request").click().run()
+    assert f"Friend request sent to {other}." in shown(at)
+    assert "Sent requests (1)" in shown(at)
+
+    theirs = open_app(other, page=PAGE)
+    assert "Incoming requests (1)" in shown(theirs)
+    theirs.button(key=f"accept_{me}").click().run()
+    assert f"You and {me} are friends now." in shown(theirs)
+    assert status_between(me, other) == "accepted"
+
+
+@pytest.mark.parametrize("case, message", [
+    ("unknown", "There is no user called"),
+    ("empty", "Type the username"),
+    ("self", "That is you"),
+    ("pending", "You already asked"),
+    ("they_asked", "already asked you"),
+    ("friends", "already friends"),
+    ("i_blocked", "Unblock them first"),
+    ("they_blocked", "You cannot send a friend request"),
+])
+def test_every_refused_request_says_why(demo_db, case, message):
+    me, other = make_user(), make_user()
+    target = {"unknown": "nobody-" + other, "empty": "   ", "self": me}.get(case, other)
+    if case == "pending":
+        friends.send_request(me, other)
+    elif case == "they_asked":
+        friends.send_request(other, me)
+    elif case == "friends":
+        befriend(me, other)
+    elif case == "i_blocked":
+        friends.block(me, other)
+    elif case == "they_blocked":
+        friends.block(other, me)
+    before = friends.overview(me)
+    at = open_app(me, page=PAGE)
+    at.text_input(key="friend_username").input(target)
+    button(at, "Send request").click().run()
+    assert not at.exception
+    assert message in errors(at)
+    assert friends.overview(me) == before  # nothing written
+
+
+def test_decline_cancel_and_remove(demo_db):
+    me, asker, asked, friend = make_user(), make_user(), make_user(), make_user()
+    friends.send_request(asker, me)
+    friends.send_request(me, asked)
+    befriend(me, friend)
+    at = open_app(me, page=PAGE)
+    at.button(key=f"decline_{asker}").click().run()
+    at.button(key=f"cancel_{asked}").click().run()
+    at.button(key=f"unfriend_{friend}").click().run()
+    assert f"Remove **{friend}** from your friends?" in shown(at).replace("\\", "")
+    at.button(key=f"unfriend_{friend}__yes").click().run()
+    assert friends.overview(me) == []
+    with pytest.raises(DataRuleError, match="no pending request"):
+        friends.accept(me, asker)
+
+
+def test_block_replaces_the_friendship_and_hides_both_profiles(demo_db):
+    me, pal = make_user(), make_user()
+    befriend(me, pal)
+    at = open_app(me, page=PAGE)
+    at.button(key=f"block_{pal}").click().run()
+    at.button(key=f"block_{pal}__yes").click().run()
+    assert f"Blocked {pal}." in shown(at)
+    rows = friends.overview(me)
+    assert [(r["other"], r["status"], r["outgoing"]) for r in rows] == [(pal, "blocked", 1)]
+    assert "Blocked (1)" in shown(at)
+
+    for viewer, profile in ((pal, me), (me, pal)):  # whoever blocked, neither sees the other
+        view = open_app(viewer, page=PAGE, query={"user": profile})
+        assert not view.exception
+        assert f"You cannot see {profile}'s profile." in errors(view)
+        with pytest.raises(PermissionDenied):
+            friends.profile(viewer, profile)
+    with pytest.raises(DataRuleError, match="already a block"):
+        friends.block(pal, me)  # one row per pair holds one blocker
+
+    at.button(key=f"unblock_{pal}").click().run()
+    assert status_between(me, pal) is None
+    friends.send_request(pal, me)  # requests work again
+
+
+def test_block_someone_by_username(demo_db):
+    me, stranger = make_user(), make_user()
+    at = open_app(me, page=PAGE)
+    at.text_input(key="block_username").input(stranger)
+    button(at, "Block").click().run()
+    assert status_between(me, stranger) == "blocked"
+    with pytest.raises(DataRuleError, match="You cannot send a friend request"):
+        friends.send_request(stranger, me)
+
+
+def test_a_friends_profile_shows_lists_ratings_titles_in_common_and_mutual_friends(demo_db):
+    me, pal, both = make_user(), make_user(), make_user()
+    shared, theirs_only = some_titles(me, 2)
+    befriend(me, pal)
+    befriend(me, both)
+    befriend(pal, both)
+    playlists.create_playlist(pal, "Pal's <b>picks</b>")
+    reviews.save_review(pal, shared["media_id"], 9, "")
+    reviews.save_review(pal, theirs_only["media_id"], 4, "")
+    reviews.save_review(me, shared["media_id"], 8, "")
+
+    at = open_app(me, page=PAGE, query={"user": pal})
+    assert not at.exception
+    name = "Pal's <b>picks</b>"
+    assert f"- {md(name)} · 0 titles" in [m.value for m in at.markdown]  # escaped: the tags show as typed
+    assert md(both) in [c.value for c in at.caption]  # the mutual-friends line names exactly them
+    links = [plain(link.proto.label) for link in at.get("page_link")]
+    assert f"★ 4 · {theirs_only['title']} ({theirs_only['release_year']})" in links  # their recent rating
+    assert f"{shared['title']}: you ★ 8, them ★ 9" in links  # rated by both
+    assert rerun_statements(at) <= PAGE_BUDGET
+
+
+def test_a_non_friend_profile_shows_no_lists(demo_db):
+    me, stranger = make_user(), make_user()
+    playlists.create_playlist(stranger, "Secret list")
+    at = open_app(me, page=PAGE, query={"user": stranger})
+    assert "You are not friends yet" in shown(at)
+    assert "Secret list" not in shown(at)
+    button(at, f"Send {stranger} a friend request").click().run()
+    assert status_between(me, stranger) == "pending"
+
+
+def test_suggestions_are_friends_of_friends_and_similar_raters(demo_db):
+    me, pal, their_friend, like_minded = make_user(), make_user(), make_user(), make_user()
+    befriend(me, pal)
+    befriend(pal, their_friend)
+    [title] = some_titles(me, 1)
+    reviews.save_review(me, title["media_id"], 7, "")
+    reviews.save_review(like_minded, title["media_id"], 8, "")
+    suggested = {s["username"]: s for s in friends.suggestions(me, limit=50)}
+    assert suggested[their_friend]["mutual_friends"] == 1
+    assert suggested[like_minded]["similar_ratings"] == 1
+    assert pal not in suggested and me not in suggested
+    at = open_app(me, page=PAGE)
+    at.button(key=f"suggest_{their_friend}").click().run()
+    assert status_between(me, their_friend) == "pending"
+
+
+def test_statement_count_does_not_grow_with_friends(demo_db):
+    fresh = open_app(make_user(), page=PAGE)
+    busy = open_app(make_busy_user(), page=PAGE)
+    assert "Friends (4)" in shown(busy)
+    assert rerun_statements(busy) == rerun_statements(fresh) <= PAGE_BUDGET

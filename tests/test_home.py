@@ -1,0 +1,61 @@
+"""Home: my counts, continue watching (one click marks the next episode), recommendations with reasons,
+top rated and my friends' ratings, in a fixed handful of statements."""
+import pytest
+
+from db import friends, progress, reviews
+from tests.apptest import open_app
+from tests.viewer_fixtures import (  # noqa: F401 (removed_after_test is a fixture)
+    PAGE_BUDGET, a_series, button, make_busy_user, make_user, removed_after_test, rerun_statements, shown,
+    some_titles,
+)
+from ui.cards import md
+
+pytestmark = pytest.mark.usefixtures("removed_after_test")
+
+PAGE = "app_pages/home.py"
+
+
+def test_new_user_sees_popular_titles_and_what_to_do(demo_db):
+    at = open_app(make_user(firstname="Asha"), page=PAGE)
+    assert not at.exception
+    text = shown(at)
+    assert "Welcome back, Asha" in text
+    for label in ("Playlists 0", "Watchlist titles 0", "Series in progress 0", "Friends 0"):
+        assert label in text
+    assert "Nothing in progress" in text and "No ratings from friends yet" in text
+    assert md("Popular on StreamSync") in [c.value for c in at.caption]
+    assert rerun_statements(at) <= PAGE_BUDGET
+
+
+def test_continue_watching_marks_the_next_episode(demo_db):
+    me = make_user()
+    series, episodes = a_series(me)
+    progress.mark_watched_up_to(me, series["media_id"], episodes[0]["episode_id"])
+    at = open_app(me, page=PAGE)
+    assert "Series in progress 1" in shown(at)
+    assert f"Next: **{episodes[1]['code']}** · {md(episodes[1]['title'])}" in shown(at)
+    button(at, f"Mark {episodes[1]['code']} watched").click().run()
+    assert f"Marked {episodes[1]['code']}" in shown(at)
+    assert progress.for_user(me)[0]["last_episode_id"] == episodes[1]["episode_id"]
+    assert f"Next: **{episodes[2]['code']}**" in shown(at)
+
+
+def test_friends_ratings_and_waiting_requests(demo_db):
+    me, pal = make_user(), make_user()
+    friends.send_request(pal, me)
+    at = open_app(me, page=PAGE)
+    assert "You have 1 friend request waiting." in shown(at)
+    friends.accept(me, pal)
+    [title] = some_titles(me, 1)
+    reviews.save_review(pal, title["media_id"], 8, "Great.")
+    at.run()
+    assert "Friends 1" in shown(at)
+    assert any(c.value.startswith(f"★ 8/10 by **{md(pal)}**") and "with a review" in c.value for c in at.caption)
+
+
+def test_statement_count_does_not_grow_with_my_data(demo_db):
+    fresh = open_app(make_user(), page=PAGE)
+    busy = open_app(make_busy_user(), page=PAGE)
+    text = shown(busy)
+    assert "Playlists 3" in text and "Friends 4" in text and "Series in progress 4" in text
+    assert rerun_statements(busy) == rerun_statements(fresh) <= PAGE_BUDGET

@@ -1,0 +1,125 @@
+"""A viewer's own rating and review (db.reviews): the rules, add / edit / delete, the averages the triggers
+keep, and the community list (paged, own review left out, hidden text withheld, reports remembered)."""
+import pytest
+
+from db import core, moderation, reviews
+from db.errors import DataRuleError
+from tests.viewer_fixtures import make_user, some_titles, removed_after_test  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.usefixtures("removed_after_test")
+
+
+def stored(username: str, media_id: int) -> dict | None:
+    return core.fetch_one("SELECT rating, review_text, contains_spoilers FROM reviews "
+                          "WHERE username = :u AND media_id = :m", u=username, m=media_id)
+
+
+def rating_of(media_id: int) -> dict:
+    return core.fetch_one("SELECT average_rating, rating_count FROM media WHERE media_id = :m", m=media_id)
+
+
+@pytest.mark.parametrize("rating, message", [
+    (0, "not 0"), (11, "not 11"), (-3, "not -3"), (5.5, "whole number"), ("7", "whole number"),
+    (True, "whole number"), (None, "Choose a rating"),
+])
+def test_ratings_outside_one_to_ten_are_refused_before_anything_is_written(demo_db, rating, message):
+    me = make_user()
+    title = some_titles(me, 1)[0]
+    with pytest.raises(DataRuleError, match=message):
+        reviews.save_review(me, title["media_id"], rating, "text")
+    assert stored(me, title["media_id"]) is None
+
+
+def test_the_database_itself_refuses_ratings_0_and_11(demo_db):
+    """The CHECK holds even for a write that skips db.reviews (an importer, the table editor)."""
+    me = make_user()
+    media_id = some_titles(me, 1)[0]["media_id"]
+    for rating in (0, 11):
+        with pytest.raises(DataRuleError, match="whole number from 1 to 10"):
+            with core.transaction(me) as conn:
+                core.execute(conn, "INSERT INTO reviews (username, media_id, rating, review_text) "
+                                   "VALUES (:u, :m, :r, '')", u=me, m=media_id, r=rating)
+    assert stored(me, media_id) is None
+
+
+def test_a_review_over_5000_characters_is_refused_and_5000_is_kept_whole(demo_db):
+    me = make_user()
+    media_id = some_titles(me, 1)[0]["media_id"]
+    with pytest.raises(DataRuleError, match="at most 5,000 characters; this one has 5,001"):
+        reviews.save_review(me, media_id, 7, "é" * 5001)
+    assert stored(me, media_id) is None
+    reviews.save_review(me, media_id, 7, "é" * 5000)
+    assert stored(me, media_id)["review_text"] == "é" * 5000
+
+
+def test_add_edit_and_delete_keep_one_review_and_the_average_exact(demo_db):
+    me = make_user()
+    title = some_titles(me, 1)[0]
+    before = rating_of(title["media_id"])
+
+    assert reviews.save_review(me, title["media_id"], 10, "  Loved it  ", spoilers=False) == "added"
+    after_add = rating_of(title["media_id"])
+    assert after_add["rating_count"] == before["rating_count"] + 1
+    assert stored(me, title["media_id"]) == {"rating": 10, "review_text": "Loved it", "contains_spoilers": 0}
+
+    assert reviews.save_review(me, title["media_id"], 2, "Changed my mind: the ending", spoilers=True) == "updated"
+    assert stored(me, title["media_id"]) == {"rating": 2, "review_text": "Changed my mind: the ending",
+                                             "contains_spoilers": 1}
+    exact = core.fetch_one("SELECT ROUND(AVG(rating), 1) AS avg, COUNT(*) AS n FROM reviews WHERE media_id = :m",
+                           m=title["media_id"])
+    assert rating_of(title["media_id"]) == {"average_rating": exact["avg"], "rating_count": exact["n"]}
+
+    assert reviews.delete_review(me, title["media_id"]) is True
+    assert reviews.delete_review(me, title["media_id"]) is False
+    assert stored(me, title["media_id"]) is None
+    assert rating_of(title["media_id"]) == before
+
+
+def test_a_bare_rating_is_a_review_without_text(demo_db):
+    me = make_user()
+    media_id = some_titles(me, 1)[0]["media_id"]
+    reviews.save_review(me, media_id, 6, None)
+    assert stored(me, media_id) == {"rating": 6, "review_text": "", "contains_spoilers": 0}
+
+
+def test_a_review_of_an_unknown_title_is_refused_in_words(demo_db):
+    me = make_user()
+    with pytest.raises(DataRuleError, match="does not exist"):
+        reviews.save_review(me, 987654321, 5, "")
+
+
+def test_community_reviews_are_paged_leave_out_mine_and_withhold_hidden_text(demo_db):
+    me = make_user()
+    media_id = some_titles(me, 1)[0]["media_id"]
+    others_before = reviews.community_reviews(media_id, me)[1]
+    authors = [make_user("critic") for _ in range(reviews.REVIEWS_PER_PAGE + 2)]
+    for i, author in enumerate(authors):
+        reviews.save_review(author, media_id, 1 + i % 10, f"Review number {i}")
+    reviews.save_review(me, media_id, 9, "My own words")
+    moderation.hide_review("moderator", core.scalar(
+        "SELECT review_id FROM reviews WHERE username = :u AND media_id = :m", u=authors[0], m=media_id),
+        "Insults another reviewer")
+
+    first, total = reviews.community_reviews(media_id, me, page=1)
+    second, total_again = reviews.community_reviews(media_id, me, page=2)
+    assert total == total_again == others_before + len(authors)
+    assert len(first) == reviews.REVIEWS_PER_PAGE
+    everyone = {r["username"]: r for page in range(1, total // reviews.REVIEWS_PER_PAGE + 2)
+                for r in reviews.community_reviews(media_id, me, page=page)[0]}
+    assert len(everyone) == total and me not in everyone
+    assert not {r["review_id"] for r in first} & {r["review_id"] for r in second}
+    hidden = everyone[authors[0]]
+    assert hidden["hidden"] is True and hidden["review_text"] is None
+    assert everyone[authors[1]]["review_text"] == "Review number 1"
+
+
+def test_community_reviews_remember_what_i_reported(demo_db):
+    me, author = make_user(), make_user("critic")
+    media_id = some_titles(me, 1)[0]["media_id"]
+    reviews.save_review(author, media_id, 3, "Spam spam spam")
+    review_id = core.scalar("SELECT review_id FROM reviews WHERE username = :u AND media_id = :m",
+                            u=author, m=media_id)
+    mine = lambda: {r["review_id"]: r for p in (1, 2, 3) for r in reviews.community_reviews(media_id, me, p)[0]}
+    assert mine()[review_id]["reported_by_me"] is False
+    moderation.report_review(me, review_id, "Spam")
+    assert mine()[review_id]["reported_by_me"] is True

@@ -1,0 +1,129 @@
+"""Widgets for titles: poster (or a generated placeholder), media card, poster grid, pager, rating input.
+Catalog and user text is shown through native widgets; where it goes into Markdown, HTML or SVG it is escaped.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import math
+import re
+from urllib.parse import quote
+
+import streamlit as st
+
+MEDIA_PAGE = "app_pages/media.py"
+EXPLORE_PAGE = "app_pages/explore.py"
+GRID_COLUMNS = 6
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md(text) -> str:
+    """text escaped for st.markdown / labels, so a title like `*[x](javascript:...)*` shows as typed."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def placeholder_poster(media_id: int, title: str) -> str:
+    """A 2:3 SVG poster as a data URI: the title's initials on a colour picked from its id."""
+    words = re.findall(r"\w+", title or "")
+    initials = "".join(w[0] for w in words[:2]).upper() or "?"
+    caption = (title or "")[:24] + ("…" if len(title or "") > 24 else "")
+    hue = (int(media_id) * 47) % 360
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 300" width="200" height="300">'
+        f'<rect width="200" height="300" fill="hsl({hue},45%,32%)"/>'
+        '<text x="100" y="160" font-family="sans-serif" font-size="72" font-weight="bold" fill="#ffffff" '
+        f'text-anchor="middle">{html.escape(initials)}</text>'
+        '<text x="100" y="270" font-family="sans-serif" font-size="15" fill="#ffffffcc" '
+        f'text-anchor="middle">{html.escape(caption)}</text></svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def web_poster_url(row: dict) -> str | None:
+    """The stored poster URL when it is a web address. Anything else (a path, javascript:) is ignored."""
+    url = (row.get("poster_image_url") or "").strip()
+    return url if re.match(r"^https?://", url, re.IGNORECASE) else None
+
+
+def poster(row: dict) -> None:
+    """The poster with the placeholder under it as a second CSS background layer: when the poster cannot be
+    loaded (a dead link, no internet), the placeholder shows instead of a broken image, without script.
+    The URL is percent-encoded (no quote, bracket or backslash can end the CSS string) and the attribute
+    HTML-escaped."""
+    layers = [f'url("{placeholder_poster(row["media_id"], row["title"])}")']
+    url = web_poster_url(row)
+    if url:
+        layers.insert(0, f'url("{quote(url, safe=":/?#[]@!$&*+,;=%-._~")}")')
+    style = (f"aspect-ratio: 2 / 3; width: 100%; border-radius: 0.5rem; background-image: {', '.join(layers)}; "
+             "background-size: cover; background-position: center;")
+    label = html.escape(f"Poster of {row['title']}", quote=True)
+    st.markdown(f'<div role="img" aria-label="{label}" style="{html.escape(style, quote=True)}"></div>',
+                unsafe_allow_html=True)
+
+
+def rating_text(average, count) -> str:
+    """'★ 7.8 · 12 ratings', or 'No ratings yet'."""
+    if not count or average is None:
+        return "No ratings yet"
+    return f"★ {float(average):.1f} · {count:,} rating{'s' if count != 1 else ''}"
+
+
+def media_card(row: dict) -> None:
+    """One title in a grid: poster, title linking to its details, year, type, rating, and a mark when it is
+    in one of my lists."""
+    with st.container(border=True):
+        poster(row)
+        # A long title is cut to the card's width; the tooltip holds all of it.
+        st.page_link(MEDIA_PAGE, label=md(row["title"]), query_params={"id": str(row["media_id"])},
+                     help=md(row["title"]))
+        year = row.get("release_year") or "year unknown"
+        st.caption(f"{year} · {row['media_type']}  \n{rating_text(row.get('average_rating'), row.get('rating_count'))}")
+        if row.get("in_my_lists"):
+            st.badge("In your lists", icon=":material/bookmark_added:", color="green")
+
+
+def poster_grid(rows: list[dict], columns: int = GRID_COLUMNS) -> None:
+    """Cards in rows of `columns`."""
+    for start in range(0, len(rows), columns):
+        cols = st.columns(columns)
+        for col, row in zip(cols, rows[start:start + columns]):
+            with col:
+                media_card(row)
+
+
+def page_number(key: str) -> int:
+    """The page the pager under `key` is on (1-based)."""
+    value = st.session_state.get(key, 1)
+    return value if isinstance(value, int) and value >= 1 else 1
+
+
+def reset_page(key: str) -> None:
+    st.session_state[key] = 1
+
+
+def _go(key: str, page: int) -> None:
+    st.session_state[key] = page
+
+
+def pager(key: str, total: int, per_page: int, noun: str = "results") -> None:
+    """Previous / Next with 'Page x of y · N results' (noun in the plural; just the count when everything
+    fits on one page). Reads and moves the page number under `key`."""
+    pages = max(1, math.ceil(total / per_page))
+    page = min(page_number(key), pages)
+    summary = f"{total:,} {noun if total != 1 else noun.removesuffix('s')}"
+    if pages == 1:
+        st.caption(summary)
+        return
+    left, middle, right = st.columns([1, 3, 1], vertical_alignment="center")
+    left.button("‹ Previous", key=f"{key}_prev", disabled=page <= 1, on_click=_go, args=(key, page - 1),
+                width="stretch")
+    middle.caption(f"Page {page} of {pages} · {summary}")
+    right.button("Next ›", key=f"{key}_next", disabled=page >= pages, on_click=_go, args=(key, page + 1),
+                 width="stretch")
+
+
+def rating_input(label: str, value: int | None, key: str) -> int | None:
+    """A whole-number rating 1-10, or None when not chosen yet. The widget itself refuses values outside
+    1-10 (it falls back to `value`); the write validates again and names the rule."""
+    return st.number_input(label, min_value=1, max_value=10, step=1, value=value, key=key,
+                           placeholder="1 to 10", help="Your rating, a whole number from 1 (worst) to 10 (best).")
