@@ -1,0 +1,116 @@
+"""Admin: users. Find and page accounts; change a role; lock and unlock; reset a password to a one-time password
+shown once; delete an account after seeing what goes with it. The last admin stays."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from core import auth, permissions
+from core import table_editor as te
+from db import admin_users
+from db.errors import DataRuleError, PermissionDenied
+from ui.layout import page_header, require
+from ui.session import after_rerun
+
+ALL = "(all roles)"
+LOCK_CHOICES = {"1 hour": timedelta(hours=1), "1 day": timedelta(days=1), "7 days": timedelta(days=7),
+                "30 days": timedelta(days=30), "until unlocked": None}
+
+
+def act(action, *args, done: str, rerun: bool = True):
+    """Run an admin write. On success: a toast (after a rerun that shows the new state, unless rerun is False)
+    and the write's result; otherwise the reason in plain words and None."""
+    try:
+        result = action(user["username"], *args)
+    except (DataRuleError, PermissionDenied) as exc:
+        st.error(str(exc))
+        return None
+    if rerun:
+        after_rerun(done)
+        st.rerun()
+    st.toast(done, icon=":material/check:")
+    return result
+
+
+def status(row: dict) -> str:
+    if row["locked_until"] and row["locked_until"] > datetime.now():
+        if row["locked_until"] >= admin_users.LOCKED_FOR_GOOD:
+            return "locked"
+        return f"locked until {row['locked_until']:%Y-%m-%d %H:%M}"
+    return "must change password" if row["must_change_password"] else "active"
+
+
+@st.dialog("Delete this account?")
+def confirm_delete(username: str) -> None:
+    gone = te.describe_cascade(admin_users.delete_summary(username))
+    st.write(f"Deleting **{username}** {gone or 'removes nothing else'}. This cannot be undone.")
+    if st.button(f"Delete {username}", type="primary", key="au_delete_confirm"):
+        act(admin_users.delete_user, username, done=f"{username} deleted.")
+
+
+def manage(row: dict) -> None:
+    name = row["username"]
+    st.subheader(f"{name} · {row['firstname']} {row['lastname']}")
+    st.caption(f"{row['email']} · {row['role']} · {status(row)} · joined {row['created_at']:%Y-%m-%d}"
+               f" · last login {row['last_login_at'] or 'never'}")
+    role_col, lock_col = st.columns(2)
+    with role_col:
+        role = st.selectbox("Role", permissions.ROLES, index=permissions.ROLES.index(row["role"]),
+                            key=f"au_role_{name}")
+        if st.button("Change role", key=f"au_role_apply_{name}", disabled=role == row["role"]):
+            act(admin_users.change_role, name, role, done=f"{name} is now {role}.")
+    with lock_col:
+        if status(row).startswith("locked"):
+            if st.button("Unlock", key=f"au_unlock_{name}"):
+                act(admin_users.unlock_user, name, done=f"{name} unlocked.")
+        else:
+            length = st.selectbox("Lock for", list(LOCK_CHOICES), index=len(LOCK_CHOICES) - 1,
+                                  key=f"au_lock_for_{name}")
+            if st.button("Lock (logs them out)", key=f"au_lock_{name}"):
+                span = LOCK_CHOICES[length]
+                until = datetime.now() + span if span else admin_users.LOCKED_FOR_GOOD
+                act(admin_users.lock_user, name, until, done=f"{name} locked.")
+    reset_col, delete_col = st.columns(2)
+    if reset_col.button("Reset password", key=f"au_reset_{name}"):
+        one_time = secrets.token_urlsafe(12)
+        ended = act(admin_users.reset_password, name, auth.hash_password(one_time), done="Password reset.",
+                    rerun=False)
+        if ended is not None:
+            st.session_state["au_one_time"] = (name, one_time)
+    if delete_col.button("Delete account…", key=f"au_delete_{name}"):
+        confirm_delete(name)
+    shown = st.session_state.pop("au_one_time", None)  # shown once: gone on the next run
+    if shown and shown[0] == name:
+        st.success(f"One-time password for {name}: `{shown[1]}`. Hand it over now: it is shown only once. "
+                   "They must choose a new password when they log in; their sessions were ended.")
+
+
+user = require("manage_users")
+page_header("Users", "Find an account; change its role, lock or unlock it, reset its password or delete it.")
+
+c1, c2 = st.columns([3, 1])
+text = c1.text_input("Search", key="au_search", max_chars=100, placeholder="username, name or email")
+role_filter = c2.selectbox("Role", [ALL, *permissions.ROLES], key="au_role_filter")
+view = f"{text}|{role_filter}"
+page_no = st.session_state.get(f"au_page_{view}", 1)
+rows, total = admin_users.search_users(user["role"], text, None if role_filter == ALL else role_filter, page_no)
+pages = max(1, -(-total // admin_users.PAGE_SIZE))
+
+if not rows:
+    st.info("No user matches. Try part of a username, a name or an email, or clear the role filter.")
+    st.stop()
+
+st.caption(f"{total:,} user(s) · page {page_no} of {pages:,}")
+st.dataframe(pd.DataFrame([{"username": r["username"], "name": f"{r['firstname']} {r['lastname']}",
+                            "email": r["email"], "role": r["role"], "status": status(r),
+                            "joined": r["created_at"], "last login": r["last_login_at"]} for r in rows]),
+             hide_index=True, width="stretch")
+if pages > 1:
+    st.number_input("Page", min_value=1, max_value=pages, value=min(page_no, pages), key=f"au_page_{view}")
+
+by_name = {r["username"]: r for r in rows}
+picked = st.selectbox("Manage", list(by_name), key="au_pick")
+manage(by_name[picked])

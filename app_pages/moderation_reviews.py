@@ -1,0 +1,80 @@
+"""Review moderation: the queue of reported, recent and hidden reviews; hide or unhide with a reason,
+dismiss reports, delete after a confirmation. Every action is audited by the reviews triggers."""
+from __future__ import annotations
+
+import streamlit as st
+
+from db import moderation
+from db.errors import DataRuleError, PermissionDenied
+from ui.layout import page_header, require
+from ui.session import after_rerun
+
+QUEUE_LABELS = {"reported": "Reported", "recent": "Recent (30 days)", "hidden": "Hidden"}
+
+
+def act(action, *args, done: str) -> None:
+    """Run a moderation write; say what happened, or why not."""
+    try:
+        action(user["username"], *args)
+    except (DataRuleError, PermissionDenied) as exc:
+        st.error(str(exc))
+        return
+    after_rerun(done)
+    st.rerun()
+
+
+@st.dialog("Delete this review?")
+def confirm_delete(review: dict) -> None:
+    st.write(f"The review by **{review['username']}** of **{review['title']}** (rating {review['rating']}/10) "
+             "goes for good, with its reports; the title's average rating is recomputed.")
+    if st.button("Delete the review", type="primary", key="mr_confirm_delete"):
+        act(moderation.delete_review, review["review_id"], done="Review deleted.")
+
+
+def review_card(review: dict) -> None:
+    rid = review["review_id"]
+    with st.container(border=True):
+        st.markdown(f"**{review['title']}** · {review['rating']}/10 by **{review['username']}** · "
+                    f"{review['created_at']:%Y-%m-%d %H:%M}")
+        if review["contains_spoilers"]:
+            st.caption("Marked as containing spoilers.")
+        st.text(review["review_text"] or "(a bare rating, no text)")
+        if review["open_reports"]:
+            st.warning(f"{review['open_reports']} open report(s):\n\n" + review["reasons"])
+        if review["hidden_by"] is not None:
+            st.info(f"Hidden by {review['hidden_by']}: {review['hidden_reason']}")
+            if st.button("Unhide", key=f"mr_unhide_{rid}"):
+                act(moderation.unhide_review, rid, done="Review visible again.")
+        else:
+            reason_col, hide_col = st.columns([3, 1], vertical_alignment="bottom")
+            reason = reason_col.text_input("Reason for hiding (its author sees it)", key=f"mr_reason_{rid}",
+                                           max_chars=moderation.REASON_MAX,
+                                           placeholder="e.g. spoilers without a warning")
+            if hide_col.button("Hide", key=f"mr_hide_{rid}", width="stretch"):
+                act(moderation.hide_review, rid, reason, done="Review hidden.")
+        left, right = st.columns(2)
+        if review["open_reports"] and left.button("Dismiss reports (keep visible)", key=f"mr_dismiss_{rid}"):
+            act(moderation.dismiss_reports, rid, done="Reports dismissed.")
+        if right.button("Delete…", key=f"mr_delete_{rid}"):
+            confirm_delete(review)
+
+
+user = require("moderate_reviews")
+page_header("Reviews", "Work through reported reviews: hide one with a reason, dismiss the reports, or delete it.")
+
+kind = st.segmented_control("Queue", list(QUEUE_LABELS), format_func=QUEUE_LABELS.get, default="reported",
+                            key="mr_queue") or "reported"
+page_no = st.session_state.get(f"mr_page_{kind}", 1)
+reviews, total = moderation.queue(user["role"], kind, page_no)
+pages = max(1, -(-total // moderation.QUEUE_PAGE))
+
+if not reviews:
+    st.info({"reported": "No open reports. When viewers report a review it shows up here.",
+             "recent": "No reviews in the last 30 days.",
+             "hidden": "No hidden reviews."}[kind])
+else:
+    st.caption(f"{total} review(s) · page {min(page_no, pages)} of {pages}")
+    for review in reviews:
+        review_card(review)
+if pages > 1:
+    st.number_input("Page", min_value=1, max_value=pages, value=min(page_no, pages), key=f"mr_page_{kind}")

@@ -1,0 +1,237 @@
+"""Data access for the table editor: a page of any whitelisted table (filtered, sorted and paged in SQL),
+readable labels for foreign keys, what a delete would cascade to, and applying a set of changes in one
+transaction. Table and column names come only from db.schema_catalog; every value is a bound parameter.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from core import permissions
+from core.search import escape_like
+from db.core import actor_role, execute, fetch_all, fetch_one, read, transactional
+from db.errors import DataRuleError, PermissionDenied
+from db.schema_catalog import Catalog, ForeignKey, NotInWhitelist, Table, catalog
+
+PAGE_SIZE = 50
+COUNT_CAP = 100_000     # counting stops here: "100,000+ rows" keeps a million-row table quick
+CHOICES_LIMIT = 50      # picker choices a search adds per foreign-key column
+FILTER_OPS = ("contains", "equals")
+# The readable label of a referenced row (fixed SQL, never user text). users: the username is readable.
+LABELS = {"media": "title", "people": "name", "genres": "name", "episodes": "title", "playlists": "name",
+          "users": "username"}
+
+
+class RowRejected(DataRuleError):
+    """The database refused one change; `operation` and `index` say which (the nth insert/update/delete)."""
+
+    def __init__(self, message: str, errno: int | None, operation: str, index: int):
+        super().__init__(message, errno)
+        self.operation = operation
+        self.index = index
+
+
+@dataclass
+class Page:
+    rows: list[dict[str, Any]]
+    total: int          # matching rows, counted up to COUNT_CAP
+    capped: bool        # True: there are more than COUNT_CAP
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def q(name: str) -> str:
+    """Quote a name that came from the catalog (never from user text)."""
+    return f"`{name}`"
+
+
+def editable_table(role: str | None, name: str) -> Table:
+    """The catalog entry of a table this role may edit; refuses unknown and forbidden tables."""
+    table = catalog().table(name)
+    if not permissions.may_edit_table(role, name):
+        raise PermissionDenied(f"Your role ({role or 'guest'}) may not edit the table {name}.")
+    return table
+
+
+def _where(table: Table, column: str | None, op: str, value: Any, params: dict) -> str:
+    if not column or value is None or value == "":
+        return "1 = 1"
+    table.column(column)
+    if op not in FILTER_OPS:
+        raise NotInWhitelist(f"Unknown filter {op!r}: use one of {', '.join(FILTER_OPS)}.")
+    params["filter_value"] = value if op == "equals" else f"%{escape_like(str(value))}%"
+    return f"{q(column)} = :filter_value" if op == "equals" else f"{q(column)} LIKE :filter_value ESCAPE '!'"
+
+
+def browse(role: str | None, table_name: str, *, filter_column: str | None = None, filter_op: str = "contains",
+           filter_value: Any = None, sort: str | None = None, descending: bool = False, page: int = 1,
+           page_size: int = PAGE_SIZE) -> Page:
+    """One page of a table (two statements: a capped count and the rows). Ties sort by the primary key so
+    pages never overlap."""
+    table = editable_table(role, table_name)
+    params: dict[str, Any] = {}
+    where = _where(table, filter_column, filter_op, filter_value, params)
+    direction = "DESC" if descending else "ASC"
+    order = [f"{q(table.sort_column(sort))} {direction}"] if sort else []
+    order += [f"{q(k)} {direction}" for k in table.primary_key if k != sort]
+    columns = ", ".join(q(c) for c in table.columns)
+    page = max(1, int(page))
+    with read() as conn:
+        total = fetch_one(f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM {q(table.name)} WHERE {where} "
+                          f"LIMIT {COUNT_CAP + 1}) AS capped", conn, **params)["n"]
+        rows = fetch_all(f"SELECT {columns} FROM {q(table.name)} WHERE {where} ORDER BY {', '.join(order)} "
+                         f"LIMIT :limit OFFSET :offset", conn, limit=page_size, offset=(page - 1) * page_size,
+                         **params)
+    return Page(rows, min(total, COUNT_CAP), total > COUNT_CAP, page, page_size)
+
+
+def label_columns(table: Table) -> dict[str, ForeignKey]:
+    """The columns of `table` shown as a readable label and picked from a list: single-column foreign keys
+    to a table with a label."""
+    return {fk.columns[0]: fk for fk in table.foreign_keys
+            if len(fk.columns) == 1 and fk.ref_table in LABELS}
+
+
+def fk_choices(table_name: str, rows: list[dict[str, Any]], searches: dict[str, str] | None = None
+               ) -> dict[str, dict[Any, str]]:
+    """{column: {id: label}} for every labelled foreign-key column: the labels of the ids on this page plus up
+    to CHOICES_LIMIT rows matching the column's search text. One statement for all columns."""
+    table = catalog().table(table_name)
+    parts, params = [], {}
+    for i, (column, fk) in enumerate(label_columns(table).items()):
+        key, label, ref = q(fk.ref_columns[0]), q(LABELS[fk.ref_table]), q(fk.ref_table)
+        ids = sorted({r[column] for r in rows if r.get(column) is not None}, key=str)
+        if ids:
+            names = [f"id{i}_{n}" for n in range(len(ids))]
+            params.update(zip(names, ids))
+            parts.append(f"(SELECT :c{i} AS col, {key} AS id, {label} AS label FROM {ref} "
+                         f"WHERE {key} IN ({', '.join(':' + n for n in names)}))")
+        text = (searches or {}).get(column, "").strip()
+        if text:
+            params[f"s{i}"] = f"%{escape_like(text)}%"
+            parts.append(f"(SELECT :c{i} AS col, {key} AS id, {label} AS label FROM {ref} "
+                         f"WHERE {label} LIKE :s{i} ESCAPE '!' ORDER BY {label} LIMIT {CHOICES_LIMIT})")
+        params[f"c{i}"] = column
+    choices: dict[str, dict[Any, str]] = {column: {} for column in label_columns(table)}
+    if parts:
+        for row in fetch_all(" UNION ALL ".join(parts), **params):
+            # UNION ALL of int and varchar ids yields text: give each id its column's type back.
+            fk = label_columns(table)[row["col"]]
+            ref = catalog().table(fk.ref_table).column(fk.ref_columns[0])
+            choices[row["col"]][int(row["id"]) if ref.is_integer else row["id"]] = row["label"]
+    return choices
+
+
+def _key_condition(table: Table, keys: list[dict[str, Any]], params: dict) -> str:
+    """`(pk1 = :k0_0 AND pk2 = :k0_1) OR ...` for the given primary keys."""
+    if not keys:
+        return "1 = 0"
+    terms = []
+    for i, key in enumerate(keys):
+        parts = []
+        for j, column in enumerate(table.primary_key):
+            params[f"k{i}_{j}"] = key[column]
+            parts.append(f"{q(column)} = :k{i}_{j}")
+        terms.append("(" + " AND ".join(parts) + ")")
+    return " OR ".join(terms)
+
+
+def _cascade_tables(cat: Catalog, root: str) -> list[str]:
+    """Tables whose rows a delete in `root` removes through ON DELETE CASCADE, parents before children."""
+    order, stack = [root], [root]
+    while stack:
+        parent = stack.pop()
+        for fk in cat.table(parent).referenced_by:
+            if fk.on_delete == "CASCADE" and fk.table not in order:
+                order.append(fk.table)
+                stack.append(fk.table)
+    return order
+
+
+def _in_parent(fk: ForeignKey, parent_condition: str) -> str:
+    cols = ", ".join(q(c) for c in fk.columns)
+    refs = ", ".join(q(c) for c in fk.ref_columns)
+    return f"({cols}) IN (SELECT {refs} FROM {q(fk.ref_table)} WHERE {parent_condition})"
+
+
+def cascade_summary(table_name: str, keys: list[dict[str, Any]]) -> list[tuple[str, str, int]]:
+    """What deleting these rows of `table_name` does elsewhere, counted in one SQL statement over the
+    foreign-key graph: [("deletes", "episodes", 12), ("clears", "series_progress", 3), ...].
+    "clears" are ON DELETE SET NULL references in rows that stay."""
+    cat = catalog()
+    table = cat.table(table_name)
+    params: dict[str, Any] = {}
+    conditions = {table.name: _key_condition(table, keys, params)}
+    deleted = _cascade_tables(cat, table.name)
+    for name in deleted[1:]:
+        # A row goes when any of its cascading parents goes; parents come earlier in `deleted`.
+        incoming = [fk for fk in cat.table(name).foreign_keys
+                    if fk.on_delete == "CASCADE" and fk.ref_table in conditions]
+        conditions[name] = " OR ".join(_in_parent(fk, conditions[fk.ref_table]) for fk in incoming)
+    measures: list[tuple[str, str, str]] = [("deletes", name, conditions[name]) for name in deleted[1:]]
+    for name in deleted:
+        for fk in cat.table(name).referenced_by:
+            if fk.on_delete == "SET NULL":
+                cleared = _in_parent(fk, conditions[name])
+                if fk.table in conditions:
+                    cleared += f" AND NOT ({conditions[fk.table]})"
+                measures.append(("clears", fk.table, cleared))
+    if not measures:
+        return []
+    select = ", ".join(f"(SELECT COUNT(*) FROM {q(t)} WHERE {cond}) AS m{i}" for i, (_, t, cond) in enumerate(measures))
+    counts = fetch_one(f"SELECT {select}", **params)
+    merged: dict[tuple[str, str], int] = {}
+    for i, (verb, name, _) in enumerate(measures):
+        merged[(verb, name)] = merged.get((verb, name), 0) + int(counts[f"m{i}"])
+    return [(verb, name, n) for (verb, name), n in merged.items()]
+
+
+def _run(conn, sql: str, operation: str, index: int, **params: Any):
+    try:
+        return execute(conn, sql, **params)
+    except RowRejected:
+        raise
+    except DataRuleError as exc:
+        raise RowRejected(str(exc), exc.errno, operation, index) from exc
+
+
+def _ensure_exists(result, operation: str, index: int) -> None:
+    if result.rowcount == 0:
+        raise RowRejected("This row no longer exists (someone else deleted or changed its key); reload the page.",
+                          None, operation, index)
+
+
+@transactional
+def apply_changes(conn, actor: str, table_name: str, inserts: list[dict[str, Any]],
+                  updates: list[tuple[dict[str, Any], dict[str, Any]]], deletes: list[dict[str, Any]]) -> None:
+    """Apply deletes, then updates, then inserts (deletes first free unique values) as one transaction: the
+    first refused row raises RowRejected and nothing is kept. The audit triggers name `actor`."""
+    table = editable_table(actor_role(conn, actor), table_name)
+    for i, key in enumerate(deletes):
+        params: dict[str, Any] = {}
+        result = _run(conn, f"DELETE FROM {q(table.name)} WHERE {_key_condition(table, [key], params)}",
+                      "delete", i, **params)
+        _ensure_exists(result, "delete", i)
+    for i, (key, changes) in enumerate(updates):
+        params = {f"v{j}": value for j, value in enumerate(changes.values())}
+        sets = ", ".join(f"{q(table.column(c).name)} = :v{j}" for j, c in enumerate(changes))
+        result = _run(conn, f"UPDATE {q(table.name)} SET {sets} WHERE {_key_condition(table, [key], params)}",
+                      "update", i, **params)
+        _ensure_exists(result, "update", i)
+    for i, row in enumerate(inserts):
+        names = [table.column(c).name for c in row]
+        params = {f"v{j}": value for j, value in enumerate(row.values())}
+        _run(conn, f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in names)}) "
+                   f"VALUES ({', '.join(f':v{j}' for j in range(len(names)))})", "insert", i, **params)
+    if table.name == "users":
+        _ensure_an_admin_remains(conn)
+
+
+def _ensure_an_admin_remains(conn) -> None:
+    """Edits to users in the grid must not leave the instance without an administrator."""
+    if not fetch_one("SELECT 1 AS ok FROM users WHERE role = 'admin' LIMIT 1", conn):
+        raise DataRuleError("These changes would leave no admin: make another user an admin first.")

@@ -1,0 +1,119 @@
+"""The activity log: filters, paging, old and new side by side, CSV of the filtered rows, what a moderator
+may read, and retention."""
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import datetime, timedelta
+
+import pytest
+
+from db import activity, stats
+from db.activity import LogFilter
+from db.core import execute, scalar, transaction
+from db.errors import DataRuleError, PermissionDenied
+from tests.accounts_helpers import make_user
+from tests.apptest import open_app, texts
+from tests.test_table_editor import add_genre, add_title, edit, rows
+
+
+def name(tag: str) -> str:
+    return f"{tag}{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def history(empty_db):
+    """A moderator who added a title and changed its year, an admin who renamed a user."""
+    moderator, admin = make_user(name("mod"), role="moderator"), make_user(name("adm"), role="admin")
+    viewer = make_user(name("usr"))
+    media = add_title(moderator, "Lagaan")
+    edit(moderator, "media", {"edited_rows": {0: {"release_year": 2001}}}, rows("media", media_id=media))
+    add_genre(moderator, "Sports")
+    edit(admin, "users", {"edited_rows": {0: {"firstname": "Renamed"}}}, rows("users", username=viewer))
+    return {"moderator": moderator, "admin": admin, "viewer": viewer, "media": media}
+
+
+def age(days: int, table: str) -> None:
+    """Make the table's log rows look `days` old (test set-up: the triggers always stamp now)."""
+    with transaction(None) as conn:
+        execute(conn, "UPDATE activity_log SET changed_at = NOW() - INTERVAL :d DAY WHERE table_name = :t",
+                d=days, t=table)
+
+
+def test_filters_by_table_operation_user_and_time(history):
+    rows_, total, capped = activity.page("admin", LogFilter(table="media"))
+    assert total == 2 and not capped
+    assert [r["operation"] for r in rows_] == ["UPDATE", "INSERT"]  # newest first
+    assert activity.page("admin", LogFilter(operation="UPDATE"))[1] == 2  # the year and the user's name
+    assert activity.page("admin", LogFilter(username=history["admin"], operation="UPDATE"))[1] == 1
+    age(10, "genres")
+    since = datetime.now() - timedelta(days=1)
+    assert {r["table_name"] for r in activity.page("admin", LogFilter(since=since))[0]} == {"media", "users"}
+    assert [r["table_name"] for r in activity.page("admin", LogFilter(until=since))[0]] == ["genres"]
+
+
+def test_the_old_and_new_values_sit_side_by_side(history):
+    update = activity.page("admin", LogFilter(table="media", operation="UPDATE"))[0][0]
+    assert update["username"] == history["moderator"]
+    lines = {line["field"]: line for line in activity.side_by_side(update["change_details"])}
+    assert lines["release_year"] == {"field": "release_year", "old": None, "new": 2001, "changed": True}
+    assert lines["title"]["changed"] is False
+
+
+def test_moderators_read_the_catalog_activity_only(history):
+    assert "users" not in activity.tables_for("moderator")
+    seen = {r["table_name"] for r in activity.page("moderator", LogFilter())[0]}
+    assert seen == {"media", "genres"}
+    with pytest.raises(PermissionDenied):
+        activity.page("moderator", LogFilter(table="users"))
+    with pytest.raises(PermissionDenied):
+        activity.page("user", LogFilter())
+
+
+def test_pages_do_not_overlap(history):
+    for i in range(7):
+        add_genre(history["moderator"], f"Genre {i}")
+    first = activity.page("moderator", LogFilter(table="genres"), 1, page_size=5)[0]
+    second = activity.page("moderator", LogFilter(table="genres"), 2, page_size=5)[0]
+    assert len(first) == 5 and len(second) == 3
+    assert not {r["log_id"] for r in first} & {r["log_id"] for r in second}
+
+
+def test_the_csv_holds_exactly_the_filtered_rows(history):
+    text, count = activity.export_csv("moderator", LogFilter(operation="INSERT"))
+    parsed = list(csv.DictReader(io.StringIO(text)))
+    assert count == len(parsed) == 2
+    assert {r["table_name"] for r in parsed} == {"media", "genres"}
+    assert all(r["username"] == history["moderator"] for r in parsed)
+    assert '"title": "Lagaan"' in parsed[-1]["change_details"]
+
+
+def test_retention_deletes_only_older_rows_and_records_itself(history):
+    age(400, "media")
+    assert activity.count_older_than("admin", 365) == 2
+    with pytest.raises(PermissionDenied):
+        activity.prune_older_than(history["moderator"], 365)
+    with pytest.raises(DataRuleError, match="at least 1 day"):
+        activity.prune_older_than(history["admin"], 0)
+    assert activity.prune_older_than(history["admin"], 365) == 2
+    assert scalar("SELECT COUNT(*) FROM activity_log WHERE table_name = 'media'") == 0
+    assert scalar("SELECT COUNT(*) FROM activity_log WHERE table_name = 'genres'") == 1
+    assert scalar("SELECT username FROM activity_log WHERE table_name = 'activity_log'") == history["admin"]
+
+
+def test_the_page_shows_the_editors_change_in_a_fixed_number_of_statements(history):
+    at = open_app(history["moderator"], "app_pages/activity.py")
+    assert not at.exception
+    shown = texts(at)
+    assert "Every change to the catalog:" in shown and history["moderator"] in shown
+    assert "users" not in at.selectbox(key="al_table").options
+    with stats.measure() as m:
+        at.run()
+    assert m.statements <= 3  # session check, capped count, one page
+    at.selectbox(key="al_table").set_value("media").run()
+    at.selectbox(key="al_op").set_value("UPDATE").run()
+    assert not at.exception
+    details = at.dataframe[-1].value
+    changed = details[details["changed"] == "●"]
+    assert list(changed["field"]) == ["release_year"] and list(changed["new"]) == ["2001"]

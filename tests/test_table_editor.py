@@ -1,0 +1,341 @@
+"""The table editor: grid edits become checked inserts, updates and deletes on every catalog table, bad values
+and broken rules name their row and write nothing, deletes say what cascades, names outside the whitelist are
+refused, and the activity log names the editor."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from core import table_editor as te
+from core.permissions import CATALOG_TABLES
+from db import editor, stats
+from db.core import fetch_all, scalar
+from db.errors import DataRuleError, PermissionDenied
+from db.schema_catalog import NotInWhitelist, catalog
+from tests.accounts_helpers import make_user
+from tests.apptest import open_app, texts
+
+
+def name(tag: str) -> str:
+    return f"{tag}{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def moderator(empty_db):
+    return make_user(name("mod"), role="moderator")
+
+
+@pytest.fixture
+def admin(empty_db):
+    return make_user(name("adm"), role="admin")
+
+
+def edit(actor: str, table: str, state: dict, original: list[dict] | None = None,
+         decoder: te.Decoder | None = None) -> te.ChangeSet:
+    """What the page does on Save → Apply: diff the grid state, then save it as `actor`."""
+    changes = te.diff(catalog().table(table), original or [], state, decoder)
+    te.save(actor, changes)
+    return changes
+
+
+def rows(table: str, role: str = "admin", **filters) -> list[dict]:
+    """The editor's own view of a table (filtered with `equals`)."""
+    column, value = next(iter(filters.items())) if filters else (None, None)
+    return editor.browse(role, table, filter_column=column, filter_op="equals", filter_value=value).rows
+
+
+def insert(actor: str, table: str, **values) -> None:
+    edit(actor, table, {"added_rows": [values]})
+
+
+def add_title(actor: str, title: str, media_type: str = "Movie") -> int:
+    insert(actor, "media", title=title, media_type=media_type)
+    return rows("media", title=title)[0]["media_id"]
+
+
+def add_person(actor: str, person: str) -> int:
+    insert(actor, "people", name=person)
+    return rows("people", name=person)[0]["person_id"]
+
+
+def add_genre(actor: str, genre: str) -> int:
+    insert(actor, "genres", name=genre)
+    return rows("genres", name=genre)[0]["genre_id"]
+
+
+def catalog_case(actor: str, table: str) -> tuple[dict, dict, dict]:
+    """(row to insert, filter that finds it, change to make) for each catalog table, parents made first."""
+    if table == "media":
+        return {"title": "Lagaan", "media_type": "Movie", "release_year": 2001.0}, {"title": "Lagaan"}, \
+            {"release_year": 2002}
+    if table == "genres":
+        return {"name": "Sports drama"}, {"name": "Sports drama"}, {"name": "Sports"}
+    if table == "people":
+        return {"name": "Aamir Khan", "birthdate": "1965-03-14"}, {"name": "Aamir Khan"}, {"name": "Aamir"}
+    if table == "episodes":
+        series = add_title(actor, "Panchayat", "Series")
+        return ({"media_id": series, "season_number": 1, "episode_number": 1, "title": "Gram Panchayat"},
+                {"media_id": series}, {"title": "Pilot"})
+    movie = add_title(actor, "Dangal")
+    person = add_person(actor, "Nitesh Tiwari")
+    if table == "media_genres":
+        first, second = add_genre(actor, "Drama"), add_genre(actor, "Biography")
+        return {"media_id": movie, "genre_id": first}, {"media_id": movie}, {"genre_id": second}
+    if table == "media_cast":
+        return ({"media_id": movie, "person_id": person, "character_name": "Mahavir"}, {"media_id": movie},
+                {"character_name": "Mahavir Singh Phogat"})
+    return {"media_id": movie, "person_id": person, "role": "Director"}, {"media_id": movie}, {"role": "Writer"}
+
+
+@pytest.mark.parametrize("table", sorted(CATALOG_TABLES))
+def test_insert_update_delete_on_each_catalog_table(moderator, table):
+    new_row, finder, change = catalog_case(moderator, table)
+    edit(moderator, table, {"added_rows": [new_row]})
+    found = rows(table, "moderator", **finder)
+    assert len(found) == 1
+    key = catalog().table(table).primary_key
+    if len(key) == 1:  # from now on find the row by its id: the change may alter what found it
+        finder = {key[0]: found[0][key[0]]}
+
+    edit(moderator, table, {"edited_rows": {0: change}}, found)
+    changed = rows(table, "moderator", **finder)
+    assert len(changed) == 1
+    for column, value in change.items():
+        assert str(changed[0][column]) == str(value)
+
+    edit(moderator, table, {"deleted_rows": [0]}, changed)
+    assert rows(table, "moderator", **finder) == []
+    logged = fetch_all("SELECT DISTINCT username, operation FROM activity_log WHERE table_name = :t", t=table)
+    assert {(r["username"], r["operation"]) for r in logged} == {
+        (moderator, "INSERT"), (moderator, "UPDATE"), (moderator, "DELETE")}
+
+
+def test_foreign_keys_are_picked_by_label_and_saved_as_ids(moderator):
+    series = add_title(moderator, "Kota Factory", "Series")
+    choices = editor.fk_choices("episodes", [], {"media_id": "kota"})
+    assert choices == {"media_id": {series: "Kota Factory"}}
+    options = te.picker_options(choices["media_id"])
+    assert list(options) == [f"Kota Factory · #{series}"]
+    edit(moderator, "episodes", {"added_rows": [{"media_id": f"Kota Factory · #{series}", "season_number": 1,
+                                                 "episode_number": 1, "title": "Inventory"}]},
+         decoder=te.Decoder({"media_id": options}))
+    episode = rows("episodes", media_id=series)[0]
+    assert episode["media_id"] == series
+    assert editor.fk_choices("episodes", [episode]) == {"media_id": {series: "Kota Factory"}}
+    with pytest.raises(te.InvalidChanges, match="pick one of the offered choices"):
+        te.diff(catalog().table("episodes"), [], {"added_rows": [{"media_id": "Something else"}]},
+                te.Decoder({"media_id": options}))
+
+
+def assert_refused(actor, table, state, original, message, count_sql):
+    before = scalar(count_sql)
+    with pytest.raises(te.InvalidChanges) as refused:
+        edit(actor, table, state, original)
+    assert message in str(refused.value)
+    assert scalar(count_sql) == before
+
+
+def test_a_bad_email_names_its_row_and_writes_nothing(admin):
+    victim = make_user(name("usr"))
+    original = rows("users", username=victim)
+    with pytest.raises(te.InvalidChanges) as refused:
+        edit(admin, "users", {"edited_rows": {0: {"email": "not-an-email", "firstname": "Changed"}}}, original)
+    assert refused.value.problems == [te.RowProblem(f"row username {victim}", "That is not a valid email address.")]
+    assert rows("users", username=victim)[0]["firstname"] == "Test"
+
+
+def test_a_bad_rating_is_refused_and_nothing_of_the_batch_is_kept(admin):
+    viewer, other = make_user(name("usr")), make_user(name("usr"))
+    movie = add_title(admin, "Sholay")
+    insert(admin, "reviews", username=viewer, media_id=movie, review_text="Classic", rating=9)
+    review = rows("reviews", media_id=movie)
+    state = {"edited_rows": {0: {"review_text": "Still a classic"}},
+             "added_rows": [{"username": other, "media_id": movie, "review_text": "Too long", "rating": 11}]}
+    with pytest.raises(te.InvalidChanges) as refused:
+        edit(admin, "reviews", state, review)
+    assert refused.value.problems == [te.RowProblem("new row 1", "A rating is a whole number from 1 to 10.")]
+    assert [(r["review_text"], r["rating"]) for r in rows("reviews", media_id=movie)] == [("Classic", 9)]
+    assert scalar("SELECT average_rating FROM media WHERE media_id = :m", m=movie) == 9
+
+
+def test_an_enum_value_outside_its_list_is_refused_before_the_database(moderator):
+    movie = add_title(moderator, "Andhadhun")
+    original = rows("media", media_id=movie)
+    assert_refused(moderator, "media", {"edited_rows": {0: {"age_rating": "X-rated"}}}, original,
+                   "age_rating must be one of: G, PG", "SELECT COUNT(*) FROM activity_log")
+    person = add_person(moderator, "Sriram Raghavan")
+    assert_refused(moderator, "media_crew", {"added_rows": [{"media_id": movie, "person_id": person,
+                                                             "role": "Dancer"}]}, [],
+                   "role must be one of: Director", "SELECT COUNT(*) FROM media_crew")
+
+
+def test_a_duplicate_key_names_the_new_row_and_keeps_the_whole_batch_out(moderator):
+    add_genre(moderator, "Thriller")
+    state = {"added_rows": [{"name": "Romance"}, {"name": "Thriller"}]}
+    with pytest.raises(te.InvalidChanges) as refused:
+        edit(moderator, "genres", state)
+    assert refused.value.problems[0].row == "new row 2"
+    assert "'Thriller' is already taken" in refused.value.problems[0].message
+    assert rows("genres", name="Romance") == []
+
+
+def test_a_dangling_foreign_key_is_refused(moderator):
+    genre = add_genre(moderator, "Comedy")
+    assert_refused(moderator, "media_genres", {"added_rows": [{"media_id": 987654, "genre_id": genre}]}, [],
+                   "refers to a row that does not exist", "SELECT COUNT(*) FROM media_genres")
+
+
+def test_missing_required_values_and_wrong_types_name_their_rows(moderator):
+    with pytest.raises(te.InvalidChanges) as refused:
+        te.diff(catalog().table("media"), [], {"added_rows": [{"title": "No type"},
+                                                              {"title": "Year", "media_type": "Movie",
+                                                               "release_year": "two thousand"}]})
+    assert refused.value.problems == [
+        te.RowProblem("new row 1", "fill in media_type."),
+        te.RowProblem("new row 2", "release_year must be a whole number, not 'two thousand'."),
+    ]
+
+
+def test_a_trigger_rule_is_shown_in_plain_words(moderator):
+    movie = add_title(moderator, "Swades")
+    assert_refused(moderator, "episodes", {"added_rows": [{"media_id": movie, "season_number": 1,
+                                                           "episode_number": 1, "title": "Nope"}]}, [],
+                   "Episodes can only belong to a Series, not to a Movie.", "SELECT COUNT(*) FROM episodes")
+
+
+def test_the_cascade_summary_equals_what_a_delete_removes(admin):
+    viewer, other = make_user(name("usr")), make_user(name("usr"))
+    series = add_title(admin, "Sacred Games", "Series")
+    for number in (1, 2, 3):
+        insert(admin, "episodes", media_id=series, season_number=1, episode_number=number, title=f"Episode {number}")
+    person, genre = add_person(admin, "Saif Ali Khan"), add_genre(admin, "Crime")
+    insert(admin, "media_cast", media_id=series, person_id=person, character_name="Sartaj")
+    insert(admin, "media_genres", media_id=series, genre_id=genre)
+    for who in (viewer, other):
+        insert(admin, "reviews", username=who, media_id=series, review_text="Gripping", rating=8)
+        insert(admin, "watchlist_items", username=who, media_id=series, status="watching")
+    episode = rows("episodes", media_id=series)[1]["episode_id"]
+    insert(admin, "series_progress", username=viewer, media_id=series, last_watched_episode_id=episode)
+    tables = ["episodes", "media_cast", "media_genres", "reviews", "watchlist_items", "series_progress",
+              "people", "genres", "users"]
+    before = {t: scalar(f"SELECT COUNT(*) FROM {t}") for t in tables}
+
+    summary = editor.cascade_summary("media", [{"media_id": series}])
+    said = {t: n for verb, t, n in summary if verb == "deletes" and n}
+    assert said == {"episodes": 3, "media_cast": 1, "media_genres": 1, "reviews": 2, "watchlist_items": 2,
+                    "series_progress": 1}
+    assert te.describe_cascade(summary).startswith("also deletes 3 episodes")
+
+    edit(admin, "media", {"deleted_rows": [0]}, rows("media", media_id=series))
+    removed = {t: before[t] - scalar(f"SELECT COUNT(*) FROM {t}") for t in tables}
+    assert {t: n for t, n in removed.items() if n} == said
+
+
+def test_a_deleted_episode_clears_progress_pointers_and_the_summary_says_so(moderator, admin):
+    viewer = make_user(name("usr"))
+    series = add_title(moderator, "Aspirants", "Series")
+    insert(moderator, "episodes", media_id=series, season_number=1, episode_number=1, title="Pilot")
+    episode = rows("episodes", media_id=series)
+    insert(admin, "series_progress", username=viewer, media_id=series, last_watched_episode_id=episode[0]["episode_id"])
+    summary = editor.cascade_summary("episodes", [{"episode_id": episode[0]["episode_id"]}])
+    assert te.describe_cascade(summary) == "clears the reference in 1 series progress"
+    edit(moderator, "episodes", {"deleted_rows": [0]}, episode)
+    assert scalar("SELECT last_watched_episode_id FROM series_progress WHERE username = :u", u=viewer) is None
+
+
+@pytest.mark.parametrize("call, error", [
+    (lambda: editor.browse("admin", "no_such_table"), NotInWhitelist),
+    (lambda: editor.browse("admin", "media; DROP TABLE media"), NotInWhitelist),
+    (lambda: editor.browse("admin", "media", sort="title DESC; DROP TABLE media"), NotInWhitelist),
+    (lambda: editor.browse("admin", "media", filter_column="1=1 OR title", filter_value="x"), NotInWhitelist),
+    (lambda: editor.browse("admin", "media", filter_column="title", filter_op="REGEXP", filter_value="x"),
+     NotInWhitelist),
+    (lambda: editor.browse("admin", "users", sort="password_hash"), NotInWhitelist),
+    (lambda: editor.browse("admin", "media", sort="description"), NotInWhitelist),  # no index: a full sort
+    (lambda: editor.browse("admin", "users", filter_column="password_hash", filter_value="$2b"), NotInWhitelist),
+    (lambda: te.diff(catalog().table("users"), [{"username": "someone"}],
+                     {"edited_rows": {0: {"password_hash": "x"}}}), NotInWhitelist),
+    (lambda: editor.browse("admin", "user_sessions"), PermissionDenied),
+    (lambda: editor.browse("moderator", "users"), PermissionDenied),
+])
+def test_names_outside_the_whitelist_are_refused(empty_db, call, error):
+    with pytest.raises(error):
+        call()
+
+
+def test_the_whitelist_never_holds_a_password_hash(admin):
+    assert "password_hash" not in catalog().table("users").columns
+    assert "password_hash" not in rows("users", username=admin)[0]
+
+
+def test_read_only_columns_cannot_be_written(moderator):
+    movie = add_title(moderator, "Taare Zameen Par")
+    with pytest.raises(te.InvalidChanges, match="average_rating is kept by the server"):
+        te.diff(catalog().table("media"), rows("media", media_id=movie), {"edited_rows": {0: {"average_rating": 10}}})
+
+
+def test_sorting_is_offered_on_indexed_columns(empty_db):
+    assert catalog().table("reviews").sortable == ("review_id", "username", "media_id", "hidden_by", "created_at")
+    assert {"title", "release_year", "media_type", "average_rating"} <= set(catalog().table("media").sortable)
+
+
+def test_browse_filters_sorts_and_pages_in_sql(moderator):
+    for year in range(2000, 2012):
+        insert(moderator, "media", title=f"Film {year}", media_type="Movie", release_year=year)
+    page = editor.browse("moderator", "media", filter_column="title", filter_op="contains", filter_value="Film 20",
+                         sort="release_year", descending=True, page=2, page_size=5)
+    assert page.total == 12 and page.pages == 3 and not page.capped
+    assert [r["release_year"] for r in page.rows] == [2006, 2005, 2004, 2003, 2002]
+    literal = editor.browse("moderator", "media", filter_column="title", filter_value="100%")
+    assert literal.total == 0  # % is matched literally, not as a wildcard
+
+
+def test_a_moderator_may_not_save_to_user_tables_and_an_admin_may(moderator, admin):
+    viewer = make_user(name("usr"))
+    original = rows("users", username=viewer)
+    with pytest.raises(PermissionDenied):
+        edit(moderator, "users", {"edited_rows": {0: {"firstname": "Hacked"}}}, original)
+    edit(admin, "users", {"edited_rows": {0: {"firstname": "Renamed"}}}, original)
+    assert rows("users", username=viewer)[0]["firstname"] == "Renamed"
+    assert scalar("SELECT username FROM activity_log WHERE table_name = 'users' AND record_id = :u "
+                  "AND operation = 'UPDATE'", u=viewer) == admin
+
+
+def test_new_accounts_are_not_made_in_the_grid(admin):
+    with pytest.raises(te.InvalidChanges, match="created by registering"):
+        te.diff(catalog().table("users"), [], {"added_rows": [{"username": "newbie"}]})
+
+
+def test_the_grid_cannot_remove_the_last_admin(admin):
+    original = rows("users", username=admin)
+    with pytest.raises(DataRuleError, match="no admin"):
+        edit(admin, "users", {"edited_rows": {0: {"role": "user"}}}, original)
+    assert rows("users", username=admin)[0]["role"] == "admin"
+
+
+def test_the_editor_page_shows_a_table_in_a_fixed_number_of_statements(moderator):
+    series = add_title(moderator, "Scam 1992", "Series")
+    for number in range(1, 4):
+        insert(moderator, "episodes", media_id=series, season_number=1, episode_number=number, title=f"Part {number}")
+    at = open_app(moderator, "app_pages/moderation_editor.py")
+    assert not at.exception
+    assert at.selectbox(key="ed_table").options == sorted(CATALOG_TABLES)
+    at.selectbox(key="ed_table").set_value("episodes").run()
+    assert not at.exception
+    assert "3 matching rows" in texts(at)
+    assert at.text_input(key="ed_find_episodes_media_id").label == "Find a media row for media_id"
+    grid = at.dataframe[0].value
+    assert list(grid["media_id"]) == [f"Scam 1992 · #{series}"] * 3  # the foreign key shows its title
+    with stats.measure() as m:
+        at.run()
+    assert m.statements <= 4  # session check, capped count, one page, the labels of its foreign keys
+
+
+def test_an_admin_sees_user_tables_but_never_a_password_hash(admin):
+    at = open_app(admin, "app_pages/moderation_editor.py")
+    assert "users" in at.selectbox(key="ed_table").options
+    at.selectbox(key="ed_table").set_value("users").run()
+    assert not at.exception
+    grid = at.dataframe[0].value
+    assert admin in list(grid["username"]) and "password_hash" not in grid.columns
