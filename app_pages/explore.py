@@ -104,7 +104,7 @@ if results.total == 0:
         st.info("**The catalog has no titles yet.** A moderator can add them in the Table editor.",
                 icon=":material/movie:")
 else:
-    noun = "title" if results.total == 1 else "titles"
-    st.caption(f"{results.total:,} {noun} · sorted by {SORTS[filters.effective_sort()].lower()}")
+    counted = cards.count_label(results.total, "titles", capped=results.capped)
+    st.caption(f"{counted} · sorted by {SORTS[filters.effective_sort()].lower()}")
     cards.poster_grid(results.rows)
-    cards.pager(PAGE_KEY, results.total, catalog.PAGE_SIZE, noun="titles")
+    cards.pager(PAGE_KEY, results.total, catalog.PAGE_SIZE, noun="titles", capped=results.capped)

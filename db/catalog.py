@@ -26,6 +26,9 @@ _ORDER = {
 # count: a common surname matches thousands of people at 100,000 titles, and their tens of thousands of
 # credits would make one search read them all; Explore shows the matching people to pick from instead.
 PEOPLE_PER_SEARCH = 50
+# A broad filter ("films rated 5 or more") matches most of a large catalog; counting every match would read
+# them all on each page view. The count stops here and the page says "more than 10,000 titles".
+COUNT_CAP = 10_000
 _TITLE_HITS = {
     "fulltext": """SELECT mt.media_id,
                           MATCH(mt.title, mt.description) AGAINST (:ft IN BOOLEAN MODE)
@@ -63,6 +66,7 @@ class SearchPage:
     rows: list[dict]  # media_id, title, release_year, media_type, poster_image_url, average_rating,
     #                   rating_count, in_my_lists
     total: int
+    capped: bool = False  # True: more than `total` titles match (the count stops at COUNT_CAP)
 
 
 def _text_hits(parsed: ParsedQuery | None, params: dict) -> str | None:
@@ -144,10 +148,11 @@ def search_titles(filters: Filters, viewer: str, page: int = 1, per_page: int = 
         return SearchPage(rows, len(rows))
     count_params = {k: v for k, v in params.items() if k not in ("me", "limit", "offset")}
     if hits and not person and not where:  # every hit is a title: no need to look each one up in media
-        total = scalar(f"SELECT COUNT(*) FROM ({hits}) h", **count_params)
+        matching = f"SELECT 1 FROM ({hits}) h"
     else:
-        total = scalar(f"SELECT COUNT(*) FROM media m {source} {where_sql}", **count_params)
-    return SearchPage(rows, int(total))
+        matching = f"SELECT 1 FROM media m {source} {where_sql}"
+    total = int(scalar(f"SELECT COUNT(*) FROM ({matching} LIMIT {COUNT_CAP + 1}) capped", **count_params))
+    return SearchPage(rows, min(total, COUNT_CAP), capped=total > COUNT_CAP)
 
 
 def matching_people(parsed: ParsedQuery, limit: int = 8) -> list[dict]:

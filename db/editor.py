@@ -14,7 +14,7 @@ from db.errors import DataRuleError, PermissionDenied
 from db.schema_catalog import Catalog, ForeignKey, NotInWhitelist, Table, catalog
 
 PAGE_SIZE = 50
-COUNT_CAP = 100_000     # counting stops here: "100,000+ rows" keeps a million-row table quick
+COUNT_CAP = 10_000      # counting stops here: "more than 10,000 rows" keeps a million-row table quick
 CHOICES_LIMIT = 50      # picker choices a search adds per foreign-key column
 FILTER_OPS = ("contains", "equals")
 # The readable label of a referenced row (fixed SQL, never user text). users: the username is readable.

@@ -5,7 +5,13 @@ from __future__ import annotations
 from db.core import execute, fetch_all, fetch_one, transactional
 from db.errors import DataRuleError, PermissionDenied
 
-SIMILARITY_SAMPLE = 50
+# Similar taste is judged on the least-rated SIMILARITY_SAMPLE of my latest SIMILARITY_RECENT ratings: agreeing
+# on a little-known title says more than agreeing on a blockbuster, and it bounds the rows read (a
+# blockbuster has thousands of ratings at large scale, a niche title a handful).
+SIMILARITY_RECENT = 200
+SIMILARITY_SAMPLE = 30
+# ... and at most this many matching ratings of others are read, whatever those titles' popularity.
+SIMILARITY_ROWS = 500
 
 # The pair (a, b) in either direction.
 _PAIR = "((f.username_1 = :a AND f.username_2 = :b) OR (f.username_1 = :b AND f.username_2 = :a))"
@@ -38,7 +44,7 @@ def overview(username: str) -> list[dict]:
 
 def suggestions(username: str, limit: int = 8) -> list[dict]:
     """People the user may know: friends of friends (how many mutual friends) and people who rated the same
-    titles within one point (how many, among the user's latest SIMILARITY_SAMPLE ratings, so someone with
+    titles within one point (how many, among a bounded sample of the user's ratings, so someone with
     thousands of ratings costs no more). Excludes anyone the user already has any row with. One query."""
     # Every branch and test is written to follow an index: an OR across username_1/username_2 would make
     # the server read all accepted friendships once per friend.
@@ -53,12 +59,17 @@ def suggestions(username: str, limit: int = 8) -> list[dict]:
                               FROM ({friends_of_sql()}) mine
                               JOIN friendships f2 ON f2.username_2 = mine.friend AND f2.status = 'accepted'
                             UNION ALL
-                            SELECT theirs.username, 0, 1
-                              FROM (SELECT r.media_id, r.rating FROM reviews r WHERE r.username = :me
-                                     ORDER BY r.created_at DESC LIMIT {SIMILARITY_SAMPLE}) my
+                            SELECT sim.username, 0, 1 FROM (
+                            SELECT theirs.username
+                              FROM (SELECT latest.media_id, latest.rating
+                                      FROM (SELECT r.media_id, r.rating FROM reviews r WHERE r.username = :me
+                                             ORDER BY r.created_at DESC LIMIT {SIMILARITY_RECENT}) latest
+                                      JOIN media m ON m.media_id = latest.media_id
+                                     ORDER BY m.rating_count, latest.media_id LIMIT {SIMILARITY_SAMPLE}) my
                               JOIN reviews theirs
                                 ON theirs.media_id = my.media_id
-                               AND theirs.rating BETWEEN my.rating - 1 AND my.rating + 1) c
+                               AND theirs.rating BETWEEN my.rating - 1 AND my.rating + 1
+                             LIMIT {SIMILARITY_ROWS}) sim) c
                      WHERE c.username <> :me
                        AND NOT EXISTS (SELECT 1 FROM friendships f
                                         WHERE f.username_1 = :me AND f.username_2 = c.username)

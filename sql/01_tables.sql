@@ -64,6 +64,7 @@ CREATE TABLE media (
   KEY ix_media_type_year (media_type, release_year),
   KEY ix_media_year (release_year),
   KEY ix_media_rating (average_rating, rating_count),
+  KEY ix_media_type_rating (media_type, average_rating, rating_count),
   KEY ix_media_count (rating_count),
   FULLTEXT KEY ft_media_title_description (title, description),
   CONSTRAINT ck_media_title CHECK (CHAR_LENGTH(TRIM(title)) > 0),

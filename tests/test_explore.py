@@ -13,7 +13,7 @@ HOSTILE = ["' OR 1=1 --", "%", "_", "\\", '"', "<script>alert(1)</script>", "+-*
 
 
 def all_titles() -> list[dict]:
-    return core.fetch_all("SELECT media_id, title FROM media")
+    return core.fetch_all("SELECT media_id, title, media_type FROM media")
 
 
 def ids(page: catalog.SearchPage) -> list[int]:
@@ -149,6 +149,18 @@ def test_pages_of_24_cover_every_title_once_with_the_total(demo_db):
         assert len(result.rows) == (catalog.PAGE_SIZE if page < pages else total - (pages - 1) * catalog.PAGE_SIZE)
         seen += ids(result)
     assert sorted(seen) == sorted(t["media_id"] for t in all_titles())
+
+
+def test_a_broad_match_is_counted_only_up_to_the_cap(demo_db, monkeypatch):
+    monkeypatch.setattr(catalog, "COUNT_CAP", 30)
+    me = make_user()
+    broad = catalog.search_titles(Filters(sort="title"), me, page=2)
+    assert (broad.total, broad.capped) == (30, True)
+    assert len(broad.rows) == catalog.PAGE_SIZE  # the pages themselves are not cut
+    narrow = catalog.search_titles(Filters(media_type="Series"), me, page=1)
+    assert narrow.capped is False and narrow.total == len([t for t in all_titles() if t["media_type"] == "Series"])
+    at = open_app(me, page="app_pages/explore.py")
+    assert "more than 30 titles" in texts(at)
 
 
 def test_titles_in_my_playlists_or_watchlist_are_marked(demo_db):

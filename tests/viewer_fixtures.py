@@ -22,9 +22,10 @@ TEST_PASSWORD_HASH = "$2b$04$P336gfh85k8dTalde1DAVeZjY8QorbCESVFnCbHFf9kaDmUx6SI
 _made: list[str] = []
 
 
-def make_user(tag: str = "viewer", firstname: str = "Test") -> str:
-    """Create a user named `<tag><random>` and return the username (removed_after_test deletes it)."""
-    username = f"{tag}{uuid.uuid4().hex[:10]}"
+def make_user(tag: str = "viewer", firstname: str = "Test", username: str | None = None) -> str:
+    """Create a user named `username` or `<tag><random>` and return the username (removed_after_test
+    deletes it)."""
+    username = username or f"{tag}{uuid.uuid4().hex[:10]}"
     users.create_user(username, firstname=firstname, lastname="Viewer", email=f"{username}@example.test",
                       dob=None, password_hash=TEST_PASSWORD_HASH)
     _made.append(username)
@@ -87,13 +88,17 @@ def rerun_statements(at) -> int:
     return m.statements
 
 
-def make_busy_user(items: int = 30) -> str:
+def make_busy_user(items: int = 30, username: str | None = None) -> str:
     """A user with many rows of every kind a viewer page reads: playlists full of titles, a long watchlist,
     ratings, progress on several series, friends who rate, and pending requests both ways. A page whose
-    statement count grew with any of these would show it against a fresh user."""
+    statement count grew with any of these would show it against a fresh user. With `username`, the user
+    and the friends get names derived from it (the page benchmark makes the same viewer at every scale)."""
     from db import friends, playlists, progress, reviews, watchlist
 
-    me = make_user("busy")
+    def other(tag: str, n: int = 0) -> str:
+        return make_user(tag, username=f"{username}_{tag}{n}" if username else None)
+
+    me = make_user("busy", username=username)
     titles = some_titles(me, items)
     for n in range(3):
         pid = playlists.create_playlist(me, f"List {n}")
@@ -108,10 +113,10 @@ def make_busy_user(items: int = 30) -> str:
         series, episodes = a_series(me, skip=skip)
         progress.mark_watched_up_to(me, series["media_id"], episodes[0]["episode_id"])
     for i in range(4):
-        friend = make_user("pal")
+        friend = other("pal", i)
         friends.send_request(me, friend)
         friends.accept(friend, me)
         reviews.save_review(friend, titles[i]["media_id"], 8, "Loved it.")
-    friends.send_request(make_user("asker"), me)
-    friends.send_request(me, make_user("asked"))
+    friends.send_request(other("asker"), me)
+    friends.send_request(me, other("asked"))
     return me

@@ -105,12 +105,19 @@ def _go(key: str, page: int) -> None:
     st.session_state[key] = page
 
 
-def pager(key: str, total: int, per_page: int, noun: str = "results") -> None:
+def count_label(total: int, noun: str, capped: bool = False) -> str:
+    """'1 title', '24 titles', or 'more than 10,000 titles' for a count that stopped at its cap."""
+    if capped:
+        return f"more than {total:,} {noun}"
+    return f"{total:,} {noun if total != 1 else noun.removesuffix('s')}"
+
+
+def pager(key: str, total: int, per_page: int, noun: str = "results", capped: bool = False) -> None:
     """Previous / Next with 'Page x of y · N results' (noun in the plural; just the count when everything
     fits on one page). Reads and moves the page number under `key`."""
     pages = max(1, math.ceil(total / per_page))
     page = min(page_number(key), pages)
-    summary = f"{total:,} {noun if total != 1 else noun.removesuffix('s')}"
+    summary = count_label(total, noun, capped)
     if pages == 1:
         st.caption(summary)
         return
