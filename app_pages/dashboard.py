@@ -34,7 +34,9 @@ def chart(data: list[dict], mark: str, x: alt.X, y: alt.Y, empty: str, **encode)
         st.info(empty)
         return
     base = alt.Chart(pd.DataFrame(data))
-    drawn = getattr(base, f"mark_{mark}")().encode(x=x, y=y, **encode).properties(height=260)
+    # A bar per name (genres, users, titles) gets a fixed step each, so every name has room for its label.
+    height = alt.Step(20) if str(y.shorthand).endswith(":N") else 260
+    drawn = getattr(base, f"mark_{mark}")().encode(x=x, y=y, **encode).properties(height=height)
     st.altair_chart(drawn, width="stretch")
 
 
