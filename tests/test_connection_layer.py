@@ -2,7 +2,8 @@
 import threading
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 import db
 from db import core, stats
@@ -123,5 +124,23 @@ def test_wrong_password_raises_the_same_typed_error(monkeypatch):
         with pytest.raises(DatabaseUnavailable) as info:
             db.fetch_all("SELECT 1")
         assert "denied" in info.value.reason.lower()
+    finally:
+        core.dispose_engine()
+
+
+def test_pool_recovers_by_itself_when_the_server_drops_its_connections(empty_db, monkeypatch):
+    # What a server restart looks like to the app: every pooled connection is gone at once.
+    monkeypatch.setenv("STREAMSYNC_POOL_SIZE", "2")
+    core.dispose_engine()
+    try:
+        with db.read() as conn:
+            pooled = conn.execute(text("SELECT CONNECTION_ID()")).scalar()
+        outsider = create_engine(core.get_engine().url, poolclass=NullPool)  # not one of the pool's own
+        with outsider.connect() as killer:
+            killer.execute(text(f"KILL {int(pooled)}"))
+        outsider.dispose()
+        assert db.fetch_all("SELECT 1 AS ok") == [{"ok": 1}]
+        _add_genre("dave", "Western")  # and writes work again too
+        assert db.scalar("SELECT COUNT(*) FROM genres") == 1
     finally:
         core.dispose_engine()
