@@ -5,7 +5,7 @@ from core import auth, validation
 from db import sessions, users
 from db.errors import DataRuleError
 from ui import session
-from ui.forms import FieldErrors
+from ui.forms import FieldErrors, new_password_fields
 from ui.layout import page_header, signed_in_user
 
 me = signed_in_user()
@@ -48,11 +48,7 @@ with password_tab:
     with st.form("change_password", clear_on_submit=True):
         current = st.text_input("Current password", type="password", autocomplete="current-password")
         slots.slot("current_password")
-        new = st.text_input("New password", type="password", autocomplete="new-password",
-                            help=f"At least {validation.PASSWORD_MIN} characters, not a common password.")
-        slots.slot("password")
-        repeat = st.text_input("Repeat the new password", type="password", autocomplete="new-password")
-        slots.slot("password_confirm")
+        new, repeat = new_password_fields(slots, "New password", "Repeat the new password")
         if st.form_submit_button("Change password", type="primary"):
             with st.spinner("Checking…"):
                 errors, ended = auth.change_password(me["username"], current, new, repeat, token)

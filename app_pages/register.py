@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import auth, validation
 from ui import session
-from ui.forms import FieldErrors
+from ui.forms import FieldErrors, new_password_fields
 from ui.layout import page_header
 
 page_header("Create an account", "It takes a minute: a username, your name, email, birthday and a password.")
@@ -25,11 +25,7 @@ with st.form("register"):
     dob = st.date_input("Date of birth", value=None, min_value=validation.EARLIEST_DOB,
                         max_value=auth.clock().date(), format="YYYY-MM-DD")
     slots.slot("dob")
-    password = st.text_input("Password", type="password", autocomplete="new-password",
-                             help=f"At least {validation.PASSWORD_MIN} characters, not a common password.")
-    slots.slot("password")
-    password_confirm = st.text_input("Repeat the password", type="password", autocomplete="new-password")
-    slots.slot("password_confirm")
+    password, password_confirm = new_password_fields(slots, "Password", "Repeat the password")
     submitted = st.form_submit_button("Create account", type="primary")
 
 if submitted:
