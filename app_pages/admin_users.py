@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +13,7 @@ from core import auth, permissions
 from core import table_editor as te
 from db import admin_users
 from db.errors import DataRuleError, PermissionDenied
+from ui.cards import md
 from ui.layout import page_header, require
 from ui.session import after_rerun
 
@@ -26,7 +28,7 @@ def act(action, *args, done: str, rerun: bool = True):
     try:
         result = action(user["username"], *args)
     except (DataRuleError, PermissionDenied) as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return None
     if rerun:
         after_rerun(done)
@@ -46,16 +48,17 @@ def status(row: dict) -> str:
 @st.dialog("Delete this account?")
 def confirm_delete(username: str) -> None:
     gone = te.describe_cascade(admin_users.delete_summary(username))
-    st.write(f"Deleting **{username}** {gone or 'removes nothing else'}. This cannot be undone.")
+    st.write(f"Deleting **{md(username)}** {gone or 'removes nothing else'}. This cannot be undone.")
     if st.button(f"Delete {username}", type="primary", key="au_delete_confirm"):
         act(admin_users.delete_user, username, done=f"{username} deleted.")
 
 
 def manage(row: dict) -> None:
     name = row["username"]
-    st.subheader(f"{name} · {row['firstname']} {row['lastname']}")
-    st.caption(f"{row['email']} · {row['role']} · {status(row)} · joined {row['created_at']:%Y-%m-%d}"
-               f" · last login {row['last_login_at'] or 'never'}")
+    # Names and emails are what users typed: escaped, so `**x**` or a link shows as typed.
+    st.subheader(md(f"{name} · {row['firstname']} {row['lastname']}"))
+    st.caption(md(f"{row['email']} · {row['role']} · {status(row)} · joined {row['created_at']:%Y-%m-%d}"
+                  f" · last login {row['last_login_at'] or 'never'}"))
     role_col, lock_col = st.columns(2)
     with role_col:
         role = st.selectbox("Role", permissions.ROLES, index=permissions.ROLES.index(row["role"]),
@@ -94,10 +97,14 @@ page_header("Users", "Find an account; change its role, lock or unlock it, reset
 c1, c2 = st.columns([3, 1])
 text = c1.text_input("Search", key="au_search", max_chars=100, placeholder="username, name or email")
 role_filter = c2.selectbox("Role", [ALL, *permissions.ROLES], key="au_role_filter")
-view = f"{text}|{role_filter}"
-page_no = st.session_state.get(f"au_page_{view}", 1)
-rows, total = admin_users.search_users(user["role"], text, None if role_filter == ALL else role_filter, page_no)
+page_key = f"au_page_{text}|{role_filter}"
+page_no = st.session_state.get(page_key, 1)
+find = partial(admin_users.search_users, user["role"], text, None if role_filter == ALL else role_filter)
+rows, total = find(page_no)
 pages = max(1, -(-total // admin_users.PAGE_SIZE))
+if page_no > pages:  # deletes emptied the last page meanwhile: show the new last page, not "no user matches"
+    page_no = st.session_state[page_key] = pages
+    rows, total = find(page_no)
 
 if not rows:
     st.info("No user matches. Try part of a username, a name or an email, or clear the role filter.")
@@ -109,7 +116,7 @@ st.dataframe(pd.DataFrame([{"username": r["username"], "name": f"{r['firstname']
                             "joined": r["created_at"], "last login": r["last_login_at"]} for r in rows]),
              hide_index=True, width="stretch")
 if pages > 1:
-    st.number_input("Page", min_value=1, max_value=pages, value=min(page_no, pages), key=f"au_page_{view}")
+    st.number_input("Page", min_value=1, max_value=pages, key=page_key)  # its value: page_no (session state)
 
 by_name = {r["username"]: r for r in rows}
 picked = st.selectbox("Manage", list(by_name), key="au_pick")

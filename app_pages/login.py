@@ -3,6 +3,7 @@ import streamlit as st
 
 from core import auth
 from ui import session
+from ui.forms import submit_once
 from ui.layout import page_header
 
 page_header("Log in", "Welcome back: your lists, progress and friends are waiting.")
@@ -15,10 +16,14 @@ if submitted:
     if not username.strip() or not password:
         st.error("Enter both your username and your password.")
     else:
-        with st.spinner("Checking your password…"):
+        def check_and_open() -> tuple[auth.LoginResult, str | None]:
             result = auth.login(username, password)
+            return result, session.open_session(result.username) if result.ok else None
+
+        with st.spinner("Checking your password…"):  # a double click: one login, one failure counted
+            result, token = submit_once("login", check_and_open)
         if result.ok:
-            session.start(result.username)
+            session.adopt(token)
             session.after_rerun(f"Welcome back, {result.username}!")
             st.rerun()
         st.error(result.message)

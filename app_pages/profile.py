@@ -5,21 +5,23 @@ from core import auth, validation
 from db import sessions, users
 from db.errors import DataRuleError
 from ui import session
-from ui.forms import FieldErrors, new_password_fields
+from ui.cards import md
+from ui.forms import FieldErrors, new_password_fields, submit_once
 from ui.layout import page_header, signed_in_user
 
 me = signed_in_user()
 token = st.session_state.get("session_token")
 page_header("Profile", "Your details, your password, the devices you are logged in on, and your account.")
 if me["must_change_password"]:
-    st.warning("An admin reset your password. Choose a new one below before you continue.",
+    st.warning("An admin reset your password. Choose a new one in the Password tab below before you continue.",
                icon=":material/key:")
 profile = users.get_user(me["username"])
 
-details, password_tab, devices, danger = st.tabs(["Details", "Password", "Sessions", "Delete account"])
+details, password_tab, devices, danger = st.tabs(["Details", "Password", "Sessions", "Delete account"],
+                                                 default="Password" if me["must_change_password"] else None)
 
 with details:
-    st.caption(f"Username **{profile['username']}** · role {profile['role']} · member since "
+    st.caption(f"Username **{md(profile['username'])}** · role {profile['role']} · member since "
                f"{profile['created_at']:%d %b %Y}")
     slots = FieldErrors()
     with st.form("profile_details"):
@@ -50,13 +52,18 @@ with password_tab:
         slots.slot("current_password")
         new, repeat = new_password_fields(slots, "New password", "Repeat the new password")
         if st.form_submit_button("Change password", type="primary"):
-            with st.spinner("Checking…"):
-                errors, ended = auth.change_password(me["username"], current, new, repeat, token)
-            if errors:
+            with st.spinner("Checking…"):  # a double click changes it once, not "the current password is wrong"
+                # The form clears on submit, so a double click's second click sends it empty: no change then.
+                errors, ended = submit_once("change_password", lambda: auth.change_password(
+                    me["username"], current, new, repeat, token) if current or new or repeat else (None, 0))
+            if errors is None:
+                st.warning("Nothing was changed: type your current password and the new one twice, then click "
+                           "once.")
+            elif errors:
                 slots.show(errors)
             else:
-                message = (f"Your password is changed. {ended} other session{'' if ended == 1 else 's'} "
-                           "logged out.")
+                message = "Your password is changed." + (
+                    f" {ended} other session{'' if ended == 1 else 's'} logged out." if ended else "")
                 if me["must_change_password"]:  # the rest of the app opens up again
                     session.after_rerun(message)
                     st.rerun()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import auth, validation
 from ui import session
-from ui.forms import FieldErrors, new_password_fields
+from ui.forms import FieldErrors, new_password_fields, submit_once
 from ui.layout import page_header
 
 page_header("Create an account", "It takes a minute: a username, your name, email, birthday and a password.")
@@ -29,13 +29,17 @@ with st.form("register"):
     submitted = st.form_submit_button("Create account", type="primary")
 
 if submitted:
+    fields = {"username": username, "firstname": firstname, "lastname": lastname, "email": email, "dob": dob,
+              "password": password, "password_confirm": password_confirm}
+
+    def create_and_open() -> tuple[dict, str | None, str | None]:
+        errors, created = auth.register(fields)
+        return errors, created, session.open_session(created) if created else None
+
     with st.spinner("Creating your account…"):
-        errors, created = auth.register({
-            "username": username, "firstname": firstname, "lastname": lastname, "email": email, "dob": dob,
-            "password": password, "password_confirm": password_confirm,
-        })
+        errors, created, token = submit_once("register", create_and_open)  # a double click: one account
     if created:
-        session.start(created)
+        session.adopt(token)
         session.after_rerun(f"Welcome to StreamSync, {created}! Your account is ready.")
         st.rerun()
     slots.show(errors)

@@ -24,6 +24,8 @@ MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 LOCK_DURATION = timedelta(minutes=15)
 WRONG_CREDENTIALS = "Wrong username or password. Check both (the password is case-sensitive) and try again."
+USERNAME_TAKEN = "That username is taken (names are compared ignoring case); choose another."
+EMAIL_TAKEN = "An account with this email already exists; log in instead, or use another."
 # A real cost-12 hash of a random secret nobody knows: unknown usernames are verified against it.
 DUMMY_HASH = b"$2b$12$1ZNJPbZFW7Z/UbHZz4CW6uXCh3XGUav0ihoO/LwBWXdJacdafNHK6"
 
@@ -104,19 +106,22 @@ def register(fields: dict, today: date | None = None) -> tuple[dict[str, str], s
     fields = validation.clean(fields)
     errors = validation.registration_errors(fields, today or clock().date())
     if "username" not in errors or "email" not in errors:
-        in_use = users.taken(fields["username"], fields["email"])
-        if in_use["username"] and "username" not in errors:
-            errors["username"] = "That username is taken (names are compared ignoring case); choose another."
-        if in_use["email"] and "email" not in errors:
-            errors["email"] = "An account with this email already exists; log in instead, or use another."
+        errors = {**_taken_errors(fields), **errors}  # a malformed value keeps its own message
     if errors:
         return errors, None
     try:
         users.create_user(fields["username"], firstname=fields["firstname"], lastname=fields["lastname"],
                           email=fields["email"], dob=fields["dob"], password_hash=hash_password(fields["password"]))
-    except DataRuleError as exc:  # someone took the name or email in the moment since the check
-        return {"email" if "email" in str(exc) else "username": str(exc)}, None
+    except DataRuleError as exc:  # someone took the name or email in the moment since the check: ask again
+        return _taken_errors(fields) or {"username": str(exc)}, None
     return {}, fields["username"]
+
+
+def _taken_errors(fields: dict) -> dict[str, str]:
+    """The registration messages for a username or email already in use (compared ignoring case)."""
+    in_use = users.taken(fields["username"], fields["email"])
+    return {field: message for field, message in (("username", USERNAME_TAKEN), ("email", EMAIL_TAKEN))
+            if in_use[field]}
 
 
 def update_profile(username: str, fields: dict, today: date | None = None) -> dict[str, str]:

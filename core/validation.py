@@ -34,8 +34,14 @@ def username_error(username: str) -> str | None:
     return None
 
 
+def visible(value: str) -> bool:
+    """Whether value has a character one can see (a zero-width space or a control character alone is not
+    a name, though str.strip() keeps it)."""
+    return any(ch.isprintable() and not ch.isspace() for ch in value)
+
+
 def name_error(value: str, label: str) -> str | None:
-    if not value:
+    if not visible(value):
         return f"Enter your {label}."
     if len(value) > NAME_MAX:
         return f"The {label} may be at most {NAME_MAX} characters (this one has {len(value)})."
@@ -69,6 +75,8 @@ def password_errors(password: str, confirm: str, username: str = "") -> dict[str
     errors: dict[str, str] = {}
     if len(password) < PASSWORD_MIN:
         errors["password"] = f"Use at least {PASSWORD_MIN} characters."
+    elif not visible(password):
+        errors["password"] = "A password of only spaces is easy to guess; use letters, digits or symbols too."
     elif len(password.encode("utf-8")) > PASSWORD_MAX_BYTES:
         errors["password"] = f"Use at most {PASSWORD_MAX_BYTES} bytes (about {PASSWORD_MAX_BYTES} letters)."
     elif password.lower() in common_passwords():

@@ -50,14 +50,6 @@ def _target(conn, username: str) -> dict[str, Any]:
     return row
 
 
-def _refuse_last_active_admin(conn, username: str) -> None:
-    """Locking `username` must leave another admin who can still log in."""
-    others = fetch_one("""SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND username <> :u
-                            AND (locked_until IS NULL OR locked_until <= NOW()) FOR UPDATE""", conn, u=username)
-    if others["n"] == 0:
-        raise DataRuleError(f"{username} is the last admin who can log in: make another user an admin first.")
-
-
 def change_role(actor: str, username: str, role: str) -> None:
     """The accounts module's privileged set_role (it holds the last-admin rule for demotions)."""
     users.set_role(actor, username, role)
@@ -77,7 +69,7 @@ def lock_user(conn, actor: str, username: str, until: datetime = LOCKED_FOR_GOOD
     if until <= datetime.now():
         raise DataRuleError("Choose a time in the future to lock the account until.")
     if target["role"] == "admin":
-        _refuse_last_active_admin(conn, target["username"])
+        users.refuse_last_admin(conn, target["username"], f"{target['username']} is")
     execute(conn, "UPDATE users SET locked_until = :until WHERE username = :u", until=until, u=target["username"])
     _end_sessions(conn, target["username"])
 
@@ -97,6 +89,8 @@ def reset_password(conn, actor: str, username: str, new_hash: str) -> int:
     and end all their sessions. Returns how many sessions ended."""
     permissions.require(actor_role(conn, actor), "manage_users")
     target = _target(conn, username)
+    if target["username"].lower() == actor.lower():  # it would end the admin's own session mid-page
+        raise DataRuleError("To change your own password, use the Password tab of your Profile.")
     execute(conn, "UPDATE users SET password_hash = :h, must_change_password = 1 WHERE username = :u",
             h=new_hash, u=target["username"])
     return _end_sessions(conn, target["username"])
@@ -104,9 +98,8 @@ def reset_password(conn, actor: str, username: str, new_hash: str) -> int:
 
 def delete_summary(username: str) -> list[tuple[str, str, int]]:
     """What deleting the account takes with it (reviews, playlists, their items, friendships, ...), counted
-    over the foreign-key graph in one statement. Reviews it hid are not "cleared": delete_user keeps them hidden."""
-    return [line for line in editor.cascade_summary("users", [{"username": username}])
-            if line[:2] != ("clears", "reviews")]
+    over the foreign-key graph in one statement."""
+    return editor.cascade_summary("users", [{"username": username}])
 
 
 @transactional
@@ -117,7 +110,7 @@ def delete_user(conn, actor: str, username: str) -> None:
     permissions.require(actor_role(conn, actor), "manage_users")
     target = _target(conn, username)
     if target["role"] == "admin":
-        _refuse_last_active_admin(conn, target["username"])
+        users.refuse_last_admin(conn, target["username"], f"{target['username']} is")
     execute(conn, "UPDATE reviews SET hidden_by = :a WHERE hidden_by = :u AND username <> :u",
             a=actor, u=target["username"])
     execute(conn, "DELETE FROM users WHERE username = :u", u=target["username"])

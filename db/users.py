@@ -14,7 +14,7 @@ from db.errors import DataRuleError
 from db.sessions import end_other_sessions
 
 PROFILE_COLUMNS = "username, firstname, lastname, email, dob, role, created_at, last_login_at, must_change_password"
-LAST_ADMIN = "{who} the last admin: make another user an admin first."
+LAST_ADMIN = "{who} the last admin who can log in: make another user an admin (or unlock one) first."
 
 
 def get_user(username: str) -> dict | None:
@@ -95,19 +95,28 @@ def change_password(conn, actor: str, new_hash: str, keep_token: str | None) -> 
     return end_other_sessions(conn, actor, keep_token)
 
 
-def _refuse_last_admin(conn, username: str, who: str) -> None:
-    """Raise when `username` is the only admin. Locks the admin rows so two admins cannot both step down
-    at the same moment and leave none."""
-    admins = fetch_all("SELECT username FROM users WHERE role = 'admin' FOR UPDATE", conn)
-    if [a["username"].lower() for a in admins] == [username.lower()]:
+def refuse_last_admin(conn, username: str, who: str) -> None:
+    """Raise unless an admin other than `username` can still log in (a locked admin cannot run the
+    instance). Locks the admin rows so two admins cannot both step down at the same moment and leave none."""
+    admins = fetch_all("""SELECT username, (locked_until IS NULL OR locked_until <= NOW()) AS can_log_in
+                            FROM users WHERE role = 'admin' FOR UPDATE""", conn)
+    if not any(a["can_log_in"] and a["username"].lower() != username.lower() for a in admins):
         raise DataRuleError(LAST_ADMIN.format(who=who))
 
 
 @transactional
 def delete_own_account(conn, actor: str) -> None:
-    """Delete the actor's account (their reviews go first by trigger, everything else by cascade)."""
-    if actor_role(conn, actor) == "admin":
-        _refuse_last_admin(conn, actor, "You are")
+    """Delete the actor's account (their reviews go first by trigger, everything else by cascade). Reviews a
+    moderator or admin hid stay hidden, in the name of another admin (or moderator): the foreign key would
+    set hidden_by to NULL and show them again."""
+    role = actor_role(conn, actor)
+    if role == "admin":
+        refuse_last_admin(conn, actor, "You are")
+    if role in ("admin", "moderator"):
+        execute(conn, """UPDATE reviews SET hidden_by = (
+                             SELECT username FROM users WHERE role IN ('admin', 'moderator') AND username <> :u
+                              ORDER BY role = 'admin' DESC, username LIMIT 1)
+                          WHERE hidden_by = :u AND username <> :u""", u=actor)
     execute(conn, "DELETE FROM users WHERE username = :u", u=actor)
 
 
@@ -122,5 +131,5 @@ def set_role(conn, actor: str, username: str, role: str) -> None:
     if current is None:
         raise DataRuleError(f"There is no user {username!r}.")
     if current["role"] == "admin" and role != "admin":
-        _refuse_last_admin(conn, current["username"], f"{current['username']} is")
+        refuse_last_admin(conn, current["username"], f"{current['username']} is")
     execute(conn, "UPDATE users SET role = :r WHERE username = :u", r=role, u=current["username"])

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from core import auth
-from db import execute, fetch_one, sessions, stats, transaction, users
+from db import admin_users, execute, fetch_one, sessions, stats, transaction, users
+from db.errors import DataRuleError
 from tests.accounts_helpers import PASSWORD, click, error_under, field, make_user
 from tests.apptest import open_app, texts
 
@@ -140,9 +141,15 @@ def test_the_last_admin_cannot_delete_their_account(empty_db):
     at = profile(make_user("lone_admin", role="admin"))
     field(at, "Type your username (lone_admin) to confirm").set_value("lone_admin")
     at = click(at, "Delete my account")
-    assert "You are the last admin: make another user an admin first." in [e.value for e in at.error]
+    refusal = "You are the last admin who can log in: make another user an admin (or unlock one) first."
+    assert refusal in [e.value for e in at.error]
     assert users.get_user("lone_admin") is not None
+    # Another admin who is locked out cannot run the instance either: still refused.
     make_user("next_admin", role="admin")
+    admin_users.lock_user("lone_admin", "next_admin")
+    with pytest.raises(DataRuleError, match="last admin who can log in"):
+        users.delete_own_account("lone_admin")
+    admin_users.unlock_user("lone_admin", "next_admin")
     users.delete_own_account("lone_admin")
     assert users.get_user("lone_admin") is None
 

@@ -8,6 +8,7 @@ from core import auth, validation
 from db import fetch_all, fetch_one
 from tests.accounts_helpers import click, error_under, field, make_user
 from tests.apptest import open_app, texts
+from ui.cards import md
 
 
 GOOD = {
@@ -109,8 +110,9 @@ def test_a_valid_form_creates_a_user_with_a_bcrypt_hash_and_logs_in(empty_db):
     assert row["password_hash"].startswith("$2b$12$") and len(row["password_hash"]) == 60
     assert "Monsoon" not in row["password_hash"]
     # Logged in at once: the sidebar names the user and the logged-in pages exist.
-    assert "Logged in as **asha.k** (user)" in [c.value for c in at.sidebar.caption]
-    assert any("Welcome to StreamSync, asha.k" in str(t.value) for t in at.toast)
+    # Names go into Markdown escaped (a name like _x_ must not turn italic): the source is md(name).
+    assert f"Logged in as **{md('asha.k')}** (user)" in [c.value for c in at.sidebar.caption]
+    assert any(f"Welcome to StreamSync, {md('asha.k')}" in str(t.value) for t in at.toast)
     assert fetch_all("SELECT username FROM user_sessions") == [{"username": "asha.k"}]
 
 

@@ -37,7 +37,8 @@ def code_in(script: str) -> str:
 
 def logged_in_as(at) -> str | None:
     captions = [c.value for c in at.sidebar.caption if c.value.startswith("Logged in as")]
-    return re.search(r"\*\*(.+?)\*\*", captions[0]).group(1) if captions else None
+    # The name is Markdown-escaped inside the bold (md): drop the escapes to get it as typed.
+    return re.sub(r"\\(.)", r"\1", re.search(r"\*\*(.+?)\*\*", captions[0]).group(1)) if captions else None
 
 
 def test_only_the_sha256_of_a_random_token_is_stored(empty_db):

@@ -1,9 +1,15 @@
-"""Forms that show each field's problem right under the field."""
+"""Forms that show each field's problem right under the field, and a submit that a double click does once."""
 from __future__ import annotations
+
+import threading
+import time
+from typing import Callable, TypeVar
 
 import streamlit as st
 
 from core import validation
+
+T = TypeVar("T")
 
 
 class FieldErrors:
@@ -28,3 +34,20 @@ def new_password_fields(slots: FieldErrors, label: str, repeat_label: str) -> tu
     repeat = st.text_input(repeat_label, type="password", autocomplete="new-password")
     slots.slot("password_confirm")
     return password, repeat
+
+
+def submit_once(key: str, action: Callable[[], T]) -> T:
+    """action() for a form submit, done once for a double click. Streamlit starts the second click's run while
+    the first is still running (runner.fastReruns) and stops the first at its next st.* call or session-state
+    access: a write done just then (an account created, a password changed) would be tried again and refused
+    ("that username is taken"), and the first run's result lost. So a run that arrives while another run's
+    action is under way waits for it and takes its result (the second click of a form that clears on submit
+    even sends empty fields); a later submit runs again. action() must not touch st.session_state."""
+    arrived = time.monotonic()
+    flight = st.session_state.setdefault(f"{key}__once", {"lock": threading.Lock(), "done": 0.0})
+    with flight["lock"]:
+        if arrived < flight["done"]:  # the action ran while this run was waiting: it is the same click
+            return flight["result"]
+        result = action()
+        flight.update(result=result, done=time.monotonic())  # a plain dict: no yield point
+    return result

@@ -7,10 +7,13 @@ import streamlit as st
 
 from db import sessions
 from ui import session_cookie
+from ui.cards import md
 from ui.session_cookie import COOKIE_NAME
 
 PENDING_COOKIE = "pending_cookie_script"
 PENDING_TOAST = "pending_toast"
+SESSION_ENDED = ("Your session has ended (a logout elsewhere, a password change, a lock or a deleted account). "
+                 "Log in again.")
 
 
 def presented_token(state, cookies) -> str | None:
@@ -27,7 +30,9 @@ def current_user() -> dict | None:
         return None
     user = sessions.user_for_token(token)
     if user is None:
-        st.session_state.pop("session_token", None)
+        if st.session_state.pop("session_token", None):  # this tab was logged in: say why it is not now,
+            # unless this tab's own last write ended it and left its own message (an admin deleting themselves)
+            st.session_state.setdefault(PENDING_TOAST, (SESSION_ENDED, ":material/logout:"))
         st.session_state.pop("user", None)
         return None
     if "session_token" not in st.session_state:
@@ -39,11 +44,15 @@ def current_user() -> dict | None:
     return user
 
 
-def start(username: str) -> None:
-    """Open a session for `username` (already authenticated) in this tab and, on the next run, in the
-    browser's cookie jar."""
+def open_session(username: str) -> str:
+    """Create the session of `username` (already authenticated) and return its token. It touches no session
+    state, so it may run inside ui.forms.submit_once."""
     agent = st.context.headers.get("User-Agent")
-    token = sessions.create_session(username, user_agent=agent if isinstance(agent, str) else None)
+    return sessions.create_session(username, user_agent=agent if isinstance(agent, str) else None)
+
+
+def adopt(token: str) -> None:
+    """Use the session `token` in this tab and, on the next run, in the browser's cookie jar."""
     st.session_state["session_token"] = token
     st.session_state[PENDING_COOKIE] = session_cookie.set_script(session_cookie.issue_code(token))
 
@@ -60,7 +69,7 @@ def end() -> None:
 
 def after_rerun(toast: str) -> None:
     """Show `toast` on the next run (a message shown just before st.rerun() would vanish with it)."""
-    st.session_state[PENDING_TOAST] = toast
+    st.session_state[PENDING_TOAST] = (toast, ":material/check_circle:")
 
 
 def deliver_pending() -> None:
@@ -71,13 +80,14 @@ def deliver_pending() -> None:
         st.html(script, unsafe_allow_javascript=True, width="content")
     toast = st.session_state.pop(PENDING_TOAST, None)
     if toast:
-        st.toast(toast, icon=":material/check_circle:")
+        text, icon = toast
+        st.toast(md(text), icon=icon)  # messages quote names users chose: show them as typed
 
 
 def account_sidebar(user: dict) -> None:
     """Who is logged in, and the way out."""
     with st.sidebar:
-        st.caption(f"Logged in as **{user['username']}** ({user['role']})")
+        st.caption(f"Logged in as **{md(user['username'])}** ({user['role']})")
         if st.button("Log out", key="logout", icon=":material/logout:", width="stretch"):
             end()
             after_rerun("You are logged out.")
