@@ -29,10 +29,12 @@ def media_id_from_url() -> int | None:
     raw = (st.query_params.get("id") or "").strip()
     if not raw:
         problem = "No title was chosen."
-    elif not re.fullmatch(r"[0-9]{1,9}", raw):  # not str.isdigit(): it accepts '²', which int() refuses
-        problem = f"“{cards.md(raw[:40])}” is not a title id (it should be a number)."
+    elif not re.fullmatch(r"[0-9]+", raw):  # not str.isdigit(): it accepts '²', which int() refuses
+        problem = f"“{cards.md(raw[:40])}” is not a title id (it should be a whole number, such as 42)."
+    elif len(raw) > 18:  # far beyond any id (and int() refuses more than 4,300 digits)
+        problem = f"There is no title with id {raw[:20]}…: title ids are much smaller numbers."
     else:
-        return int(raw)
+        return int(raw)  # a number beyond the largest id is answered by the lookup: "no title with id N"
     page_header("Title details", "One film or series: facts, cast, episodes, your lists and reviews.")
     st.info(f"{problem} Find a title in Explore and open it from there.", icon=":material/info:")
     st.page_link(cards.EXPLORE_PAGE, label="Go to Explore", icon=":material/search:")
@@ -259,6 +261,9 @@ def review_card(review: dict) -> None:
 def community_section(media_id: int) -> None:
     page = cards.page_number(REVIEWS_PAGE)
     rows, total = reviews.community_reviews(media_id, me, page)
+    if not rows and page > 1:  # the page ran past the end (reviews were deleted meanwhile): start again
+        cards.reset_page(REVIEWS_PAGE)
+        st.rerun()
     if not rows:
         st.caption("Nobody else has rated this title yet.")
         return

@@ -13,8 +13,10 @@ me = user["username"]
 page_header("Progress", "Your series: where you are, what comes next, and how much is left.")
 
 series = progress.for_user(me)
-watching = [s for s in series if s["next_episode_id"] is not None]
-finished = [s for s in series if s["next_episode_id"] is None]
+# A series whose episodes were all removed from the catalog has no next episode either, but it is not
+# finished: it stays under Watching, where its card says so.
+finished = [s for s in series if s["next_episode_id"] is None and s["total_episodes"]]
+watching = [s for s in series if s not in finished]
 
 
 def episode_label(code: str | None, title: str | None) -> str:

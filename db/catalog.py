@@ -9,6 +9,7 @@ from core.search import Filters, ParsedQuery
 from db.core import fetch_all, fetch_one, scalar
 
 PAGE_SIZE = 24
+MAX_ID = 2**31 - 1  # the largest value of the INT primary keys
 
 # ORDER BY per sort key. `{t}` is the table prefix: "m." inside the search, "t." around it (the outer
 # query re-sorts the 24 rows the inner one picked). Every order ends on media_id so pages never overlap,
@@ -180,12 +181,16 @@ def genres() -> list[dict]:
 
 def person(person_id: int) -> dict | None:
     """person_id, name of one person, or None."""
+    if not 0 < person_id <= MAX_ID:  # outside the INT key's range (a typed link): no such person, no query
+        return None
     return fetch_one("SELECT person_id, name FROM people WHERE person_id = :id", id=person_id)
 
 
 def title_for_viewer(media_id: int, viewer: str) -> dict | None:
     """A title's facts and genres with viewer's own state in one statement: watchlist status, progress
     pointer (with the episode's season and number) and review. None when there is no such title."""
+    if not 0 < media_id <= MAX_ID:  # outside the INT key's range (a typed ?id=): no such title, no query
+        return None
     row = fetch_one("""
         SELECT m.media_id, m.title, m.description, m.release_year, m.media_type, m.age_rating,
                m.poster_image_url, m.average_rating, m.rating_count, m.runtime_minutes, m.imdb_id,

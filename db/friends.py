@@ -91,23 +91,24 @@ def _relation(conn, a: str, b: str) -> dict | None:
                      conn, a=a, b=b)
 
 
-def _existing_user(conn, actor: str, username) -> str:
-    """The other user's exact username, or a DataRuleError saying why not."""
+def _existing_user(conn, actor: str, username, doing: str) -> str:
+    """The other user's exact username, or a DataRuleError saying why not; `doing` ("add", "block") is
+    what the actor wants to do with them, for the message."""
     name = (username or "").strip() if isinstance(username, str) else ""
     if not name:
-        raise DataRuleError("Type the username of the person you want to add.")
+        raise DataRuleError(f"Type the username of the person you want to {doing}.")
     row = fetch_one("SELECT username FROM users WHERE username = :u", conn, u=name)
     if row is None:
         raise DataRuleError(f"There is no user called '{name}'. Check the spelling (usernames, not real names).")
     if row["username"].lower() == actor.lower():
-        raise DataRuleError("That is you: send a request to someone else.")
+        raise DataRuleError(f"That is you: you cannot {doing} yourself.")
     return row["username"]
 
 
 @transactional
 def send_request(conn, actor: str, username: str) -> str:
     """Ask `username` to be friends. Returns their exact username. Each refusal says why."""
-    other = _existing_user(conn, actor, username)
+    other = _existing_user(conn, actor, username, "add")
     row = _relation(conn, actor, other)
     if row is not None:
         status, asked = row["status"], row["username_1"] == actor
@@ -132,6 +133,9 @@ def _change(conn, sql: str, missing: str, **params) -> None:
 
 @transactional
 def accept(conn, actor: str, requester: str) -> None:
+    row = _relation(conn, actor, requester)
+    if row is not None and row["status"] == "accepted":  # a second click on Accept, or they were quicker
+        raise DataRuleError(f"You and {requester} are already friends.")
     _change(conn, """UPDATE friendships SET status = 'accepted'
                       WHERE username_1 = :other AND username_2 = :me AND status = 'pending'""",
             f"There is no pending request from {requester} (it may have been cancelled).", other=requester, me=actor)
@@ -161,7 +165,7 @@ def remove(conn, actor: str, friend: str) -> None:
 def block(conn, actor: str, username: str) -> str:
     """Block a user: whatever was between the two (friendship, request) is replaced by the block, in one
     transaction. Returns their exact username."""
-    other = _existing_user(conn, actor, username)
+    other = _existing_user(conn, actor, username, "block")
     row = _relation(conn, actor, other)
     if row is not None and row["status"] == "blocked":
         # One row per pair holds one blocker; an existing block already hides each from the other.

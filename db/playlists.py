@@ -2,6 +2,7 @@
 (`WHERE username = :actor`), so a foreign or unknown playlist id is refused, never silently ignored."""
 from __future__ import annotations
 
+from core.validation import visible
 from db.core import execute, fetch_all, fetch_one, transactional
 from db.errors import DataRuleError, PermissionDenied
 
@@ -39,8 +40,9 @@ def items_of(username: str, playlist_id: int) -> list[dict]:
 
 def _clean_name(name) -> str:
     """The name as stored, or a DataRuleError that says what to fix."""
-    if not isinstance(name, str) or not name.strip():
-        raise DataRuleError("A playlist needs a name.")
+    # A name of only invisible characters would look blank in every list, so it counts as no name.
+    if not isinstance(name, str) or not visible(name):
+        raise DataRuleError("A playlist needs a name (with at least one visible character).")
     name = name.strip()
     if len(name) > NAME_MAX:
         raise DataRuleError(f"A playlist name may be at most {NAME_MAX} characters (this one has {len(name)}).")
@@ -61,8 +63,11 @@ def _refuse_duplicate(conn, actor: str, name: str, except_id: int | None = None)
     # unique key does, in words.
     clash = fetch_one("""SELECT name FROM playlists WHERE username = :u AND name = :n AND playlist_id <> :skip""",
                       conn, u=actor, n=name, skip=except_id or 0)
-    if clash:
+    if clash and clash["name"].casefold() == name.casefold():
         raise DataRuleError(f"You already have a playlist called '{clash['name']}'. Pick another name.")
+    if clash:  # the collation also equates accents ("Café" = "cafe") and every emoji with every other one
+        raise DataRuleError(f"'{name}' counts as the same name as your playlist '{clash['name']}' (names are "
+                            "compared ignoring case and accents, and all emoji count as alike). Pick another name.")
 
 
 def _own_playlist(conn, actor: str, playlist_id) -> dict:
