@@ -10,6 +10,7 @@ import streamlit as st
 from core import permissions
 from db import activity
 from db.errors import DataRuleError, PermissionDenied
+from ui.cards import md
 from ui.layout import page_header, require
 from ui.session import after_rerun
 
@@ -38,8 +39,9 @@ def changed_fields(details: dict) -> str:
 
 
 def show_change(row: dict) -> None:
-    st.subheader(f"{row['operation']} on {row['table_name']} · {row['record_id']}")
-    st.caption(f"by {row['username'] or '(no user: a script or the database itself)'} at {row['changed_at']}")
+    st.subheader(f"{row['operation']} on {row['table_name']} · {md(row['record_id'])}")
+    who = md(row["username"]) if row["username"] else "(no user: a script or the database itself)"
+    st.caption(f"by {who} at {row['changed_at']}")
     lines = activity.side_by_side(row["change_details"])
     if not lines:
         st.info("This entry has no recorded values.")
@@ -80,6 +82,7 @@ view = repr(log_filter)
 page_no = st.session_state.get(f"al_page_{view}", 1)
 rows, total, capped = activity.page(user["role"], log_filter, page_no)
 pages = max(1, -(-total // activity.PAGE_SIZE))
+page_no = page_no if capped else min(page_no, pages)  # activity.page showed the last page for one past it
 
 if not rows:
     st.info("No activity matches these filters. Clear a filter or widen the dates.")

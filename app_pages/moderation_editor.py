@@ -13,6 +13,7 @@ from core import table_editor as te
 from db import editor
 from db.errors import DataRuleError, PermissionDenied
 from db.schema_catalog import Column, Table, catalog
+from ui.cards import md
 from ui.layout import page_header, require
 from ui.session import after_rerun
 
@@ -57,7 +58,7 @@ def grid_frame(table: Table, rows: list[dict], choices: dict[str, dict]) -> pd.D
 
 def show_problems(problems: list[te.RowProblem]) -> None:
     for problem in problems:
-        st.error(f"**{problem.row}**: {problem.message}")
+        st.error(f"**{md(problem.row)}**: {md(problem.message)}")  # both may quote what was typed
     st.caption("Nothing was saved. Fix the rows named above and save again.")
 
 
@@ -79,7 +80,7 @@ def controls(table: Table) -> tuple[str | None, str, object, str, bool]:
         try:
             value = te.coerce(table.column(filter_column), value)
         except te.InvalidValue as exc:
-            st.error(f"Cannot filter: {exc}")
+            st.error(f"Cannot filter: {md(exc)}")
             st.stop()
     return filter_column, filter_op, value, sort, descending
 
@@ -103,21 +104,23 @@ def preview(user: dict, table: Table, changes: te.ChangeSet) -> None:
         st.warning(f"Deleting {len(changes.deletes)} row(s) of {table.name} "
                    f"{cascade or 'removes nothing else'}." + (" This cannot be undone." if cascade else ""))
     apply_col, cancel_col = st.columns(2)
-    if apply_col.button(f"Apply {changes.summary()}", type="primary", key="ed_apply"):
+    apply = apply_col.button(f"Apply {changes.summary()}", type="primary", key="ed_apply")
+    # Drawn before applying, so Cancel stays on the page when the save is refused.
+    if cancel_col.button("Cancel", key="ed_cancel"):
+        st.session_state.pop("ed_pending", None)
+        st.rerun()
+    if apply:
         try:
             te.save(user["username"], changes)
         except te.InvalidChanges as exc:
             show_problems(exc.problems)
             return
         except (DataRuleError, PermissionDenied) as exc:
-            st.error(f"{exc} Nothing was saved.")
+            st.error(f"{md(exc)} Nothing was saved.")
             return
         st.session_state.pop("ed_pending", None)
         st.session_state["ed_version"] = st.session_state.get("ed_version", 0) + 1
         after_rerun(f"Saved: {changes.summary()}.")
-        st.rerun()
-    if cancel_col.button("Cancel", key="ed_cancel"):
-        st.session_state.pop("ed_pending", None)
         st.rerun()
 
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from db import moderation
 from db.errors import DataRuleError, PermissionDenied
+from ui.cards import md
 from ui.layout import page_header, require
 from ui.session import after_rerun
 
@@ -25,7 +26,7 @@ def act(action, *args, done: str) -> None:
 
 @st.dialog("Delete this review?")
 def confirm_delete(review: dict) -> None:
-    st.write(f"The review by **{review['username']}** of **{review['title']}** (rating {review['rating']}/10) "
+    st.write(f"The review by **{md(review['username'])}** of **{md(review['title'])}** (rating {review['rating']}/10) "
              "goes for good, with its reports; the title's average rating is recomputed.")
     if st.button("Delete the review", type="primary", key="mr_confirm_delete"):
         act(moderation.delete_review, review["review_id"], done="Review deleted.")
@@ -34,15 +35,17 @@ def confirm_delete(review: dict) -> None:
 def review_card(review: dict) -> None:
     rid = review["review_id"]
     with st.container(border=True):
-        st.markdown(f"**{review['title']}** · {review['rating']}/10 by **{review['username']}** · "
+        st.markdown(f"**{md(review['title'])}** · {review['rating']}/10 by **{md(review['username'])}** · "
                     f"{review['created_at']:%Y-%m-%d %H:%M}")
         if review["contains_spoilers"]:
             st.caption("Marked as containing spoilers.")
         st.text(review["review_text"] or "(a bare rating, no text)")
         if review["open_reports"]:
-            st.warning(f"{review['open_reports']} open report(s):\n\n" + review["reasons"])
+            # Reasons are viewers' text: escaped, one per line (a Markdown hard break between them).
+            st.warning(f"{review['open_reports']} open report(s):\n\n" +
+                       "  \n".join(md(line) for line in review["reasons"].splitlines()))
         if review["hidden_by"] is not None:
-            st.info(f"Hidden by {review['hidden_by']}: {review['hidden_reason']}")
+            st.info(f"Hidden by {md(review['hidden_by'])}: {md(review['hidden_reason'])}")
             if st.button("Unhide", key=f"mr_unhide_{rid}"):
                 act(moderation.unhide_review, rid, done="Review visible again.")
         else:

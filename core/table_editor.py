@@ -15,6 +15,8 @@ from db.schema_catalog import Column, Table
 
 # Columns the server keeps exact by itself (rating triggers); editing them by hand would make them wrong.
 DERIVED_COLUMNS = frozenset({("media", "average_rating"), ("media", "rating_count")})
+# Birth dates: a CHECK cannot read today's date, so "not in the future" is held here (as registration does).
+BIRTH_DATES = frozenset({("users", "dob"), ("people", "birthdate")})
 # New accounts need a password, which the editor never handles: they come from registration.
 NO_INSERT_TABLES = {"users": "New accounts are created by registering; the table editor never sets passwords."}
 
@@ -52,6 +54,8 @@ class ChangeSet:
     inserts: list[dict[str, Any]] = field(default_factory=list)
     updates: list[Update] = field(default_factory=list)
     deletes: list[dict[str, Any]] = field(default_factory=list)
+    # The other values of each deleted row, for the preview: the grid no longer shows a row once deleted.
+    deleted_values: list[dict[str, Any]] = field(default_factory=list)
 
     def is_empty(self) -> bool:
         return not (self.inserts or self.updates or self.deletes)
@@ -201,6 +205,8 @@ def _checked_row(table: Table, values: dict[str, Any], decode: Decoder, writable
         if name not in writable:
             raise InvalidValue(f"{name} is kept by the server and cannot be edited.")
         checked[name] = coerce(col, decode(name, value))
+        if (table.name, name) in BIRTH_DATES and checked[name] is not None and checked[name] > date.today():
+            raise InvalidValue(f"{name} cannot be in the future.")
     return checked
 
 
@@ -217,6 +223,7 @@ def diff(table: Table, original: list[dict[str, Any]], state: dict[str, Any],
 
     for position in sorted(deleted):
         changes.deletes.append({k: original[position][k] for k in table.primary_key})
+        changes.deleted_values.append({k: v for k, v in original[position].items() if k not in table.primary_key})
 
     for position, edited in sorted(((int(i), e) for i, e in state.get("edited_rows", {}).items())):
         if position in deleted or position >= len(original):
@@ -256,8 +263,9 @@ def diff(table: Table, original: list[dict[str, Any]], state: dict[str, Any],
 def preview_rows(changes: ChangeSet) -> list[dict[str, str]]:
     """One line per change for the confirmation table: what happens to which row."""
     lines = []
-    for key in changes.deletes:
-        lines.append({"change": "delete", "row": row_label(key), "values": ""})
+    for key, values in zip(changes.deletes, changes.deleted_values):
+        lines.append({"change": "delete", "row": row_label(key),
+                      "values": "; ".join(f"{k}: {_shown(v)}" for k, v in values.items())})
     for upd in changes.updates:
         values = "; ".join(f"{k}: {_shown(upd.old.get(k))} → {_shown(v)}" for k, v in upd.changes.items())
         lines.append({"change": "update", "row": row_label(upd.key), "values": values})
@@ -298,11 +306,11 @@ def _row_of(changes: ChangeSet, operation: str, index: int) -> str:
 
 
 def save(actor: str, changes: ChangeSet) -> None:
-    """Apply the changes in one transaction as `actor`. A refused row raises InvalidChanges naming that row
+    """Apply the changes in one transaction as `actor`. Refused rows raise InvalidChanges naming each of them
     (and nothing was written); a broken rule across rows raises DataRuleError; a role without the right
     raises PermissionDenied."""
     try:
         editor.apply_changes(actor, changes.table, changes.inserts,
                              [(u.key, u.changes) for u in changes.updates], changes.deletes)
-    except editor.RowRejected as exc:
-        raise InvalidChanges([RowProblem(_row_of(changes, exc.operation, exc.index), str(exc))]) from exc
+    except editor.RowsRejected as exc:
+        raise InvalidChanges([RowProblem(_row_of(changes, r.operation, r.index), str(r)) for r in exc.rows]) from exc

@@ -84,10 +84,13 @@ def page(role: str | None, f: LogFilter, page_no: int = 1, page_size: int = PAGE
     with read() as conn:
         total = fetch_one(f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM activity_log WHERE {where} "
                           f"LIMIT {COUNT_CAP + 1}) AS capped", conn, **params)["n"]
+        page_no = max(1, page_no)
+        if total <= COUNT_CAP:  # past the end (pruned meanwhile): the last page
+            page_no = min(page_no, max(1, -(-total // page_size)))
         rows = fetch_all(f"""SELECT log_id, changed_at, username, table_name, operation, record_id, change_details
                                FROM activity_log WHERE {where}
                               ORDER BY changed_at DESC, log_id DESC LIMIT :limit OFFSET :offset""",
-                         conn, limit=page_size, offset=(max(1, page_no) - 1) * page_size, **params)
+                         conn, limit=page_size, offset=(page_no - 1) * page_size, **params)
     for row in rows:
         row["change_details"] = _details(row["change_details"])
     return rows, min(total, COUNT_CAP), total > COUNT_CAP
@@ -97,12 +100,31 @@ def side_by_side(details: dict[str, Any]) -> list[dict[str, Any]]:
     """One line per field: its old and new value, and whether it changed (for the details view)."""
     old, new = details.get("old") or {}, details.get("new") or {}
     fields = list(dict.fromkeys([*old, *new]))
-    return [{"field": k, "old": old.get(k), "new": new.get(k), "changed": old.get(k) != new.get(k)}
-            for k in fields]
+    return [{"field": k, "old": old.get(k), "new": new.get(k), "changed": _changed(old, new, k)} for k in fields]
+
+
+def _changed(old: dict[str, Any], new: dict[str, Any], field: str) -> bool:
+    # An update's field that only "new" holds is a flag the trigger computed (users: "password_changed", the
+    # hash itself is never logged): it changed when the flag is set, not merely because "old" lacks it.
+    if old and field not in old:
+        return bool(new.get(field))
+    return old.get(field) != new.get(field)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: one starting like a formula (`=cmd|...`, `+`, `-`, `@`) gets a
+    leading apostrophe so Excel or LibreOffice never runs it (OWASP "CSV injection")."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def export_csv(role: str | None, f: LogFilter) -> tuple[str, int]:
-    """The filtered rows (newest first, at most EXPORT_LIMIT) as CSV text, and how many rows it holds."""
+    """The filtered rows (newest first, at most EXPORT_LIMIT) as CSV text, and how many rows it holds. Text
+    cells that would start a formula are defused (_cell)."""
     params: dict[str, Any] = {}
     where = _where(role, f, params)
     rows = fetch_all(f"""SELECT log_id, changed_at, username, table_name, operation, record_id, change_details
@@ -113,9 +135,9 @@ def export_csv(role: str | None, f: LogFilter) -> tuple[str, int]:
     writer.writerow(["log_id", "changed_at", "username", "table_name", "operation", "record_id", "change_details"])
     for r in rows:
         details = r["change_details"]
-        writer.writerow([r["log_id"], r["changed_at"].isoformat(sep=" "), r["username"] or "", r["table_name"],
-                         r["operation"], r["record_id"],
-                         details.decode() if isinstance(details, bytes) else (details or "")])
+        writer.writerow([_cell(v) for v in (
+            r["log_id"], r["changed_at"].isoformat(sep=" "), r["username"] or "", r["table_name"], r["operation"],
+            r["record_id"], details.decode() if isinstance(details, bytes) else (details or ""))])
     return out.getvalue(), len(rows)
 
 
@@ -127,7 +149,7 @@ def count_older_than(role: str | None, days: int) -> int:
 
 
 def _days(days: int) -> int:
-    if not isinstance(days, int) or days < 1:
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
         raise DataRuleError("Keep at least 1 day of activity: enter a whole number of days of 1 or more.")
     return days
 

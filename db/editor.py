@@ -21,6 +21,9 @@ FILTER_OPS = ("contains", "equals")
 LABELS = {"media": "title", "people": "name", "genres": "name", "episodes": "title", "playlists": "name",
           "users": "username"}
 
+# SET NULL references apply_changes hands to the actor instead (a deleted moderator's hidings stay hidden).
+REASSIGNED_ON_DELETE = frozenset({("reviews", ("hidden_by",))})
+
 
 class RowRejected(DataRuleError):
     """The database refused one change; `operation` and `index` say which (the nth insert/update/delete)."""
@@ -71,7 +74,7 @@ def browse(role: str | None, table_name: str, *, filter_column: str | None = Non
            filter_value: Any = None, sort: str | None = None, descending: bool = False, page: int = 1,
            page_size: int = PAGE_SIZE) -> Page:
     """One page of a table (two statements: a capped count and the rows). Ties sort by the primary key so
-    pages never overlap."""
+    pages never overlap; a page past the end gives the last page."""
     table = editable_table(role, table_name)
     params: dict[str, Any] = {}
     where = _where(table, filter_column, filter_op, filter_value, params)
@@ -83,6 +86,8 @@ def browse(role: str | None, table_name: str, *, filter_column: str | None = Non
     with read() as conn:
         total = fetch_one(f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM {q(table.name)} WHERE {where} "
                           f"LIMIT {COUNT_CAP + 1}) AS capped", conn, **params)["n"]
+        if total <= COUNT_CAP:  # a page past the end (rows deleted meanwhile) shows the last page, not nothing
+            page = min(page, max(1, -(-total // page_size)))
         rows = fetch_all(f"SELECT {columns} FROM {q(table.name)} WHERE {where} ORDER BY {', '.join(order)} "
                          f"LIMIT :limit OFFSET :offset", conn, limit=page_size, offset=(page - 1) * page_size,
                          **params)
@@ -175,7 +180,7 @@ def cascade_summary(table_name: str, keys: list[dict[str, Any]]) -> list[tuple[s
     measures: list[tuple[str, str, str]] = [("deletes", name, conditions[name]) for name in deleted[1:]]
     for name in deleted:
         for fk in cat.table(name).referenced_by:
-            if fk.on_delete == "SET NULL":
+            if fk.on_delete == "SET NULL" and (fk.table, fk.columns) not in REASSIGNED_ON_DELETE:
                 cleared = _in_parent(fk, conditions[name])
                 if fk.table in conditions:
                     cleared += f" AND NOT ({conditions[fk.table]})"
@@ -190,48 +195,78 @@ def cascade_summary(table_name: str, keys: list[dict[str, Any]]) -> list[tuple[s
     return [(verb, name, n) for (verb, name), n in merged.items()]
 
 
-def _run(conn, sql: str, operation: str, index: int, **params: Any):
-    try:
-        return execute(conn, sql, **params)
-    except RowRejected:
-        raise
-    except DataRuleError as exc:
-        raise RowRejected(str(exc), exc.errno, operation, index) from exc
+class RowsRejected(DataRuleError):
+    """The database refused one or more changes of a batch; `rows` says which and why (nothing was kept)."""
+
+    def __init__(self, rows: list[RowRejected]):
+        super().__init__("; ".join(str(r) for r in rows), rows[0].errno)
+        self.rows = rows
 
 
-def _ensure_exists(result, operation: str, index: int) -> None:
-    if result.rowcount == 0:
-        raise RowRejected("This row no longer exists (someone else deleted or changed its key); reload the page.",
-                          None, operation, index)
+class _Batch:
+    """Runs a batch's statements each in a savepoint, so a refused row is noted and the next rows are still
+    tried: the moderator sees every broken row at once. Any refusal rolls back the whole batch at the end."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.rejected: list[RowRejected] = []
+
+    def run(self, sql: str, operation: str, index: int, must_match: bool = False, **params: Any) -> None:
+        # Not `with begin_nested()`: after a deadlock the server has dropped the savepoint, and rolling back to
+        # it would hide the deadlock that @transactional retries. Only a refused row rolls back to it.
+        savepoint = self.conn.begin_nested()
+        try:
+            result = execute(self.conn, sql, **params)
+            if must_match and result.rowcount == 0:
+                raise DataRuleError("This row no longer exists (someone else deleted or changed its key); "
+                                    "reload the page.")
+        except DataRuleError as exc:
+            savepoint.rollback()
+            self.rejected.append(RowRejected(str(exc), exc.errno, operation, index))
+        else:
+            savepoint.commit()
+
+    def finish(self) -> None:
+        if self.rejected:
+            raise RowsRejected(self.rejected)
 
 
 @transactional
 def apply_changes(conn, actor: str, table_name: str, inserts: list[dict[str, Any]],
                   updates: list[tuple[dict[str, Any], dict[str, Any]]], deletes: list[dict[str, Any]]) -> None:
-    """Apply deletes, then updates, then inserts (deletes first free unique values) as one transaction: the
-    first refused row raises RowRejected and nothing is kept. The audit triggers name `actor`."""
+    """Apply deletes, then updates, then inserts (deletes first free unique values) as one transaction. Every
+    refused row is collected and raised together as RowsRejected; then nothing is kept. The audit triggers
+    name `actor`."""
     table = editable_table(actor_role(conn, actor), table_name)
+    batch = _Batch(conn)
     for i, key in enumerate(deletes):
         params: dict[str, Any] = {}
-        result = _run(conn, f"DELETE FROM {q(table.name)} WHERE {_key_condition(table, [key], params)}",
-                      "delete", i, **params)
-        _ensure_exists(result, "delete", i)
+        condition = _key_condition(table, [key], params)
+        if table.name == "users":
+            # As db.admin_users.delete_user: reviews the account hid stay hidden, now in the actor's name (the
+            # foreign key would set hidden_by to NULL and show them again).
+            execute(conn, "UPDATE reviews SET hidden_by = :actor WHERE hidden_by = :u AND username <> :u",
+                    actor=actor, u=key["username"])
+        batch.run(f"DELETE FROM {q(table.name)} WHERE {condition}", "delete", i, must_match=True, **params)
     for i, (key, changes) in enumerate(updates):
         params = {f"v{j}": value for j, value in enumerate(changes.values())}
         sets = ", ".join(f"{q(table.column(c).name)} = :v{j}" for j, c in enumerate(changes))
-        result = _run(conn, f"UPDATE {q(table.name)} SET {sets} WHERE {_key_condition(table, [key], params)}",
-                      "update", i, **params)
-        _ensure_exists(result, "update", i)
+        batch.run(f"UPDATE {q(table.name)} SET {sets} WHERE {_key_condition(table, [key], params)}",
+                  "update", i, must_match=True, **params)
     for i, row in enumerate(inserts):
         names = [table.column(c).name for c in row]
         params = {f"v{j}": value for j, value in enumerate(row.values())}
-        _run(conn, f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in names)}) "
-                   f"VALUES ({', '.join(f':v{j}' for j in range(len(names)))})", "insert", i, **params)
+        batch.run(f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in names)}) "
+                  f"VALUES ({', '.join(f':v{j}' for j in range(len(names)))})", "insert", i, **params)
+    batch.finish()
     if table.name == "users":
         _ensure_an_admin_remains(conn)
 
 
 def _ensure_an_admin_remains(conn) -> None:
-    """Edits to users in the grid must not leave the instance without an administrator."""
-    if not fetch_one("SELECT 1 AS ok FROM users WHERE role = 'admin' LIMIT 1", conn):
-        raise DataRuleError("These changes would leave no admin: make another user an admin first.")
+    """Edits to users in the grid must not leave the instance without an administrator who can log in (a
+    locked admin cannot run it: the same rule as db.users.refuse_last_admin)."""
+    if not fetch_one("SELECT 1 AS ok FROM users WHERE role = 'admin' "
+                     "AND (locked_until IS NULL OR locked_until <= NOW()) LIMIT 1", conn):
+        raise DataRuleError("These changes would leave no admin who can log in: make another user an admin "
+                            "(or unlock one) first.")

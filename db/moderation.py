@@ -58,7 +58,9 @@ def hide_review(conn, actor: str, review_id: int, reason: str) -> None:
     """Hide the text from everyone but its author (who sees why); closes the open reports on it."""
     permissions.require(actor_role(conn, actor), "moderate_reviews")
     reason = _reason(reason, "hiding this review")
-    _review(conn, review_id)
+    hidden_by = _review(conn, review_id)["hidden_by"]
+    if hidden_by is not None:  # a stale page: another moderator was quicker; keep their reason
+        raise DataRuleError(f"{hidden_by} hid this review meanwhile; unhide it first to give another reason.")
     execute(conn, "UPDATE reviews SET hidden_by = :m, hidden_reason = :why WHERE review_id = :r",
             m=actor, why=reason, r=review_id)
     _resolve_reports(conn, review_id)
@@ -114,6 +116,8 @@ def queue(role: str | None, kind: str = "reported", page: int = 1, page_size: in
         raise ValueError(f"Unknown queue {kind!r}: use one of {', '.join(QUEUES)}.")
     with read() as conn:
         total = fetch_one(f"SELECT COUNT(*) AS n FROM reviews r WHERE {_QUEUE_WHERE[kind]}", conn)["n"]
+        # Past the end (the last page's reviews were handled meanwhile): the last page, not "no reports".
+        page = min(max(1, page), max(1, -(-total // page_size)))
         rows = fetch_all(
             f"""SELECT p.*, m.title,
                        (SELECT COUNT(*) FROM review_reports o WHERE o.review_id = p.review_id
@@ -127,5 +131,5 @@ def queue(role: str | None, kind: str = "reported", page: int = 1, page_size: in
                          ORDER BY sort_key DESC, r.review_id DESC LIMIT :limit OFFSET :offset) AS p
                   JOIN media m ON m.media_id = p.media_id
                  ORDER BY p.sort_key DESC, p.review_id DESC""",
-            conn, limit=page_size, offset=(max(1, page) - 1) * page_size)
+            conn, limit=page_size, offset=(page - 1) * page_size)
     return rows, total
