@@ -282,10 +282,31 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+# What a row of each table is called in a sentence: (one, several).
+ROW_NOUNS = {
+    "media": ("title", "titles"), "episodes": ("episode", "episodes"), "genres": ("genre", "genres"),
+    "people": ("person", "people"), "media_genres": ("genre link", "genre links"),
+    "media_cast": ("cast credit", "cast credits"), "media_crew": ("crew credit", "crew credits"),
+    "users": ("account", "accounts"), "playlists": ("playlist", "playlists"),
+    "playlist_items": ("playlist entry", "playlist entries"),
+    "watchlist_items": ("watchlist entry", "watchlist entries"),
+    "series_progress": ("series progress record", "series progress records"), "reviews": ("review", "reviews"),
+    "friendships": ("friendship", "friendships"), "user_sessions": ("login session", "login sessions"),
+    "review_reports": ("review report", "review reports"),
+}
+
+
+def rows_of(table: str, n: int) -> str:
+    """'1 episode', '12 episodes', '3 genre links'."""
+    one, several = ROW_NOUNS.get(table, (table.replace("_", " "), table.replace("_", " ")))
+    return f"{n} {one if n == 1 else several}"
+
+
 def describe_cascade(counts: Iterable[tuple[str, str, int]]) -> str:
     """("deletes", "episodes", 12), ("clears", "series_progress", 3) -> a sentence for the confirmation."""
-    deletes = [f"{n} {table.replace('_', ' ')}" for verb, table, n in counts if verb == "deletes" and n]
-    clears = [f"{n} {table.replace('_', ' ')}" for verb, table, n in counts if verb == "clears" and n]
+    counts = list(counts)
+    deletes = [rows_of(table, n) for verb, table, n in counts if verb == "deletes" and n]
+    clears = [rows_of(table, n) for verb, table, n in counts if verb == "clears" and n]
     parts = []
     if deletes:
         parts.append("also deletes " + _join(deletes))

@@ -171,4 +171,4 @@ def test_the_preview_of_a_delete_says_which_row_goes_and_what_cascades(moderator
     edit(moderator, "media_genres", {"added_rows": [{"media_id": movie, "genre_id": genre}]})
     changes = te.diff(catalog().table("genres"), rows("genres", genre_id=genre), {"deleted_rows": [0]})
     assert te.preview_rows(changes) == [{"change": "delete", "row": f"row genre_id {genre}", "values": "name: Musical"}]
-    assert te.describe_cascade(editor.cascade_summary("genres", changes.deletes)) == "also deletes 1 media genres"
+    assert te.describe_cascade(editor.cascade_summary("genres", changes.deletes)) == "also deletes 1 genre link"

@@ -239,7 +239,7 @@ def test_a_deleted_episode_clears_progress_pointers_and_the_summary_says_so(mode
     episode = rows("episodes", media_id=series)
     insert(admin, "series_progress", username=viewer, media_id=series, last_watched_episode_id=episode[0]["episode_id"])
     summary = editor.cascade_summary("episodes", [{"episode_id": episode[0]["episode_id"]}])
-    assert te.describe_cascade(summary) == "clears the reference in 1 series progress"
+    assert te.describe_cascade(summary) == "clears the reference in 1 series progress record"
     edit(moderator, "episodes", {"deleted_rows": [0]}, episode)
     assert scalar("SELECT last_watched_episode_id FROM series_progress WHERE username = :u", u=viewer) is None
 
