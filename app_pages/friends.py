@@ -81,18 +81,19 @@ def show_profile(username: str) -> None:
         st.markdown("**Mutual friends**")
         st.caption(", ".join(md(m["username"]) for m in mutual) or "No friends in common yet.")
     with right:
-        st.markdown("**Recent ratings**")
-        if not ratings:
-            st.caption("No ratings yet.")
-        for r in ratings:
-            st.page_link(MEDIA_PAGE, label=f"★ {r['rating']} · {md(r['title'])} ({r['release_year'] or '?'})",
-                         query_params={"id": str(r["media_id"])})
-        st.markdown("**Titles you both rated**")
-        if not both:
-            st.caption("None yet.")
-        for r in both:
-            st.page_link(MEDIA_PAGE, label=f"{md(r['title'])}: you ★ {r['my_rating']}, them ★ {r['their_rating']}",
-                         query_params={"id": str(r["media_id"])})
+        title_links("Recent ratings", ratings, "No ratings yet.",
+                    lambda r: f"★ {r['rating']} · {md(r['title'])} ({r['release_year'] or '?'})")
+        title_links("Titles you both rated", both, "None yet.",
+                    lambda r: f"{md(r['title'])}: you ★ {r['my_rating']}, them ★ {r['their_rating']}")
+
+
+def title_links(heading: str, rows: list[dict], empty: str, label) -> None:
+    """A heading, then a link to each row's title page labelled `label(row)`, or `empty`."""
+    st.markdown(f"**{heading}**")
+    if not rows:
+        st.caption(empty)
+    for r in rows:
+        st.page_link(MEDIA_PAGE, label=label(r), query_params={"id": str(r["media_id"])})
 
 
 # --- a friend's profile ------------------------------------------------------------------------------------
