@@ -22,9 +22,10 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import NullPool
 
 from core import demo_data
-from db import bulk, core, schema
+from db import bulk, schema
 from db.config import REQUIRED_QUERY, database_url
-from db.errors import UNAVAILABLE_ERRNOS, DatabaseUnavailable
+from db.engine import dispose_engine
+from db.errors import DatabaseUnavailable, is_unavailable, server_message
 
 SCALES = ("demo", "large")
 
@@ -63,8 +64,8 @@ def database_state(url: URL) -> str:
             return "foreign"
         return "complete" if (_marker(url) or {}).get("status") == "complete" else "loading"
     except DBAPIError as exc:
-        if getattr(exc.orig, "errno", None) in UNAVAILABLE_ERRNOS or exc.connection_invalidated:
-            raise DatabaseUnavailable(url, getattr(exc.orig, "msg", None) or str(exc.orig)) from exc
+        if is_unavailable(exc):
+            raise DatabaseUnavailable(url, server_message(exc)) from exc
         raise
 
 
@@ -181,7 +182,7 @@ def rebuild(url: URL | str, scale: str = "demo", seed: int = 42, quiet: bool = F
                 counts = bulk.table_counts(conn)
         finally:
             engine.dispose()
-            core.dispose_engine()  # pooled app connections still point at the dropped database
+            dispose_engine()  # pooled app connections still point at the dropped database
     return Outcome(counts, time.perf_counter() - started)
 
 

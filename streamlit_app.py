@@ -14,7 +14,7 @@ if __name__ != "__main__":
     # directly (old-style multipage app) until st.navigation first runs, bypassing the role-built navigation.
     app = st.App(__file__, routes=routes(config.get_option("server.baseUrlPath")))
 else:
-    from db.errors import DatabaseUnavailable
+    from core.errors import DatabaseUnavailable
     from ui.layout import database_down
     from ui.navigation import pages_for
     from ui.session import account_sidebar, current_user, deliver_pending

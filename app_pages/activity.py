@@ -7,9 +7,8 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from core import permissions
-from db import activity
-from db.errors import DataRuleError, PermissionDenied
+from core import activity, permissions
+from core.errors import DataRuleError, PermissionDenied
 from ui.cards import md
 from ui.layout import page_header, require
 from ui.session import after_rerun
@@ -80,9 +79,8 @@ page_header("Activity log", "Every change to the catalog" +
 log_filter = filters(user["role"])
 view = repr(log_filter)
 page_no = st.session_state.get(f"al_page_{view}", 1)
-rows, total, capped = activity.page(user["role"], log_filter, page_no)
-pages = max(1, -(-total // activity.PAGE_SIZE))
-page_no = page_no if capped else min(page_no, pages)  # activity.page showed the last page for one past it
+found = activity.page(user["role"], log_filter, page_no)  # one past the end shows the last page
+rows, total, capped, pages, page_no = found.rows, found.total, found.capped, found.pages, found.page
 
 if not rows:
     st.info("No activity matches these filters. Clear a filter or widen the dates.")

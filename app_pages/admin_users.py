@@ -9,10 +9,9 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from core import auth, permissions
+from core import admin_users, auth, permissions
 from core import table_editor as te
-from db import admin_users
-from db.errors import DataRuleError, PermissionDenied
+from core.errors import DataRuleError, PermissionDenied
 from ui.cards import md
 from ui.layout import page_header, require
 from ui.session import after_rerun
@@ -100,11 +99,10 @@ role_filter = c2.selectbox("Role", [ALL, *permissions.ROLES], key="au_role_filte
 page_key = f"au_page_{text}|{role_filter}"
 page_no = st.session_state.get(page_key, 1)
 find = partial(admin_users.search_users, user["role"], text, None if role_filter == ALL else role_filter)
-rows, total = find(page_no)
-pages = max(1, -(-total // admin_users.PAGE_SIZE))
-if page_no > pages:  # deletes emptied the last page meanwhile: show the new last page, not "no user matches"
-    page_no = st.session_state[page_key] = pages
-    rows, total = find(page_no)
+found = find(page_no)  # deletes emptied the last page meanwhile: it shows the new last page, not "no user matches"
+rows, total, pages = found.rows, found.total, found.pages
+if found.page != page_no:
+    page_no = st.session_state[page_key] = found.page
 
 if not rows:
     st.info("No user matches. Try part of a username, a name or an email, or clear the role filter.")

@@ -9,9 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core import permissions
-from db import dashboard
-from db.config import database_url
+from core import dashboard, permissions
 from ui.layout import page_header, require
 
 FRESH_FOR = timedelta(minutes=5)
@@ -45,7 +43,7 @@ full = permissions.may(user["role"], "view_activity_all")
 page_header("Dashboard", "Totals, trends and top lists, computed in the database." +
             ("" if full else " Moderators see the catalog and reviews; account figures are for admins."))
 
-figures, made_at = cached_figures(user["role"], database_url().render_as_string(hide_password=True))
+figures, made_at = cached_figures(user["role"], dashboard.cache_key())
 t = figures.totals
 stamp, refresh = st.columns([4, 1], vertical_alignment="center")
 stamp.caption(f"Figures as of {made_at:%H:%M:%S}; they refresh every {FRESH_FOR.seconds // 60} minutes.")

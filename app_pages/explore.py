@@ -5,7 +5,7 @@ import re
 import streamlit as st
 
 from core.search import MEDIA_TYPES, SORTS, Filters
-from db import catalog
+from core import titles
 from ui import cards
 from ui.layout import page_header, signed_in_user
 
@@ -24,7 +24,7 @@ def person_from_url() -> dict | None:
     if not re.fullmatch(r"[0-9]+", raw):
         st.warning(f"The person link is not valid ({cards.md(raw[:40])}): showing all titles instead.")
         return None
-    found = catalog.person(int(raw)) if len(raw) <= 18 else None  # int() refuses over 4,300 digits
+    found = titles.person(int(raw)) if len(raw) <= 18 else None  # int() refuses over 4,300 digits
     if found is None:
         st.warning(f"There is no person with id {raw[:20]} (maybe removed): showing all titles instead.")
     return found
@@ -49,7 +49,7 @@ if person:
 query = st.text_input("Search", key=QUERY_KEY, max_chars=200,
                       placeholder="A title, words from the story, or a person's name")
 
-genre_rows = catalog.genres()
+genre_rows = titles.genres()
 genre_names = {g["genre_id"]: g["name"] for g in genre_rows}
 row1 = st.columns([1, 3, 1.2])
 media_type = row1[0].selectbox("Type", ["All", *MEDIA_TYPES], key="explore_type")
@@ -80,7 +80,7 @@ if st.session_state.get("explore_filters") != filters:
 
 parsed = filters.parsed
 if parsed is not None:
-    people = catalog.matching_people(parsed)
+    people = titles.matching_people(parsed)
     if people:
         st.caption("People matching your search (show their titles):")
         cols = st.columns(min(len(people), 4))
@@ -91,7 +91,7 @@ if parsed is not None:
                                        on_click=pick_person, args=(found["person_id"],), width="stretch")
 
 page = cards.page_number(PAGE_KEY)
-results = catalog.search_titles(filters, user["username"], page)
+results = titles.search_titles(filters, user["username"], page)
 if not results.rows and page > 1:  # the page ran past the end (titles were removed meanwhile)
     cards.reset_page(PAGE_KEY)
     st.rerun()
@@ -107,4 +107,4 @@ else:
     counted = cards.count_label(results.total, "titles", capped=results.capped)
     st.caption(f"{counted} · sorted by {SORTS[filters.effective_sort()].lower()}")
     cards.poster_grid(results.rows)
-    cards.pager(PAGE_KEY, results.total, catalog.PAGE_SIZE, noun="titles", capped=results.capped)
+    cards.pager(PAGE_KEY, results.total, titles.PAGE_SIZE, noun="titles", capped=results.capped)

@@ -3,8 +3,8 @@ friend's profile (choose a friend, or `?user=`). Three statements per render wit
 with a friend's profile open."""
 import streamlit as st
 
-from db import friends
-from db.errors import DataRuleError, PermissionDenied
+from core import friends
+from core.errors import DataRuleError, PermissionDenied
 from ui.cards import MEDIA_PAGE, md
 from ui.feedback import attempt, confirm_button
 from ui.layout import page_header, signed_in_user

@@ -2,8 +2,7 @@
 friends rated lately. Six statements per render (with the session check), whatever the data size."""
 import streamlit as st
 
-from core import recommend
-from db import home, progress
+from core import home, progress, recommend
 from ui.cards import EXPLORE_PAGE, MEDIA_PAGE, md, media_card, rating_text
 from ui.feedback import attempt, watched_message
 from ui.layout import page_header, signed_in_user

@@ -1,11 +1,11 @@
 """Landing: what StreamSync is, with what this instance holds, and the way in."""
 import streamlit as st
 
-from db import catalog_stats
+from core import titles
 from ui.layout import page_header
 
 page_header("StreamSync", "Track the films and series you watch, with your friends, on your own server.")
-counts = catalog_stats.landing_counts()
+counts = titles.landing_counts()
 cols = st.columns(4)
 cols[0].metric("Films", counts["movies"])
 cols[1].metric("Series", counts["series"])

@@ -5,7 +5,8 @@ one or two more while searching for a title to add."""
 import streamlit as st
 
 from core.search import Filters
-from db import catalog, playlists, watchlist
+from core import playlists, titles, watchlist
+from core.paging import last_page
 from ui.cards import MEDIA_PAGE, md, page_number, pager
 from ui.feedback import attempt, confirm_button
 from ui.layout import page_header, signed_in_user
@@ -83,7 +84,7 @@ def show_playlist(playlist: dict) -> None:
 
     query = st.text_input("Add a title", key=f"add_query_{pid}", placeholder="Type part of a title or a name")
     if query.strip():
-        found = catalog.search_titles(Filters(query=query), me, per_page=SEARCH_RESULTS).rows
+        found = titles.search_titles(Filters(query=query), me, per_page=SEARCH_RESULTS).rows
         if not found:
             st.caption("No title matches that. Try fewer or shorter words.")
         else:
@@ -124,7 +125,7 @@ def show_watchlist() -> None:
         st.caption(f"Nothing is '{watchlist.STATUS_LABELS[status]}' right now.")
         return
     page_key = f"watch_page_{status}"
-    page = min(page_number(page_key), (total - 1) // WATCHLIST_PAGE_SIZE + 1)
+    page = last_page(page_number(page_key), total, WATCHLIST_PAGE_SIZE)
     rows = watchlist.items_for_user(me, status, limit=WATCHLIST_PAGE_SIZE, offset=(page - 1) * WATCHLIST_PAGE_SIZE)
     for row in rows:
         mid = row["media_id"]

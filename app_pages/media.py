@@ -9,8 +9,8 @@ import re
 
 import streamlit as st
 
-from db import catalog, moderation, playlists, progress, reviews, watchlist
-from db.errors import DataRuleError
+from core import moderation, playlists, progress, reviews, titles, watchlist
+from core.errors import DataRuleError
 from ui import cards
 from ui.feedback import attempt, confirm_button, watched_message
 from ui.layout import page_header, signed_in_user
@@ -276,7 +276,7 @@ def community_section(media_id: int) -> None:
 media_id = media_id_from_url()
 if media_id is None:
     st.stop()
-title = catalog.title_for_viewer(media_id, me)
+title = titles.title_for_viewer(media_id, me)
 if title is None:
     page_header("Title details", "One film or series: facts, cast, episodes, your lists and reviews.")
     st.warning(f"There is no title with id {media_id}: it may have been removed. Find it again in Explore.",
@@ -303,9 +303,9 @@ with info_col:
     if title["imdb_id"]:
         st.markdown(f"[IMDb page ↗](https://www.imdb.com/title/{title['imdb_id']}/)")
 with library_col:
-    library_box(title, catalog.playlists_with_title(me, media_id))
+    library_box(title, titles.playlists_with_title(me, media_id))
 
-people = catalog.credits(media_id)
+people = titles.credits(media_id)
 is_series = title["media_type"] == "Series"
 credits_tab = f"Cast & crew ({len({p['person_id'] for p in people})})"
 tab_names = ["My rating & review", *(["Episodes & progress"] if is_series else []), credits_tab, "Reviews"]
@@ -314,7 +314,7 @@ with tabs["My rating & review"]:
     my_review_section(title)
 if is_series:
     with tabs["Episodes & progress"]:
-        episodes_section(title, catalog.episodes(media_id))
+        episodes_section(title, titles.episodes(media_id))
 with tabs[credits_tab]:
     credits_section(people)
 with tabs["Reviews"]:

@@ -8,11 +8,10 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from core import permissions
+from core import permissions, tables
 from core import table_editor as te
-from db import editor
-from db.errors import DataRuleError, PermissionDenied
-from db.schema_catalog import Column, Table, catalog
+from core.errors import DataRuleError, PermissionDenied
+from core.tables import Column, Table, catalog
 from ui.cards import md
 from ui.layout import page_header, require
 from ui.session import after_rerun
@@ -66,7 +65,7 @@ def controls(table: Table) -> tuple[str | None, str, object, str, bool]:
     columns = list(table.columns)
     f1, f2, f3, f4, f5 = st.columns([2, 1.3, 2, 2, 1], vertical_alignment="bottom")
     filter_column = f1.selectbox("Filter on", [NO_FILTER, *columns], key=f"ed_fcol_{table.name}")
-    filter_op = f2.selectbox("Match", editor.FILTER_OPS, key=f"ed_fop_{table.name}")
+    filter_op = f2.selectbox("Match", tables.FILTER_OPS, key=f"ed_fop_{table.name}")
     filter_value = f3.text_input("Value", key=f"ed_fval_{table.name}", max_chars=200,
                                  placeholder="text to look for")
     sort = f4.selectbox("Sort by", table.sortable, index=table.sortable.index(table.primary_key[0]),
@@ -87,12 +86,12 @@ def controls(table: Table) -> tuple[str | None, str, object, str, bool]:
 
 def searches(table: Table) -> dict[str, str]:
     """One search box per foreign-key column: its matches join the picker's choices."""
-    labelled = editor.label_columns(table)
+    labelled = tables.label_columns(table)
     if not labelled:
         return {}
     boxes = st.columns(len(labelled))
     return {column: box.text_input(f"Find a {fk.ref_table} row for {column}", key=f"ed_find_{table.name}_{column}",
-                                   max_chars=100, placeholder=f"part of the {editor.LABELS[fk.ref_table]}")
+                                   max_chars=100, placeholder=f"part of the {tables.LABELS[fk.ref_table]}")
             for box, (column, fk) in zip(boxes, labelled.items())}
 
 
@@ -100,7 +99,7 @@ def preview(user: dict, table: Table, changes: te.ChangeSet) -> None:
     st.subheader("Check before saving")
     st.dataframe(pd.DataFrame(te.preview_rows(changes)), hide_index=True, width="stretch")
     if changes.deletes:
-        cascade = te.describe_cascade(editor.cascade_summary(table.name, changes.deletes))
+        cascade = te.describe_cascade(tables.cascade_summary(table.name, changes.deletes))
         st.warning(f"Deleting {len(changes.deletes)} row(s) of {table.name} "
                    f"{cascade or 'removes nothing else'}." + (" This cannot be undone." if cascade else ""))
     apply_col, cancel_col = st.columns(2)
@@ -127,22 +126,22 @@ def preview(user: dict, table: Table, changes: te.ChangeSet) -> None:
 user = require("edit_catalog")
 page_header("Table editor", "Fix the catalog without SQL: filter, sort, edit in the grid, check the preview, save.")
 
-tables = permissions.editable_tables(user["role"])
-table = catalog().table(st.selectbox("Table", tables, index=tables.index("media") if "media" in tables else 0,
+names = permissions.editable_tables(user["role"])
+table = catalog().table(st.selectbox("Table", names, index=names.index("media") if "media" in names else 0,
                                      key="ed_table"))
 filter_column, filter_op, filter_value, sort, descending = controls(table)
 finds = searches(table)
 view = f"{table.name}|{filter_column}|{filter_op}|{filter_value}|{sort}|{descending}"
 page_no = st.session_state.get(f"ed_page_{view}", 1)
 
-page = editor.browse(user["role"], table.name, filter_column=filter_column, filter_op=filter_op,
+page = tables.browse(user["role"], table.name, filter_column=filter_column, filter_op=filter_op,
                      filter_value=filter_value, sort=sort, descending=descending, page=page_no)
-choices = editor.fk_choices(table.name, page.rows, finds)
+choices = tables.fk_choices(table.name, page.rows, finds)
 fk_options = {column: te.picker_options(found) for column, found in choices.items()}
 
 more = "+" if page.capped else ""
 st.caption(f"{page.total:,}{more} matching rows · page {page.page} of {page.pages:,}{more} · "
-           f"{editor.PAGE_SIZE} rows per page. Add a row at the bottom of the grid; select rows and press "
+           f"{tables.PAGE_SIZE} rows per page. Add a row at the bottom of the grid; select rows and press "
            "Delete to remove them.")
 if not page.rows:
     st.info("No rows match. Clear the filter, or add a row at the bottom of the grid.")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from db import moderation
-from db.errors import DataRuleError, PermissionDenied
+from core import moderation
+from core.errors import DataRuleError, PermissionDenied
 from ui.cards import md
 from ui.layout import page_header, require
 from ui.session import after_rerun
@@ -68,16 +68,16 @@ page_header("Reviews", "Work through reported reviews: hide one with a reason, d
 kind = st.segmented_control("Queue", list(QUEUE_LABELS), format_func=QUEUE_LABELS.get, default="reported",
                             key="mr_queue") or "reported"
 page_no = st.session_state.get(f"mr_page_{kind}", 1)
-reviews, total = moderation.queue(user["role"], kind, page_no)
-pages = max(1, -(-total // moderation.QUEUE_PAGE))
+found = moderation.queue(user["role"], kind, page_no)  # past the end: the last page
+reviews, total, pages = found.rows, found.total, found.pages
 
 if not reviews:
     st.info({"reported": "No open reports. When viewers report a review it shows up here.",
              "recent": "No reviews in the last 30 days.",
              "hidden": "No hidden reviews."}[kind])
 else:
-    st.caption(f"{total} review(s) · page {min(page_no, pages)} of {pages}")
+    st.caption(f"{total} review(s) · page {found.page} of {pages}")
     for review in reviews:
         review_card(review)
 if pages > 1:
-    st.number_input("Page", min_value=1, max_value=pages, value=min(page_no, pages), key=f"mr_page_{kind}")
+    st.number_input("Page", min_value=1, max_value=pages, value=found.page, key=f"mr_page_{kind}")

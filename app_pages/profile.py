@@ -1,9 +1,8 @@
 """Profile: my details, my password, where I am logged in, and deleting my account."""
 import streamlit as st
 
-from core import auth, validation
-from db import sessions, users
-from db.errors import DataRuleError
+from core import accounts, auth, sessions, validation
+from core.errors import DataRuleError
 from ui import session
 from ui.cards import md
 from ui.forms import FieldErrors, new_password_fields, submit_once
@@ -15,7 +14,7 @@ page_header("Profile", "Your details, your password, the devices you are logged 
 if me["must_change_password"]:
     st.warning("An admin reset your password. Choose a new one in the Password tab below before you continue.",
                icon=":material/key:")
-profile = users.get_user(me["username"])
+profile = accounts.get_user(me["username"])
 
 details, password_tab, devices, danger = st.tabs(["Details", "Password", "Sessions", "Delete account"],
                                                  default="Password" if me["must_change_password"] else None)
@@ -95,7 +94,7 @@ with danger:
                 st.error("The username you typed does not match; nothing was deleted.")
             else:
                 try:
-                    users.delete_own_account(me["username"])
+                    accounts.delete_own_account(me["username"])
                 except DataRuleError as exc:
                     st.error(str(exc))
                 else:

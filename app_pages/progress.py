@@ -3,7 +3,7 @@ far I am; mark the next one watched in one click, set any episode, or stop track
 render with the session check: my series, and the episodes of the one in the picker."""
 import streamlit as st
 
-from db import catalog, progress
+from core import progress, titles
 from ui.cards import EXPLORE_PAGE, MEDIA_PAGE, md
 from ui.feedback import attempt, confirm_button, watched_message
 from ui.layout import page_header, signed_in_user
@@ -67,9 +67,9 @@ for i, row in enumerate(watching):
         series_card(row)
 
 st.subheader("Set progress to any episode")
-titles = {row["media_id"]: row["title"] for row in series}
-chosen = st.selectbox("Series", list(titles), format_func=titles.get, key="progress_series")
-episodes = catalog.episodes(chosen)
+series_titles = {row["media_id"]: row["title"] for row in series}
+chosen = st.selectbox("Series", list(series_titles), format_func=series_titles.get, key="progress_series")
+episodes = titles.episodes(chosen)
 if not episodes:
     st.caption("This series has no episodes in the catalog yet.")
 else:

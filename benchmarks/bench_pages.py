@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import statistics
 import sys
 import time
@@ -30,10 +29,10 @@ import streamlit as st  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.exc import DBAPIError  # noqa: E402
 
+from core import accounts, titles  # noqa: E402
 from core.search import Filters  # noqa: E402
-from db import catalog, config, core, schema, stats  # noqa: E402
+from db import config, engine, schema, statement_counter  # noqa: E402
 from db.errors import DatabaseUnavailable, DataRuleError  # noqa: E402
-from db import users  # noqa: E402
 from tests.apptest import open_app  # noqa: E402
 from tests.viewer_fixtures import make_busy_user  # noqa: E402
 
@@ -55,7 +54,7 @@ class Scenario:
     """One page as one account sees it: the page file, URL query, and widget steps before measuring.
     A step is (widget kind, key, value): ("text_input", "explore_q", "love"), ("button", "next", None)."""
     name: str
-    account: str  # "user", "moderator" or "admin": replaced by the account names given on the command line
+    account: str  # "user", "moderator", "admin" or "guest" (logged out): replaced by the account names given
     page: str
     query: dict = field(default_factory=dict)
     steps: tuple = ()
@@ -72,6 +71,9 @@ class Result:
 
 def scenarios(series_id: int | None, film_id: int | None, search: str) -> list[Scenario]:
     return [
+        Scenario("Welcome (logged out)", "guest", "app_pages/landing.py"),
+        Scenario("Log in (logged out)", "guest", "app_pages/login.py"),
+        Scenario("Register (logged out)", "guest", "app_pages/register.py"),
         Scenario("Home", "user", "app_pages/home.py"),
         Scenario("Explore: search", "user", "app_pages/explore.py", steps=(("text_input", "explore_q", search),)),
         Scenario("Explore: page 2, filters", "user", "app_pages/explore.py", steps=(
@@ -83,6 +85,7 @@ def scenarios(series_id: int | None, film_id: int | None, search: str) -> list[S
         Scenario("Lists", "user", "app_pages/lists.py"),
         Scenario("Progress", "user", "app_pages/progress.py"),
         Scenario("Friends", "user", "app_pages/friends.py"),
+        Scenario("Profile", "user", "app_pages/profile.py"),
         # reviews is a user-owned table: only an admin edits it in the table editor.
         Scenario("Table editor: reviews", "admin", "app_pages/moderation_editor.py",
                  steps=(("selectbox", "ed_table", "reviews"),)),
@@ -95,8 +98,9 @@ def scenarios(series_id: int | None, film_id: int | None, search: str) -> list[S
 
 def use_database(url) -> None:
     """Point the process's engine at url and forget cached reads of the previous database."""
-    os.environ["STREAMSYNC_DB_URL"] = url.render_as_string(hide_password=False)
-    core.dispose_engine()
+    previous = engine.use(engine.Database(url))
+    if previous is not None:
+        previous.dispose()
     st.cache_data.clear()
 
 
@@ -117,7 +121,7 @@ def first_error(at) -> str:
     return ""
 
 
-def measure_page(scenario: Scenario, username: str, runs: int) -> Result:
+def measure_page(scenario: Scenario, username: str | None, runs: int) -> Result:
     """Open the page as username, apply its steps, render it once cold (caches emptied), then `runs` times."""
     try:
         at = open_app(username, scenario.page, {k: v for k, v in scenario.query.items() if v is not None})
@@ -134,11 +138,11 @@ def measure_page(scenario: Scenario, username: str, runs: int) -> Result:
         return Result(error=problem)
     # One render with Streamlit's caches emptied: the statement count of a cold render, the worst case.
     st.cache_data.clear()
-    with stats.measure() as cold:
+    with statement_counter.measure() as cold:
         at.run()
     counts, times, sql_times = [cold.statements], [], []
     for _ in range(runs):
-        with stats.measure() as m:
+        with statement_counter.measure() as m:
             started = time.perf_counter()
             at.run()
             times.append((time.perf_counter() - started) * 1000)
@@ -152,24 +156,24 @@ def ensure_bench_viewer() -> None:
     """BENCH_VIEWER, made on first use with the same library at every scale (3 playlists, 30 watchlist
     titles, 15 ratings, 4 series in progress, 4 friends, 2 requests): a large/demo ratio then measures the
     catalog's size, not how much one demo account happens to own at each scale."""
-    if users.get_user(BENCH_VIEWER) is None:
+    if accounts.get_user(BENCH_VIEWER) is None:
         make_busy_user(30, username=BENCH_VIEWER)
 
 
 def most_rated(media_type: str, viewer: str) -> int | None:
-    rows = catalog.search_titles(Filters(media_type=media_type, sort="count"), viewer, 1).rows
+    rows = titles.search_titles(Filters(media_type=media_type, sort="count"), viewer, 1).rows
     return rows[0]["media_id"] if rows else None
 
 
 def search_timing(term: str, viewer: str) -> dict:
     """The Explore search query alone (first page of the search), median of SEARCH_RUNS."""
     filters = Filters(query=term)
-    catalog.search_titles(filters, viewer, 1)  # warm up
+    titles.search_titles(filters, viewer, 1)  # warm up
     times, statements = [], 0
     for _ in range(SEARCH_RUNS):
-        with stats.measure() as m:
+        with statement_counter.measure() as m:
             started = time.perf_counter()
-            found = catalog.search_titles(filters, viewer, 1)
+            found = titles.search_titles(filters, viewer, 1)
             times.append((time.perf_counter() - started) * 1000)
         statements = max(statements, m.statements)
     return {"term": term, "median_ms": statistics.median(times), "statements": statements, "total": found.total}
@@ -181,7 +185,7 @@ class NotLoaded(Exception):
 
 def run_suite(url, accounts: dict[str, str], runs: int, terms: list[str], only: str = "") -> dict:
     use_database(url)
-    with core.read() as conn:
+    with engine.read() as conn:
         marker = schema.reset_marker(conn)
     if marker is None or marker["loaded_at"] is None:
         raise NotLoaded(f"{url.database} was not made by reset_database.py, or its load has not finished")
@@ -283,7 +287,7 @@ def main() -> int:
         parser.error("--demo and --large go together")
     urls = [args.demo, args.large] if args.demo else [args.db or config.database_url()]
     urls = [make_url(u).update_query_dict(config.REQUIRED_QUERY) if isinstance(u, str) else u for u in urls]
-    accounts = {"user": args.user, "moderator": args.moderator, "admin": args.admin}
+    accounts = {"user": args.user, "moderator": args.moderator, "admin": args.admin, "guest": None}
     try:
         results = [run_suite(url, accounts, args.runs, args.search, args.only) for url in urls]
     except (NotLoaded, DatabaseUnavailable, DataRuleError, DBAPIError) as exc:

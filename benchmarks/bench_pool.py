@@ -12,7 +12,6 @@ machine falls on both alike.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -23,7 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import mysql.connector  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from db import catalog, config, core  # noqa: E402
+from core import titles  # noqa: E402
+from db import config, engine  # noqa: E402
 
 BATCH = 100
 WARM_UP = 10
@@ -32,9 +32,10 @@ PERSON_ID = 1  # any key will do: a missing row is the same round trip
 
 def use(url) -> str:
     """Point the app's engine at url; returns the connection class the pool hands out."""
-    os.environ["STREAMSYNC_DB_URL"] = url.render_as_string(hide_password=False)
-    core.dispose_engine()
-    with core.read() as conn:
+    previous = engine.use(engine.Database(url))
+    if previous is not None:
+        previous.dispose()
+    with engine.read() as conn:
         raw = conn.connection.dbapi_connection
         return type(raw).__name__
 
@@ -42,7 +43,7 @@ def use(url) -> str:
 def batch(size: int) -> tuple[list[float], list[float]]:
     """Microseconds per ping on one pooled connection and per primary-key query through the pool."""
     pings, queries = [], []
-    with core.read() as conn:
+    with engine.read() as conn:
         raw = conn.connection.dbapi_connection
         for _ in range(WARM_UP):
             raw.ping()
@@ -51,10 +52,10 @@ def batch(size: int) -> tuple[list[float], list[float]]:
             raw.ping()
             pings.append((time.perf_counter() - started) * 1e6)
     for _ in range(WARM_UP):
-        catalog.person(PERSON_ID)
+        titles.person(PERSON_ID)
     for _ in range(size):
         started = time.perf_counter()
-        catalog.person(PERSON_ID)
+        titles.person(PERSON_ID)
         queries.append((time.perf_counter() - started) * 1e6)
     return pings, queries
 

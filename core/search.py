@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from db.like import escape_like
+
 MAX_QUERY_CHARS = 200
 FT_MIN_TOKEN = 3  # innodb_ft_min_token_size, the same default in MySQL 8 and MariaDB
 # information_schema.INNODB_FT_DEFAULT_STOPWORD (identical in MySQL 8.0 and MariaDB 10.6+)
@@ -23,7 +25,7 @@ MIN_NAME_PREFIX = 2
 
 MEDIA_TYPES = ("Movie", "Series")
 GENRE_MODES = ("any", "all")
-# sort key -> label; the SQL for each lives in db/catalog.py
+# sort key -> label; the SQL for each lives in db/titles.py
 SORTS = {
     "relevance": "Relevance",
     "rating": "Average rating",
@@ -39,12 +41,6 @@ class ParsedQuery:
     boolean: str | None  # `+word* +word*` for MATCH ... AGAINST (... IN BOOLEAN MODE); None: use the LIKE path
     like_prefix: str  # `text%` with % _ ! escaped, for the prefix LIKE path and the title-prefix bonus
     prefix_names: bool  # whether the prefix path also looks at people's names (not for a single character)
-
-
-def escape_like(value: str) -> str:
-    """Make value match literally inside a LIKE pattern written `LIKE :p ESCAPE '!'` (not a backslash,
-    whose meaning in a string literal depends on sql_mode)."""
-    return re.sub(r"([!%_])", r"!\1", value)
 
 
 def fulltext_words(text: str) -> list[str]:

@@ -10,8 +10,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
-from db import editor
-from db.schema_catalog import Column, Table
+from core import tables as editor
+from db.whitelist import Column, Table
 
 # Columns the server keeps exact by itself (rating triggers); editing them by hand would make them wrong.
 DERIVED_COLUMNS = frozenset({("media", "average_rating"), ("media", "rating_count")})

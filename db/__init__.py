@@ -1,11 +1,20 @@
-"""The only place SQL lives. One engine per process, pooled; writes go through transaction()."""
-from db.errors import DatabaseUnavailable, DataRuleError, PermissionDenied
-from db.core import (
-    execute, fetch_all, fetch_one, read, run_in_transaction, scalar, transaction, transactional,
+"""Repositories: the only place SQL lives. db.engine holds the Database (one per process by default, pooled);
+writes go through transaction(actor). Nothing here imports core/."""
+from db.engine import (
+    Database,
+    execute,
+    fetch_all,
+    fetch_one,
+    read,
+    run_in_transaction,
+    scalar,
+    transaction,
+    transactional,
+    use,
 )
+from db.errors import Busy, Conflict, DatabaseUnavailable, DataRuleError, Invalid, NotFound, PermissionDenied
 
 __all__ = [
-    "DatabaseUnavailable", "DataRuleError", "PermissionDenied",
-    "execute", "fetch_all", "fetch_one", "read", "run_in_transaction", "scalar", "transaction",
-    "transactional",
+    "Busy", "Conflict", "DataRuleError", "Database", "DatabaseUnavailable", "Invalid", "NotFound", "PermissionDenied",
+    "execute", "fetch_all", "fetch_one", "read", "run_in_transaction", "scalar", "transaction", "transactional", "use",
 ]

@@ -1,17 +1,21 @@
-"""Data access for the table editor: a page of any whitelisted table (filtered, sorted and paged in SQL),
-readable labels for foreign keys, what a delete would cascade to, and applying a set of changes in one
-transaction. Table and column names come only from db.schema_catalog; every value is a bound parameter.
+"""The SQL of the table editor: a page of any whitelisted table (filtered, sorted and paged in SQL), readable
+labels for foreign keys, what a delete would cascade to, and applying a set of changes inside a transaction.
+Table and column names come only from db.whitelist; every value is a bound parameter. Who may edit which
+table, and the rules a batch must keep, are core.tables'.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from core import permissions
-from core.search import escape_like
-from db.core import actor_role, execute, fetch_all, fetch_one, read, transactional
-from db.errors import DataRuleError, PermissionDenied
-from db.schema_catalog import Catalog, ForeignKey, NotInWhitelist, Table, catalog
+from collections.abc import Callable
+
+from sqlalchemy.engine import Connection
+
+from db.engine import execute, fetch_all, fetch_one, read
+from db.errors import DataRuleError, NotFound
+from db.like import escape_like
+from db.paging import ResultPage, last_page
+from db.whitelist import Catalog, ForeignKey, NotInWhitelist, Table, catalog
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000      # counting stops here: "more than 10,000 rows" keeps a million-row table quick
@@ -21,7 +25,7 @@ FILTER_OPS = ("contains", "equals")
 LABELS = {"media": "title", "people": "name", "genres": "name", "episodes": "title", "playlists": "name",
           "users": "username"}
 
-# SET NULL references apply_changes hands to the actor instead (a deleted moderator's hidings stay hidden).
+# SET NULL references apply_changes' caller hands over instead (a deleted moderator's hidings stay hidden).
 REASSIGNED_ON_DELETE = frozenset({("reviews", ("hidden_by",))})
 
 
@@ -34,30 +38,9 @@ class RowRejected(DataRuleError):
         self.index = index
 
 
-@dataclass
-class Page:
-    rows: list[dict[str, Any]]
-    total: int          # matching rows, counted up to COUNT_CAP
-    capped: bool        # True: there are more than COUNT_CAP
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
-
 def q(name: str) -> str:
     """Quote a name that came from the catalog (never from user text)."""
     return f"`{name}`"
-
-
-def editable_table(role: str | None, name: str) -> Table:
-    """The catalog entry of a table this role may edit; refuses unknown and forbidden tables."""
-    table = catalog().table(name)
-    if not permissions.may_edit_table(role, name):
-        raise PermissionDenied(f"Your role ({role or 'guest'}) may not edit the table {name}.")
-    return table
 
 
 def _where(table: Table, column: str | None, op: str, value: Any, params: dict) -> str:
@@ -70,12 +53,11 @@ def _where(table: Table, column: str | None, op: str, value: Any, params: dict) 
     return f"{q(column)} = :filter_value" if op == "equals" else f"{q(column)} LIKE :filter_value ESCAPE '!'"
 
 
-def browse(role: str | None, table_name: str, *, filter_column: str | None = None, filter_op: str = "contains",
+def browse(table: Table, *, filter_column: str | None = None, filter_op: str = "contains",
            filter_value: Any = None, sort: str | None = None, descending: bool = False, page: int = 1,
-           page_size: int = PAGE_SIZE) -> Page:
+           page_size: int = PAGE_SIZE) -> ResultPage:
     """One page of a table (two statements: a capped count and the rows). Ties sort by the primary key so
     pages never overlap; a page past the end gives the last page."""
-    table = editable_table(role, table_name)
     params: dict[str, Any] = {}
     where = _where(table, filter_column, filter_op, filter_value, params)
     direction = "DESC" if descending else "ASC"
@@ -87,11 +69,11 @@ def browse(role: str | None, table_name: str, *, filter_column: str | None = Non
         total = fetch_one(f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM {q(table.name)} WHERE {where} "
                           f"LIMIT {COUNT_CAP + 1}) AS capped", conn, **params)["n"]
         if total <= COUNT_CAP:  # a page past the end (rows deleted meanwhile) shows the last page, not nothing
-            page = min(page, max(1, -(-total // page_size)))
+            page = last_page(page, total, page_size)
         rows = fetch_all(f"SELECT {columns} FROM {q(table.name)} WHERE {where} ORDER BY {', '.join(order)} "
                          f"LIMIT :limit OFFSET :offset", conn, limit=page_size, offset=(page - 1) * page_size,
                          **params)
-    return Page(rows, min(total, COUNT_CAP), total > COUNT_CAP, page, page_size)
+    return ResultPage(rows, min(total, COUNT_CAP), page, page_size, capped=total > COUNT_CAP)
 
 
 def label_columns(table: Table) -> dict[str, ForeignKey]:
@@ -111,10 +93,9 @@ def fk_choices(table_name: str, rows: list[dict[str, Any]], searches: dict[str, 
         key, label, ref = q(fk.ref_columns[0]), q(LABELS[fk.ref_table]), q(fk.ref_table)
         ids = sorted({r[column] for r in rows if r.get(column) is not None}, key=str)
         if ids:
-            names = [f"id{i}_{n}" for n in range(len(ids))]
-            params.update(zip(names, ids))
+            params[f"ids{i}"] = ids  # an expanding bind (db.engine)
             parts.append(f"(SELECT :c{i} AS col, {key} AS id, {label} AS label FROM {ref} "
-                         f"WHERE {key} IN ({', '.join(':' + n for n in names)}))")
+                         f"WHERE {key} IN :ids{i})")
         text = (searches or {}).get(column, "").strip()
         if text:
             params[f"s{i}"] = f"%{escape_like(text)}%"
@@ -218,7 +199,7 @@ class _Batch:
         try:
             result = execute(self.conn, sql, **params)
             if must_match and result.rowcount == 0:
-                raise DataRuleError("This row no longer exists (someone else deleted or changed its key); "
+                raise NotFound("This row no longer exists (someone else deleted or changed its key); "
                                     "reload the page.")
         except DataRuleError as exc:
             savepoint.rollback()
@@ -231,22 +212,18 @@ class _Batch:
             raise RowsRejected(self.rejected)
 
 
-@transactional
-def apply_changes(conn, actor: str, table_name: str, inserts: list[dict[str, Any]],
-                  updates: list[tuple[dict[str, Any], dict[str, Any]]], deletes: list[dict[str, Any]]) -> None:
-    """Apply deletes, then updates, then inserts (deletes first free unique values) as one transaction. Every
-    refused row is collected and raised together as RowsRejected; then nothing is kept. The audit triggers
-    name `actor`."""
-    table = editable_table(actor_role(conn, actor), table_name)
+def apply_changes(conn: Connection, table: Table, inserts: list[dict[str, Any]],
+                  updates: list[tuple[dict[str, Any], dict[str, Any]]], deletes: list[dict[str, Any]],
+                  before_delete: Callable[[dict[str, Any]], None] | None = None) -> None:
+    """Apply deletes, then updates, then inserts (deletes first free unique values) in the caller's transaction;
+    before_delete(key) runs before each delete. Every refused row is collected and raised together as
+    RowsRejected; then the caller's transaction keeps nothing."""
     batch = _Batch(conn)
     for i, key in enumerate(deletes):
         params: dict[str, Any] = {}
         condition = _key_condition(table, [key], params)
-        if table.name == "users":
-            # As db.admin_users.delete_user: reviews the account hid stay hidden, now in the actor's name (the
-            # foreign key would set hidden_by to NULL and show them again).
-            execute(conn, "UPDATE reviews SET hidden_by = :actor WHERE hidden_by = :u AND username <> :u",
-                    actor=actor, u=key["username"])
+        if before_delete is not None:
+            before_delete(key)
         batch.run(f"DELETE FROM {q(table.name)} WHERE {condition}", "delete", i, must_match=True, **params)
     for i, (key, changes) in enumerate(updates):
         params = {f"v{j}": value for j, value in enumerate(changes.values())}
@@ -259,14 +236,3 @@ def apply_changes(conn, actor: str, table_name: str, inserts: list[dict[str, Any
         batch.run(f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in names)}) "
                   f"VALUES ({', '.join(f':v{j}' for j in range(len(names)))})", "insert", i, **params)
     batch.finish()
-    if table.name == "users":
-        _ensure_an_admin_remains(conn)
-
-
-def _ensure_an_admin_remains(conn) -> None:
-    """Edits to users in the grid must not leave the instance without an administrator who can log in (a
-    locked admin cannot run it: the same rule as db.users.refuse_last_admin)."""
-    if not fetch_one("SELECT 1 AS ok FROM users WHERE role = 'admin' "
-                     "AND (locked_until IS NULL OR locked_until <= NOW()) LIMIT 1", conn):
-        raise DataRuleError("These changes would leave no admin who can log in: make another user an admin "
-                            "(or unlock one) first.")

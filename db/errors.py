@@ -1,12 +1,30 @@
-"""Typed errors pages can show as they are: one for an unreachable server, one for a broken data rule."""
+"""Typed errors pages can show as they are: one for an unreachable server, and DataRuleError for a write the
+rules refuse, with its kinds NotFound, Conflict, Invalid (naming the field) and Busy. Pages branch on the kind.
+Also the one place that decides whether a server error means "the database is unavailable"."""
 from __future__ import annotations
 
 import re
 
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 
 # MySQL / MariaDB error numbers that mean "the server is not there or will not let us in".
 UNAVAILABLE_ERRNOS = {1044, 1045, 1049, 2002, 2003, 2005, 2006, 2013, 2055}
+
+
+def errno_of(exc: DBAPIError) -> int | None:
+    """The server's (or the connector's) error number behind a SQLAlchemy error."""
+    return getattr(exc.orig, "errno", None)
+
+
+def server_message(exc: DBAPIError) -> str:
+    orig = exc.orig
+    return getattr(orig, "msg", None) or str(orig)
+
+
+def is_unavailable(exc: DBAPIError) -> bool:
+    """Whether the error says the server is down, unreachable, or refuses us (rather than refusing a statement)."""
+    return errno_of(exc) in UNAVAILABLE_ERRNOS or bool(getattr(exc, "connection_invalidated", False))
 
 
 class DatabaseUnavailable(Exception):
@@ -37,6 +55,27 @@ class DataRuleError(Exception):
     def __init__(self, message: str, errno: int | None = None):
         self.errno = errno
         super().__init__(message)
+
+
+class NotFound(DataRuleError):
+    """What the write is about does not exist (any more): a title, a user, a review, a playlist entry."""
+
+
+class Conflict(DataRuleError):
+    """The write clashes with what is there now: a name already taken, a friendship already there, a change
+    someone else made meanwhile, a rule that keeps an admin."""
+
+
+class Invalid(DataRuleError):
+    """A value breaks a rule; `field` names the field (or column) when one is to blame."""
+
+    def __init__(self, message: str, field: str | None = None, errno: int | None = None):
+        super().__init__(message, errno)
+        self.field = field
+
+
+class Busy(DataRuleError):
+    """The database stayed busy (deadlocks, lock waits) through every retry: try again."""
 
 
 class PermissionDenied(Exception):
@@ -71,6 +110,33 @@ CHECK_MESSAGES = {
     "ck_reviews_text": "A review may be at most 5000 characters.",
     "ck_media_cast_order": "The cast order must be between 0 and 1000.",
 }
+
+
+# The field each CHECK constraint guards, for Invalid.field.
+CHECK_FIELDS = {
+    "ck_users_username": "username", "ck_users_email": "email", "ck_users_names": "firstname",
+    "ck_users_dob": "dob", "ck_media_title": "title", "ck_media_year": "release_year",
+    "ck_media_avg": "average_rating", "ck_media_runtime": "runtime_minutes", "ck_media_imdb": "imdb_id",
+    "ck_genres_name": "name", "ck_people_name": "name", "ck_people_birthdate": "birthdate",
+    "ck_people_imdb": "imdb_id", "ck_episodes_season": "season_number", "ck_episodes_number": "episode_number",
+    "ck_episodes_title": "title", "ck_episodes_runtime": "runtime_minutes", "ck_playlists_name": "name",
+    "ck_reviews_rating": "rating", "ck_reviews_text": "review_text", "ck_media_cast_order": "cast_order",
+}
+
+
+def readable_error(errno: int | None, msg: str) -> DataRuleError:
+    """A server's refusal as the DataRuleError of its kind, with readable() as its message."""
+    text = readable(errno, msg)
+    if errno == 1062 or errno == 1451:
+        return Conflict(text, errno)
+    if errno == 1452:
+        return NotFound(text, errno)
+    if errno in (4025, 3819):
+        return Invalid(text, CHECK_FIELDS.get(_constraint_name(msg)), errno)
+    if errno in (1406, 1265, 1366, 1292, 1048):
+        col = re.search(r"[Cc]olumn [`']?(\w+)", msg)
+        return Invalid(text, col.group(1) if col else None, errno)
+    return DataRuleError(text, errno)
 
 
 def readable(errno: int | None, msg: str) -> str:

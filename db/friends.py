@@ -1,9 +1,10 @@
-"""Friendships: one row per pair; username_1 asked, and for a 'blocked' row username_1 is the blocker.
-A block in either direction hides each from the other: no request, no profile."""
+"""The SQL of friendships: one row per pair; username_1 asked, and for a 'blocked' row username_1 is the
+blocker. The state machine (who may ask, accept, block whom) is core.friends'."""
 from __future__ import annotations
 
-from db.core import execute, fetch_all, fetch_one, transactional
-from db.errors import DataRuleError, PermissionDenied
+from sqlalchemy.engine import Connection
+
+from db.engine import execute, fetch_all, fetch_one
 
 # Similar taste is judged on the least-rated SIMILARITY_SAMPLE of my latest SIMILARITY_RECENT ratings: agreeing
 # on a little-known title says more than agreeing on a blockbuster, and it bounds the rows read (a
@@ -85,125 +86,59 @@ def suggestions(username: str, limit: int = 8) -> list[dict]:
     return rows
 
 
-def _relation(conn, a: str, b: str) -> dict | None:
-    """The one row between a and b, locked for the transaction, or None."""
+def relation(conn: Connection, a: str, b: str) -> dict | None:
+    """The one row between a and b (username_1, username_2, status), locked for the transaction, or None."""
     return fetch_one(f"SELECT f.username_1, f.username_2, f.status FROM friendships f WHERE {_PAIR} FOR UPDATE",
                      conn, a=a, b=b)
 
 
-def _existing_user(conn, actor: str, username, doing: str) -> str:
-    """The other user's exact username, or a DataRuleError saying why not; `doing` ("add", "block") is
-    what the actor wants to do with them, for the message."""
-    name = (username or "").strip() if isinstance(username, str) else ""
-    if not name:
-        raise DataRuleError(f"Type the username of the person you want to {doing}.")
+def exact_username(conn: Connection, name: str) -> str | None:
+    """The stored spelling of a username (compared ignoring case), or None."""
     row = fetch_one("SELECT username FROM users WHERE username = :u", conn, u=name)
-    if row is None:
-        raise DataRuleError(f"There is no user called '{name}'. Check the spelling (usernames, not real names).")
-    if row["username"].lower() == actor.lower():
-        raise DataRuleError(f"That is you: you cannot {doing} yourself.")
-    return row["username"]
+    return row["username"] if row else None
 
 
-@transactional
-def send_request(conn, actor: str, username: str) -> str:
-    """Ask `username` to be friends. Returns their exact username. Each refusal says why."""
-    other = _existing_user(conn, actor, username, "add")
-    row = _relation(conn, actor, other)
-    if row is not None:
-        status, asked = row["status"], row["username_1"] == actor
-        if status == "accepted":
-            raise DataRuleError(f"You and {other} are already friends.")
-        if status == "pending" and asked:
-            raise DataRuleError(f"You already asked {other}; wait for them to answer (or cancel the request).")
-        if status == "pending":
-            raise DataRuleError(f"{other} already asked you: accept their request under Incoming requests.")
-        if asked:
-            raise DataRuleError(f"You blocked {other}. Unblock them first to send a request.")
-        raise DataRuleError(f"You cannot send a friend request to {other}.")
-    execute(conn, "INSERT INTO friendships (username_1, username_2, status) VALUES (:a, :b, 'pending')",
-            a=actor, b=other)
-    return other
+def insert(conn: Connection, asker: str, other: str, status: str) -> None:
+    execute(conn, "INSERT INTO friendships (username_1, username_2, status) VALUES (:a, :b, :s)",
+            a=asker, b=other, s=status)
 
 
-def _change(conn, sql: str, missing: str, **params) -> None:
-    if not execute(conn, sql, **params).rowcount:
-        raise DataRuleError(missing)
+def delete_row(conn: Connection, username_1: str, username_2: str) -> None:
+    execute(conn, "DELETE FROM friendships WHERE username_1 = :a AND username_2 = :b", a=username_1, b=username_2)
 
 
-@transactional
-def accept(conn, actor: str, requester: str) -> None:
-    row = _relation(conn, actor, requester)
-    if row is not None and row["status"] == "accepted":  # a second click on Accept, or they were quicker
-        raise DataRuleError(f"You and {requester} are already friends.")
-    _change(conn, """UPDATE friendships SET status = 'accepted'
-                      WHERE username_1 = :other AND username_2 = :me AND status = 'pending'""",
-            f"There is no pending request from {requester} (it may have been cancelled).", other=requester, me=actor)
+def accept_pending(conn: Connection, requester: str, addressee: str) -> int:
+    """Turn requester's pending request to addressee into a friendship; returns rows changed (0 or 1)."""
+    return execute(conn, """UPDATE friendships SET status = 'accepted'
+                             WHERE username_1 = :other AND username_2 = :me AND status = 'pending'""",
+                   other=requester, me=addressee).rowcount
 
 
-@transactional
-def decline(conn, actor: str, requester: str) -> None:
-    _change(conn, """DELETE FROM friendships
-                      WHERE username_1 = :other AND username_2 = :me AND status = 'pending'""",
-            f"There is no pending request from {requester} (it may have been cancelled).", other=requester, me=actor)
+def delete_pending(conn: Connection, asker: str, addressee: str) -> int:
+    return execute(conn, """DELETE FROM friendships
+                             WHERE username_1 = :asker AND username_2 = :addressee AND status = 'pending'""",
+                   asker=asker, addressee=addressee).rowcount
 
 
-@transactional
-def cancel(conn, actor: str, addressee: str) -> None:
-    _change(conn, """DELETE FROM friendships
-                      WHERE username_1 = :me AND username_2 = :other AND status = 'pending'""",
-            f"You have no pending request to {addressee} (they may have answered it).", other=addressee, me=actor)
+def delete_friendship(conn: Connection, a: str, b: str) -> int:
+    return execute(conn, f"DELETE f FROM friendships f WHERE {_PAIR} AND f.status = 'accepted'", a=a, b=b).rowcount
 
 
-@transactional
-def remove(conn, actor: str, friend: str) -> None:
-    _change(conn, f"DELETE f FROM friendships f WHERE {_PAIR} AND f.status = 'accepted'",
-            f"You and {friend} are not friends (any more).", a=actor, b=friend)
+def delete_block(conn: Connection, blocker: str, blocked: str) -> int:
+    return execute(conn, """DELETE FROM friendships
+                             WHERE username_1 = :me AND username_2 = :other AND status = 'blocked'""",
+                   me=blocker, other=blocked).rowcount
 
 
-@transactional
-def block(conn, actor: str, username: str) -> str:
-    """Block a user: whatever was between the two (friendship, request) is replaced by the block, in one
-    transaction. Returns their exact username."""
-    other = _existing_user(conn, actor, username, "block")
-    row = _relation(conn, actor, other)
-    if row is not None and row["status"] == "blocked":
-        # One row per pair holds one blocker; an existing block already hides each from the other.
-        if row["username_1"] == actor:
-            raise DataRuleError(f"You have already blocked {other}.")
-        raise DataRuleError(f"There is already a block between you and {other}.")
-    if row is not None:
-        execute(conn, "DELETE FROM friendships WHERE username_1 = :a AND username_2 = :b",
-                a=row["username_1"], b=row["username_2"])
-    execute(conn, "INSERT INTO friendships (username_1, username_2, status) VALUES (:a, :b, 'blocked')",
-            a=actor, b=other)
-    return other
-
-
-@transactional
-def unblock(conn, actor: str, username: str) -> None:
-    _change(conn, """DELETE FROM friendships
-                      WHERE username_1 = :me AND username_2 = :other AND status = 'blocked'""",
-            f"You have not blocked {username}.", other=username, me=actor)
-
-
-def profile(viewer: str, username: str) -> dict:
-    """Another user's profile as `viewer` may see it. Raises DataRuleError for an unknown user and
-    PermissionDenied when either has blocked the other. {username, firstname, lastname, status, outgoing,
-    is_friend}; the lists and ratings come from profile_details() and only for friends."""
-    row = fetch_one(
+def profile_row(viewer: str, username: str) -> dict | None:
+    """Another user's names and the friendship between them and viewer (status, outgoing), or None."""
+    return fetch_one(
         """SELECT u.username, u.firstname, u.lastname, f.status, f.username_1 = :a AS outgoing
              FROM users u
              LEFT JOIN friendships f ON (f.username_1 = :a AND f.username_2 = u.username)
                                      OR (f.username_1 = u.username AND f.username_2 = :a)
             WHERE u.username = :b""",
         a=viewer, b=username)
-    if row is None:
-        raise DataRuleError(f"There is no user called '{username}'.")
-    if row["status"] == "blocked":
-        raise PermissionDenied(f"You cannot see {row['username']}'s profile.")
-    row["is_friend"] = row["status"] == "accepted"
-    return row
 
 
 def their_playlists(username: str) -> list[dict]:

@@ -1,7 +1,7 @@
 """Reads for the Home page that belong to no other domain: my counts, top rated, my friends' ratings."""
 from __future__ import annotations
 
-from db.core import fetch_all, fetch_one
+from db.engine import fetch_all, fetch_one
 from db.friends import friends_of_sql
 
 

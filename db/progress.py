@@ -1,10 +1,10 @@
-"""Series progress: "watched up to this episode", per user and series. Episodes are ordered by
-(season_number, episode_number); a title's watchlist status follows the progress in the same transaction."""
+"""The SQL of series progress: "watched up to this episode", per user and series. Episodes are ordered by
+(season_number, episode_number). core.progress keeps the watchlist in step."""
 from __future__ import annotations
 
-from db.core import execute, fetch_all, fetch_one, transactional
-from db.errors import DataRuleError
-from db.watchlist import set_status_in
+from sqlalchemy.engine import Connection
+
+from db.engine import execute, fetch_all, fetch_one
 
 # "e comes after the episode cur" in season-episode order (cur may be NULL: nothing watched yet).
 _AFTER_CUR = ("(cur.episode_id IS NULL OR e.season_number > cur.season_number "
@@ -37,12 +37,10 @@ def for_user(username: str, unfinished_only: bool = False) -> list[dict]:
     return fetch_all(f"{_PROGRESS_SQL} {where} ORDER BY x.last_watched_at DESC, x.title", u=username)
 
 
-@transactional
-def mark_watched_up_to(conn, actor: str, media_id: int, episode_id: int) -> dict:
-    """Record that `actor` watched `media_id` up to `episode_id`. The watchlist follows in the same
-    transaction: the last episode marks the title completed; otherwise an absent or plan_to_watch entry
-    becomes watching. Returns {code, title, completed} for the confirmation message."""
-    episode = fetch_one(
+def episode_to_mark(conn: Connection, username: str, media_id: int, episode_id: int) -> dict | None:
+    """The episode (code, title, is_last: no episode after it) with the user's watchlist status of its title;
+    None when the episode is not one of media_id's."""
+    return fetch_one(
         """SELECT e.episode_id, e.title, CONCAT('S', e.season_number, 'E', e.episode_number) AS code,
                   NOT EXISTS (SELECT 1 FROM episodes n WHERE n.media_id = e.media_id
                                  AND (n.season_number > e.season_number
@@ -51,25 +49,16 @@ def mark_watched_up_to(conn, actor: str, media_id: int, episode_id: int) -> dict
                   (SELECT w.status FROM watchlist_items w WHERE w.username = :u AND w.media_id = e.media_id)
                     AS status
              FROM episodes e WHERE e.episode_id = :e AND e.media_id = :m""",
-        conn, e=episode_id, m=media_id, u=actor)
-    if episode is None:
-        raise DataRuleError("That episode does not belong to this title (it may have been deleted).")
+        conn, e=episode_id, m=media_id, u=username)
+
+
+def upsert(conn: Connection, username: str, media_id: int, episode_id: int) -> None:
     execute(conn, """INSERT INTO series_progress (username, media_id, last_watched_episode_id, last_watched_at)
                      VALUES (:u, :m, :e, NOW())
                      ON DUPLICATE KEY UPDATE last_watched_episode_id = :e, last_watched_at = NOW()""",
-            u=actor, m=media_id, e=episode_id)
-    completed = bool(episode["is_last"])
-    if completed:
-        set_status_in(conn, actor, media_id, "completed")
-    elif episode["status"] in (None, "plan_to_watch"):
-        set_status_in(conn, actor, media_id, "watching")
-    return {"code": episode["code"], "title": episode["title"], "completed": completed}
+            u=username, m=media_id, e=episode_id)
 
 
-@transactional
-def remove(conn, actor: str, media_id: int) -> None:
-    """Forget the actor's progress on a series (the watchlist entry stays)."""
-    removed = execute(conn, "DELETE FROM series_progress WHERE username = :u AND media_id = :m",
-                      u=actor, m=media_id).rowcount
-    if not removed:
-        raise DataRuleError("You have no progress on that title (any more).")
+def delete(conn: Connection, username: str, media_id: int) -> int:
+    return execute(conn, "DELETE FROM series_progress WHERE username = :u AND media_id = :m",
+                   u=username, m=media_id).rowcount

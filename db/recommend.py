@@ -18,7 +18,7 @@ who has 2,877 ratings: 12-25 ms; 5-9 ms at demo scale.
 """
 from __future__ import annotations
 
-from db.core import fetch_all
+from db.engine import fetch_all
 
 LIKED_RATING = 7
 LIKED_SAMPLE = 100   # the taste of someone with 3,000 ratings is in their latest ones

@@ -5,7 +5,7 @@ pages have their own, narrower queries in the domain modules.
 """
 from __future__ import annotations
 
-from db.core import fetch_all
+from db.engine import fetch_all
 
 # A user's accepted friends, whichever side asked: one indexed lookup per direction.
 _FRIENDS_OF = """SELECT f.username_2 FROM friendships f WHERE f.username_1 = {who} AND f.status = 'accepted'

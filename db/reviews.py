@@ -3,7 +3,7 @@ reviews of a title, paged. The rating triggers keep media.average_rating and rat
 """
 from __future__ import annotations
 
-from db.core import execute, fetch_all, transactional
+from db.engine import execute, fetch_all, transactional
 from db.errors import DataRuleError
 
 MAX_TEXT = 5000

@@ -9,7 +9,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from db.config import PROJECT_ROOT
-from db.errors import DatabaseUnavailable
+from db.errors import DatabaseUnavailable, is_unavailable, server_message
 
 SQL_DIR = PROJECT_ROOT / "sql"
 SCHEMA_VERSION = 1
@@ -66,8 +66,8 @@ def _on_server(url: URL, *statements: str) -> None:
                 conn.exec_driver_sql(stmt)
             conn.commit()
     except DBAPIError as exc:
-        if getattr(exc.orig, "errno", None) in (1044, 1045, 2002, 2003, 2005, 2013):
-            raise DatabaseUnavailable(url, getattr(exc.orig, "msg", str(exc.orig))) from exc
+        if is_unavailable(exc):
+            raise DatabaseUnavailable(url, server_message(exc)) from exc
         raise
     finally:
         engine.dispose()

@@ -5,7 +5,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from db.core import execute, fetch_all, fetch_one, transactional
+from db.engine import execute, fetch_all, fetch_one, transactional
 
 SESSION_DAYS = 14
 SLIDE_AFTER = timedelta(hours=1)  # refresh the expiry at most hourly, so a page view is not a write

@@ -1,5 +1,5 @@
-"""User rows for accounts and profiles: create, look up, login bookkeeping, profile and password changes,
-deleting one's own account, and the privileged role change (set_role) the admin pages reuse.
+"""User rows for accounts and profiles: create, look up, login bookkeeping, profile and password changes, and
+the SQL behind role changes, locks and deletes (whose rules are core.accounts' and core.admin_users').
 
 Usernames and emails compare ignoring case because the columns use utf8mb4_unicode_ci, so a plain `=`
 finds "Asha" when asked for "asha". Password hashes are written here but never returned by the profile
@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from core import permissions
-from db.core import actor_role, execute, fetch_all, fetch_one, transactional
-from db.errors import DataRuleError
+from sqlalchemy.engine import Connection
+
+from db.engine import execute, fetch_all, fetch_one, transactional
 from db.sessions import end_other_sessions
 
 PROFILE_COLUMNS = "username, firstname, lastname, email, dob, role, created_at, last_login_at, must_change_password"
-LAST_ADMIN = "{who} the last admin who can log in: make another user an admin (or unlock one) first."
 
 
 def get_user(username: str) -> dict | None:
@@ -95,41 +94,52 @@ def change_password(conn, actor: str, new_hash: str, keep_token: str | None) -> 
     return end_other_sessions(conn, actor, keep_token)
 
 
-def refuse_last_admin(conn, username: str, who: str) -> None:
-    """Raise unless an admin other than `username` can still log in (a locked admin cannot run the
-    instance). Locks the admin rows so two admins cannot both step down at the same moment and leave none."""
-    admins = fetch_all("""SELECT username, (locked_until IS NULL OR locked_until <= NOW()) AS can_log_in
-                            FROM users WHERE role = 'admin' FOR UPDATE""", conn)
-    if not any(a["can_log_in"] and a["username"].lower() != username.lower() for a in admins):
-        raise DataRuleError(LAST_ADMIN.format(who=who))
+def admins_for_update(conn: Connection) -> list[dict]:
+    """Every admin with whether they can log in now (not locked), the rows locked for this transaction so two
+    admins cannot both step down at the same moment."""
+    return fetch_all("""SELECT username, (locked_until IS NULL OR locked_until <= NOW()) AS can_log_in
+                          FROM users WHERE role = 'admin' FOR UPDATE""", conn)
 
 
-@transactional
-def delete_own_account(conn, actor: str) -> None:
-    """Delete the actor's account (their reviews go first by trigger, everything else by cascade). Reviews a
-    moderator or admin hid stay hidden, in the name of another admin (or moderator): the foreign key would
-    set hidden_by to NULL and show them again."""
-    role = actor_role(conn, actor)
-    if role == "admin":
-        refuse_last_admin(conn, actor, "You are")
-    if role in ("admin", "moderator"):
-        execute(conn, """UPDATE reviews SET hidden_by = (
-                             SELECT username FROM users WHERE role IN ('admin', 'moderator') AND username <> :u
-                              ORDER BY role = 'admin' DESC, username LIMIT 1)
-                          WHERE hidden_by = :u AND username <> :u""", u=actor)
-    execute(conn, "DELETE FROM users WHERE username = :u", u=actor)
+def for_update(conn: Connection, username: str) -> dict | None:
+    """username (as stored), role and locked_until of a user, locked for this transaction; None if unknown."""
+    return fetch_one("SELECT username, role, locked_until FROM users WHERE username = :u FOR UPDATE", conn,
+                     u=username)
 
 
-@transactional
-def set_role(conn, actor: str, username: str, role: str) -> None:
-    """Give `username` the role `role`. Privileged: the actor's role is read from the database inside this
-    transaction and must allow manage_users; the last admin cannot be demoted."""
-    permissions.require(actor_role(conn, actor), "manage_users")
-    if role not in permissions.ROLES:
-        raise DataRuleError(f"Unknown role {role!r}: choose one of {', '.join(permissions.ROLES)}.")
-    current = fetch_one("SELECT username, role FROM users WHERE username = :u FOR UPDATE", conn, u=username)
-    if current is None:
-        raise DataRuleError(f"There is no user {username!r}.")
-    if current["role"] == "admin" and role != "admin":
-        refuse_last_admin(conn, current["username"], f"{current['username']} is")
-    execute(conn, "UPDATE users SET role = :r WHERE username = :u", r=role, u=current["username"])
+def set_role(conn: Connection, username: str, role: str) -> None:
+    execute(conn, "UPDATE users SET role = :r WHERE username = :u", r=role, u=username)
+
+
+def set_locked_until(conn: Connection, username: str, until: datetime) -> None:
+    execute(conn, "UPDATE users SET locked_until = :until WHERE username = :u", until=until, u=username)
+
+
+def unlock(conn: Connection, username: str) -> None:
+    """Lift a lock and forget the failed logins."""
+    execute(conn, """UPDATE users SET locked_until = NULL, failed_logins = 0, first_failed_at = NULL
+                      WHERE username = :u""", u=username)
+
+
+def set_one_time_password(conn: Connection, username: str, new_hash: str) -> None:
+    """Store a hash the user must replace at the next login."""
+    execute(conn, "UPDATE users SET password_hash = :h, must_change_password = 1 WHERE username = :u",
+            h=new_hash, u=username)
+
+
+def delete(conn: Connection, username: str) -> None:
+    """Delete an account: its reviews go first by trigger (ratings stay exact), the rest by cascade."""
+    execute(conn, "DELETE FROM users WHERE username = :u", u=username)
+
+
+def hand_over_hidings(conn: Connection, leaving: str, heir: str | None) -> None:
+    """Reviews `leaving` hid as a moderator (other than their own) are put in `heir`'s name, or, with heir None,
+    in the name of another admin (else moderator): the foreign key would set hidden_by to NULL and show them."""
+    if heir is not None:
+        execute(conn, "UPDATE reviews SET hidden_by = :a WHERE hidden_by = :u AND username <> :u",
+                a=heir, u=leaving)
+        return
+    execute(conn, """UPDATE reviews SET hidden_by = (
+                         SELECT username FROM users WHERE role IN ('admin', 'moderator') AND username <> :u
+                          ORDER BY role = 'admin' DESC, username LIMIT 1)
+                      WHERE hidden_by = :u AND username <> :u""", u=leaving)

@@ -1,8 +1,9 @@
-"""The status watchlist: one row per (user, title) with plan_to_watch, watching, completed, on_hold or dropped."""
+"""The SQL of the status watchlist: one row per (user, title) with plan_to_watch, watching, completed, on_hold or dropped."""
 from __future__ import annotations
 
-from db.core import execute, fetch_all, transactional
-from db.errors import DataRuleError
+from sqlalchemy.engine import Connection
+
+from db.engine import execute, fetch_all
 
 STATUSES = ("plan_to_watch", "watching", "completed", "on_hold", "dropped")
 STATUS_LABELS = {
@@ -36,24 +37,14 @@ def items_for_user(username: str, status: str | None = None, limit: int | None =
         u=username, s=status, lim=limit, off=offset)
 
 
-def set_status_in(conn, actor: str, media_id: int, status: str) -> None:
-    """Put a title on the actor's watchlist with `status` (or change it), inside a running transaction."""
-    if status not in STATUSES:
-        raise DataRuleError(f"Unknown watchlist status {status!r}; use one of: {', '.join(STATUSES)}.")
+def upsert(conn: Connection, username: str, media_id: int, status: str) -> None:
+    """Put a title on the user's watchlist with `status`, or change its status."""
     execute(conn, """INSERT INTO watchlist_items (username, media_id, status) VALUES (:u, :m, :s)
                      ON DUPLICATE KEY UPDATE status = :s""",
-            u=actor, m=media_id, s=status)
+            u=username, m=media_id, s=status)
 
 
-@transactional
-def set_status(conn, actor: str, media_id: int, status: str) -> None:
-    set_status_in(conn, actor, media_id, status)
-
-
-@transactional
-def remove(conn, actor: str, media_id: int) -> None:
-    """Take a title off the actor's watchlist (refused if it was not on it)."""
-    removed = execute(conn, "DELETE FROM watchlist_items WHERE username = :u AND media_id = :m",
-                      u=actor, m=media_id).rowcount
-    if not removed:
-        raise DataRuleError("That title is not on your watchlist (any more).")
+def delete(conn: Connection, username: str, media_id: int) -> int:
+    """Take a title off the user's watchlist; returns how many rows went (0 or 1)."""
+    return execute(conn, "DELETE FROM watchlist_items WHERE username = :u AND media_id = :m",
+                   u=username, m=media_id).rowcount

@@ -3,9 +3,10 @@
 - `empty_db`: the schema with no rows (truncated before each test that asks for it).
 - `demo_db`: the demo data set (seed 42), loaded once per run; tests may add rows but must not rely on
   other tests' writes.
-Both switch the process's engine (STREAMSYNC_DB_URL) to that database; the configured main database is
-never touched. Set STREAMSYNC_TEST_SERVER_URL to test against another server, and STREAMSYNC_TEST_PREFIX
-to keep parallel runs apart.
+Both install a db.engine.Database for that database as the process default (db.engine.use); nothing is
+switched through the environment, and the configured main database is never touched. Set
+STREAMSYNC_TEST_SERVER_URL to test against another server, and STREAMSYNC_TEST_PREFIX to keep parallel runs
+apart.
 """
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ import os
 import pytest
 from sqlalchemy.engine import make_url
 
-from db import core, schema
+from db import engine, schema
 from db.config import REQUIRED_QUERY
+from db.engine import Database
 
 SERVER_URL = make_url(os.environ.get("STREAMSYNC_TEST_SERVER_URL",
                                      "mysql+mysqlconnector://root@127.0.0.1:3306/")).update_query_dict(REQUIRED_QUERY)
@@ -27,18 +29,21 @@ def test_url(kind: str):
     return SERVER_URL.set(database=f"{PREFIX}_{kind}_test")
 
 
-def use_database(url) -> None:
-    """Point the app's engine at url (the next query reconnects)."""
-    rendered = url.render_as_string(hide_password=False)
-    if os.environ.get("STREAMSYNC_DB_URL") != rendered:
-        os.environ["STREAMSYNC_DB_URL"] = rendered
-        core.dispose_engine()
+_databases: dict[str, Database] = {}
+
+
+def use_database(url) -> Database:
+    """Make the Database of url (one per URL for the whole run, with its own pool) the process default."""
+    key = url.render_as_string(hide_password=False)
+    database = _databases.setdefault(key, Database(url))
+    engine.use(database)
+    return database
 
 
 def build(url) -> None:
+    """A throwaway database at url with the schema and no rows."""
     schema.recreate_database(url)
-    use_database(url)
-    with core.get_engine().begin() as conn:
+    with use_database(url).engine.begin() as conn:
         schema.apply_schema(conn)
 
 
@@ -52,8 +57,7 @@ def _empty_database():
 
 @pytest.fixture
 def empty_db(_empty_database):
-    use_database(_empty_database)
-    with core.get_engine().begin() as conn:
+    with use_database(_empty_database).engine.begin() as conn:
         conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 0")
         for table in schema.APP_TABLES + schema.EXTRA_TABLES:
             conn.exec_driver_sql(f"TRUNCATE TABLE `{table}`")
@@ -76,3 +80,21 @@ def _demo_database():
 def demo_db(_demo_database):
     use_database(_demo_database)
     return _demo_database
+
+
+@pytest.fixture
+def swap_database():
+    """swap_database(url, pool=None) installs a Database of its own for one test (an unreachable server, a pool
+    of one) and returns it; the previous default comes back afterwards."""
+    previous = engine.default()
+    made: list[Database] = []
+
+    def swap(url, pool=None) -> Database:
+        made.append(Database(url, pool))
+        engine.use(made[-1])
+        return made[-1]
+
+    yield swap
+    engine.use(previous)
+    for database in made:
+        database.dispose()

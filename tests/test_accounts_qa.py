@@ -11,9 +11,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from core import auth
-from db import admin_users, moderation, reviews, sessions, users
-from db.core import scalar
+from core import accounts, auth
+from core import admin_users, moderation
+from db import reviews, sessions, users
+from db.engine import scalar
 from db.errors import DataRuleError
 from tests.accounts_helpers import PASSWORD, click, error_under, field, make_user
 from tests.apptest import open_app, texts
@@ -52,12 +53,12 @@ def test_no_demotion_or_own_deletion_leaves_only_a_locked_admin(empty_db):
     make_user("qa_a2", role="admin")
     admin_users.lock_user("qa_a1", "qa_a2")
     with pytest.raises(DataRuleError, match="qa_a1 is the last admin who can log in"):
-        users.set_role("qa_a1", "qa_a1", "user")
+        accounts.set_role("qa_a1", "qa_a1", "user")
     with pytest.raises(DataRuleError, match="You are the last admin who can log in"):
-        users.delete_own_account("qa_a1")
+        accounts.delete_own_account("qa_a1")
     assert users.get_user("qa_a1")["role"] == "admin"
     admin_users.unlock_user("qa_a1", "qa_a2")
-    users.set_role("qa_a1", "qa_a1", "user")
+    accounts.set_role("qa_a1", "qa_a1", "user")
     assert users.get_user("qa_a1")["role"] == "user"
 
 
@@ -68,7 +69,7 @@ def test_a_moderator_who_deletes_their_account_leaves_their_hidden_reviews_hidde
     reviews.save_review(author, title, 2, "spam spam spam", False)
     review_id = scalar("SELECT review_id FROM reviews WHERE username = :u", u=author)
     moderation.hide_review(mod, review_id, "Spam")
-    users.delete_own_account(mod)
+    accounts.delete_own_account(mod)
     assert users.get_user(mod) is None
     assert scalar("SELECT hidden_by FROM reviews WHERE review_id = :r", r=review_id) == admin
     assert scalar("SELECT hidden_reason FROM reviews WHERE review_id = :r", r=review_id) == "Spam"

@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from db import activity, stats
+from core import activity
+from db import statement_counter
 from db.activity import LogFilter
-from db.core import execute, scalar, transaction
+from db.engine import execute, scalar, transaction
 from db.errors import DataRuleError, PermissionDenied
 from tests.accounts_helpers import make_user
 from tests.apptest import open_app, texts
@@ -42,19 +43,20 @@ def age(days: int, table: str) -> None:
 
 
 def test_filters_by_table_operation_user_and_time(history):
-    rows_, total, capped = activity.page("admin", LogFilter(table="media"))
+    _found = activity.page("admin", LogFilter(table="media"))
+    rows_, total, capped = _found.rows, _found.total, _found.capped
     assert total == 2 and not capped
     assert [r["operation"] for r in rows_] == ["UPDATE", "INSERT"]  # newest first
-    assert activity.page("admin", LogFilter(operation="UPDATE"))[1] == 2  # the year and the user's name
-    assert activity.page("admin", LogFilter(username=history["admin"], operation="UPDATE"))[1] == 1
+    assert activity.page("admin", LogFilter(operation="UPDATE")).total == 2  # the year and the user's name
+    assert activity.page("admin", LogFilter(username=history["admin"], operation="UPDATE")).total == 1
     age(10, "genres")
     since = datetime.now() - timedelta(days=1)
-    assert {r["table_name"] for r in activity.page("admin", LogFilter(since=since))[0]} == {"media", "users"}
-    assert [r["table_name"] for r in activity.page("admin", LogFilter(until=since))[0]] == ["genres"]
+    assert {r["table_name"] for r in activity.page("admin", LogFilter(since=since)).rows} == {"media", "users"}
+    assert [r["table_name"] for r in activity.page("admin", LogFilter(until=since)).rows] == ["genres"]
 
 
 def test_the_old_and_new_values_sit_side_by_side(history):
-    update = activity.page("admin", LogFilter(table="media", operation="UPDATE"))[0][0]
+    update = activity.page("admin", LogFilter(table="media", operation="UPDATE")).rows[0]
     assert update["username"] == history["moderator"]
     lines = {line["field"]: line for line in activity.side_by_side(update["change_details"])}
     assert lines["release_year"] == {"field": "release_year", "old": None, "new": 2001, "changed": True}
@@ -63,7 +65,7 @@ def test_the_old_and_new_values_sit_side_by_side(history):
 
 def test_moderators_read_the_catalog_activity_only(history):
     assert "users" not in activity.tables_for("moderator")
-    seen = {r["table_name"] for r in activity.page("moderator", LogFilter())[0]}
+    seen = {r["table_name"] for r in activity.page("moderator", LogFilter()).rows}
     assert seen == {"media", "genres"}
     with pytest.raises(PermissionDenied):
         activity.page("moderator", LogFilter(table="users"))
@@ -74,8 +76,8 @@ def test_moderators_read_the_catalog_activity_only(history):
 def test_pages_do_not_overlap(history):
     for i in range(7):
         add_genre(history["moderator"], f"Genre {i}")
-    first = activity.page("moderator", LogFilter(table="genres"), 1, page_size=5)[0]
-    second = activity.page("moderator", LogFilter(table="genres"), 2, page_size=5)[0]
+    first = activity.page("moderator", LogFilter(table="genres"), 1, page_size=5).rows
+    second = activity.page("moderator", LogFilter(table="genres"), 2, page_size=5).rows
     assert len(first) == 5 and len(second) == 3
     assert not {r["log_id"] for r in first} & {r["log_id"] for r in second}
 
@@ -108,7 +110,7 @@ def test_the_page_shows_the_editors_change_in_a_fixed_number_of_statements(histo
     shown = texts(at)
     assert "Every change to the catalog:" in shown and history["moderator"] in shown
     assert "users" not in at.selectbox(key="al_table").options
-    with stats.measure() as m:
+    with statement_counter.measure() as m:
         at.run()
     assert m.statements <= 3  # session check, capped count, one page
     at.selectbox(key="al_table").set_value("media").run()

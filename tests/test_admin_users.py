@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from core import auth
-from db import admin_users, friends, moderation, playlists, reviews, sessions, stats, watchlist
-from db.core import fetch_one, scalar
+from core import admin_users, friends, moderation, playlists, watchlist
+from db import reviews, sessions, statement_counter
+from db.engine import fetch_one, scalar
 from db.errors import DataRuleError, PermissionDenied
 from tests.accounts_helpers import PASSWORD, make_user
 from tests.apptest import open_app, texts
@@ -33,12 +34,14 @@ def user_row(username: str) -> dict | None:
 def test_search_finds_by_part_of_name_or_email_and_pages(admin):
     for i in range(30):
         make_user(f"paged{i:02d}", email=f"paged{i:02d}@cinema.example")
-    rows, total = admin_users.search_users("admin", "cinema.exa")
+    _found = admin_users.search_users("admin", "cinema.exa")
+    rows, total = _found.rows, _found.total
     assert total == 30 and len(rows) == admin_users.PAGE_SIZE
-    second, _ = admin_users.search_users("admin", "cinema.exa", page=2)
+    _found = admin_users.search_users("admin", "cinema.exa", page=2)
+    second, _ = _found.rows, _found.total
     assert len(second) == 5 and not {r["username"] for r in rows} & {r["username"] for r in second}
-    assert admin_users.search_users("admin", "", role_filter="admin")[1] == 1
-    assert admin_users.search_users("admin", "100%")[1] == 0
+    assert admin_users.search_users("admin", "", role_filter="admin").total == 1
+    assert admin_users.search_users("admin", "100%").total == 0
     assert "password_hash" not in rows[0]
     with pytest.raises(PermissionDenied):
         admin_users.search_users("moderator", "")
@@ -152,7 +155,7 @@ def test_the_users_page_shows_a_one_time_password_once(admin):
     at = open_app(admin, "app_pages/admin_users.py")
     assert not at.exception
     at.text_input(key="au_search").set_value(viewer).run()
-    with stats.measure() as m:
+    with statement_counter.measure() as m:
         at.run()
     assert m.statements <= 3  # session check, count, page of users
     assert at.selectbox(key="au_pick").value == viewer

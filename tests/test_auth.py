@@ -7,7 +7,7 @@ import bcrypt
 import pytest
 
 from core import auth
-from db import core, execute, fetch_all, fetch_one, transaction
+from db import engine, execute, fetch_all, fetch_one, transaction
 from tests.accounts_helpers import PASSWORD, click, fill_login, make_user
 from tests.apptest import open_app, texts
 
@@ -138,7 +138,7 @@ def test_login_page_lockout_and_its_end_on_an_injected_clock(empty_db, monkeypat
 def test_no_hash_token_or_password_reaches_the_activity_log_or_the_logs(empty_db, caplog):
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.INFO, logger="sqlalchemy.engine")  # SQL logging on, as when debugging
-    core.dispose_engine()  # the next engine sees it and logs every statement
+    engine.dispose_engine()  # the next engine sees it and logs every statement
     at = open_app(page="app_pages/register.py")
     for label, value in {"Username": "leak.check", "First name": "Leak", "Last name": "Check",
                          "Email": "leak@example.com", "Password": PASSWORD, "Repeat the password": PASSWORD}.items():
@@ -158,4 +158,4 @@ def test_no_hash_token_or_password_reaches_the_activity_log_or_the_logs(empty_db
         assert secret not in caplog.text
     assert "locked" in caplog.text  # the lock itself is logged, by name only
     assert "INSERT INTO users" in caplog.text  # and so was the SQL, without its parameters
-    core.dispose_engine()
+    engine.dispose_engine()

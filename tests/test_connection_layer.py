@@ -6,8 +6,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 import db
-from db import core, stats
+from db import engine, statement_counter
+from db.config import PoolSettings
 from db.errors import DatabaseUnavailable, DataRuleError
+from tests.conftest import SERVER_URL
+
+POOL_OF_ONE = PoolSettings(size=1, max_overflow=0, timeout=10, recycle=1800)
 
 
 def _add_genre(actor, name):
@@ -16,7 +20,7 @@ def _add_genre(actor, name):
 
 
 def test_connector_is_the_c_extension(empty_db):
-    with core.get_engine().connect() as conn:
+    with engine.get_engine().connect() as conn:
         assert type(conn.connection.dbapi_connection).__name__ == "CMySQLConnection"
 
 
@@ -26,37 +30,27 @@ def test_audit_row_names_the_actor(empty_db):
     assert row == {"username": "alice", "table_name": "genres", "operation": "INSERT", "record_id": "1"}
 
 
-def test_app_user_never_leaks_between_actors_on_one_pooled_connection(empty_db, monkeypatch):
-    monkeypatch.setenv("STREAMSYNC_POOL_SIZE", "1")
-    monkeypatch.setenv("STREAMSYNC_POOL_OVERFLOW", "0")
-    core.dispose_engine()
-    try:
-        _add_genre("alice", "Drama")
-        ids = set()
-        with db.read() as conn:
-            ids.add(conn.execute(text("SELECT CONNECTION_ID()")).scalar())
-            assert conn.execute(text("SELECT @app_user")).scalar() is None
-        _add_genre(None, "Comedy")  # a system write after alice's, on the same connection
-        with db.read() as conn:
-            ids.add(conn.execute(text("SELECT CONNECTION_ID()")).scalar())
-        assert len(ids) == 1, "the pool of one should have reused its connection"
-        rows = db.fetch_all("SELECT username, record_id FROM activity_log ORDER BY log_id")
-        assert [r["username"] for r in rows] == ["alice", None]
-    finally:
-        core.dispose_engine()
+def test_app_user_never_leaks_between_actors_on_one_pooled_connection(empty_db, swap_database):
+    swap_database(empty_db, POOL_OF_ONE)
+    _add_genre("alice", "Drama")
+    ids = set()
+    with db.read() as conn:
+        ids.add(conn.execute(text("SELECT CONNECTION_ID()")).scalar())
+        assert conn.execute(text("SELECT @app_user")).scalar() is None
+    _add_genre(None, "Comedy")  # a system write after alice's, on the same connection
+    with db.read() as conn:
+        ids.add(conn.execute(text("SELECT CONNECTION_ID()")).scalar())
+    assert len(ids) == 1, "the pool of one should have reused its connection"
+    rows = db.fetch_all("SELECT username, record_id FROM activity_log ORDER BY log_id")
+    assert [r["username"] for r in rows] == ["alice", None]
 
 
-def test_app_user_cleared_after_a_failed_transaction(empty_db, monkeypatch):
-    monkeypatch.setenv("STREAMSYNC_POOL_SIZE", "1")
-    monkeypatch.setenv("STREAMSYNC_POOL_OVERFLOW", "0")
-    core.dispose_engine()
-    try:
-        with pytest.raises(DataRuleError):
-            _add_genre("mallory", "")  # breaks ck_genres_name
-        with db.read() as conn:
-            assert conn.execute(text("SELECT @app_user")).scalar() is None
-    finally:
-        core.dispose_engine()
+def test_app_user_cleared_after_a_failed_transaction(empty_db, swap_database):
+    swap_database(empty_db, POOL_OF_ONE)
+    with pytest.raises(DataRuleError):
+        _add_genre("mallory", "")  # breaks ck_genres_name
+    with db.read() as conn:
+        assert conn.execute(text("SELECT @app_user")).scalar() is None
 
 
 def test_failure_midway_leaves_nothing_behind(empty_db):
@@ -98,49 +92,37 @@ def test_deadlock_is_retried(empty_db):
 
 
 def test_statement_counter_counts_round_trips(empty_db):
-    with stats.measure() as m:
+    with statement_counter.measure() as m:
         db.fetch_all("SELECT 1")
         db.scalar("SELECT 2")
     assert m.statements == 2
     assert m.seconds > 0
 
 
-def test_unreachable_server_raises_one_typed_error(monkeypatch):
-    monkeypatch.setenv("STREAMSYNC_DB_URL", "mysql+mysqlconnector://nobody@127.0.0.1:1/nowhere")
-    core.dispose_engine()
-    try:
-        with pytest.raises(DatabaseUnavailable) as info:
-            db.fetch_all("SELECT 1")
-        assert info.value.port == 1 and info.value.user == "nobody"
-        assert "127.0.0.1:1" in str(info.value)
-    finally:
-        core.dispose_engine()
+def test_unreachable_server_raises_one_typed_error(swap_database):
+    swap_database("mysql+mysqlconnector://nobody@127.0.0.1:1/nowhere")
+    with pytest.raises(DatabaseUnavailable) as info:
+        db.fetch_all("SELECT 1")
+    assert info.value.port == 1 and info.value.user == "nobody"
+    assert "127.0.0.1:1" in str(info.value)
 
 
-def test_wrong_password_raises_the_same_typed_error(monkeypatch):
-    monkeypatch.setenv("STREAMSYNC_DB_URL", "mysql+mysqlconnector://root:wrong@127.0.0.1:3306/test")
-    core.dispose_engine()
-    try:
-        with pytest.raises(DatabaseUnavailable) as info:
-            db.fetch_all("SELECT 1")
-        assert "denied" in info.value.reason.lower()
-    finally:
-        core.dispose_engine()
+def test_wrong_password_raises_the_same_typed_error(swap_database):
+    swap_database(SERVER_URL.set(username="root", password="wrong", database="test"))
+    with pytest.raises(DatabaseUnavailable) as info:
+        db.fetch_all("SELECT 1")
+    assert "denied" in info.value.reason.lower()
 
 
-def test_pool_recovers_by_itself_when_the_server_drops_its_connections(empty_db, monkeypatch):
+def test_pool_recovers_by_itself_when_the_server_drops_its_connections(empty_db, swap_database):
     # What a server restart looks like to the app: every pooled connection is gone at once.
-    monkeypatch.setenv("STREAMSYNC_POOL_SIZE", "2")
-    core.dispose_engine()
-    try:
-        with db.read() as conn:
-            pooled = conn.execute(text("SELECT CONNECTION_ID()")).scalar()
-        outsider = create_engine(core.get_engine().url, poolclass=NullPool)  # not one of the pool's own
-        with outsider.connect() as killer:
-            killer.execute(text(f"KILL {int(pooled)}"))
-        outsider.dispose()
-        assert db.fetch_all("SELECT 1 AS ok") == [{"ok": 1}]
-        _add_genre("dave", "Western")  # and writes work again too
-        assert db.scalar("SELECT COUNT(*) FROM genres") == 1
-    finally:
-        core.dispose_engine()
+    swap_database(empty_db, PoolSettings(size=2, max_overflow=10, timeout=10, recycle=1800))
+    with db.read() as conn:
+        pooled = conn.execute(text("SELECT CONNECTION_ID()")).scalar()
+    outsider = create_engine(engine.get_engine().url, poolclass=NullPool)  # not one of the pool's own
+    with outsider.connect() as killer:
+        killer.execute(text(f"KILL {int(pooled)}"))
+    outsider.dispose()
+    assert db.fetch_all("SELECT 1 AS ok") == [{"ok": 1}]
+    _add_genre("dave", "Western")  # and writes work again too
+    assert db.scalar("SELECT COUNT(*) FROM genres") == 1

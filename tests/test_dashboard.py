@@ -7,8 +7,9 @@ from datetime import date, timedelta
 import pytest
 import streamlit as st
 
-from db import dashboard, stats
-from db.core import fetch_all, scalar
+from core import dashboard
+from db import statement_counter
+from db.engine import fetch_all, scalar
 from db.errors import PermissionDenied
 
 from tests.apptest import open_app, texts
@@ -87,7 +88,7 @@ def test_moderators_see_no_account_figures_and_viewers_none(demo_db):
 def test_the_page_draws_every_chart_in_a_fixed_number_of_statements(demo_db):
     at = open_app("admin")
     st.cache_data.clear()
-    with stats.measure() as first:
+    with statement_counter.measure() as first:
         at.switch_page("app_pages/dashboard.py").run()
     assert first.statements <= 7  # the session check and six aggregates, whatever the data size
     assert not at.exception
@@ -97,11 +98,11 @@ def test_the_page_draws_every_chart_in_a_fixed_number_of_statements(demo_db):
         assert heading in shown
     charts = at.get("vega_lite_chart")
     assert len(charts) >= 5 and len(charts) + len(at.info) == 8  # eight charts, or a sentence for an empty one
-    with stats.measure() as cached:
+    with statement_counter.measure() as cached:
         at.run()
     assert cached.statements == 1  # the session check: the figures are kept for a few minutes
     next(b for b in at.button if b.key == "dash_refresh").click()
-    with stats.measure() as refreshed:
+    with statement_counter.measure() as refreshed:
         at.run()
     assert not at.exception
     assert refreshed.statements <= 2 + 6  # the session check on each of the two runs, six aggregates

@@ -3,7 +3,9 @@ pages of 24 with the total, the "in my lists" mark, the page itself and its stat
 import pytest
 
 from core.search import Filters, escape_like, parse_query
-from db import catalog, core, playlists, watchlist
+from core import playlists, titles, watchlist
+from db import engine
+from db import titles as title_reads
 from tests.apptest import open_app, texts
 from tests.viewer_fixtures import PAGE_BUDGET, button, make_busy_user, make_user, rerun_statements, removed_after_test  # noqa: F401 (fixture)
 
@@ -13,15 +15,15 @@ HOSTILE = ["' OR 1=1 --", "%", "_", "\\", '"', "<script>alert(1)</script>", "+-*
 
 
 def all_titles() -> list[dict]:
-    return core.fetch_all("SELECT media_id, title, media_type FROM media")
+    return engine.fetch_all("SELECT media_id, title, media_type FROM media")
 
 
-def ids(page: catalog.SearchPage) -> list[int]:
+def ids(page: titles.SearchPage) -> list[int]:
     return [r["media_id"] for r in page.rows]
 
 
 def everything(filters: Filters, viewer: str) -> list[dict]:
-    return catalog.search_titles(filters, viewer, per_page=1000).rows
+    return titles.search_titles(filters, viewer, per_page=1000).rows
 
 
 # --- parsing ------------------------------------------------------------------------------------------------
@@ -45,15 +47,15 @@ def test_a_word_of_a_title_finds_it_and_so_does_a_person_in_it(demo_db):
     me = make_user()
     target = next(t for t in all_titles() if any(len(w) >= 4 for w in t["title"].split()))
     word = next(w for w in target["title"].split() if len(w) >= 4)
-    assert target["media_id"] in ids(catalog.search_titles(Filters(query=word.lower()), me, per_page=100))
+    assert target["media_id"] in ids(titles.search_titles(Filters(query=word.lower()), me, per_page=100))
 
-    person = core.fetch_one("""SELECT p.person_id, p.name, mc.media_id FROM people p
+    person = engine.fetch_one("""SELECT p.person_id, p.name, mc.media_id FROM people p
                                  JOIN media_cast mc ON mc.person_id = p.person_id
                                 WHERE CHAR_LENGTH(SUBSTRING_INDEX(p.name, ' ', -1)) >= 4 LIMIT 1""")
     surname = person["name"].split()[-1]
-    found = catalog.search_titles(Filters(query=surname), me, per_page=100)
+    found = titles.search_titles(Filters(query=surname), me, per_page=100)
     assert person["media_id"] in ids(found)
-    assert person["person_id"] in [p["person_id"] for p in catalog.matching_people(parse_query(surname))]
+    assert person["person_id"] in [p["person_id"] for p in titles.matching_people(parse_query(surname))]
 
 
 def test_a_short_query_matches_the_start_of_titles_and_names(demo_db):
@@ -69,23 +71,23 @@ def test_a_short_query_matches_the_start_of_titles_and_names(demo_db):
 def test_the_total_of_a_search_counts_every_matching_title(demo_db):
     """The total comes from a second statement when the page is full; it must agree with the rows."""
     me = make_user()
-    surname = core.scalar("""SELECT SUBSTRING_INDEX(p.name, ' ', -1) FROM people p
+    surname = engine.scalar("""SELECT SUBSTRING_INDEX(p.name, ' ', -1) FROM people p
                                JOIN media_cast mc ON mc.person_id = p.person_id
                               WHERE CHAR_LENGTH(SUBSTRING_INDEX(p.name, ' ', -1)) >= 4
                               GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1""")
-    prefix = core.scalar("SELECT LEFT(title, 2) FROM media GROUP BY 1 ORDER BY COUNT(*) DESC, 1 LIMIT 1")
+    prefix = engine.scalar("SELECT LEFT(title, 2) FROM media GROUP BY 1 ORDER BY COUNT(*) DESC, 1 LIMIT 1")
     for filters in (Filters(query=surname), Filters(query=prefix),
                     Filters(query=surname, media_type="Movie")):
         matching = everything(filters, me)
         assert len(matching) > 1
-        assert catalog.search_titles(filters, me, per_page=1).total == len(matching)
+        assert titles.search_titles(filters, me, per_page=1).total == len(matching)
 
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_text_finds_only_literal_matches(demo_db, text):
     me = make_user()
     before = all_titles()
-    found = catalog.search_titles(Filters(query=text), me, per_page=1000)
+    found = titles.search_titles(Filters(query=text), me, per_page=1000)
     literal = [t for t in before if t["title"].lower().startswith(text.lower())]
     if parse_query(text).boolean is None:
         assert len(found.rows) == found.total == len(literal)
@@ -105,23 +107,23 @@ def test_filters_narrow_to_what_they_say(demo_db):
     assert all(r["average_rating"] >= 7 for r in rated)
     assert len(rated) < len(all_titles())
 
-    two = [g["genre_id"] for g in catalog.genres()[:2]]
-    names = {g["genre_id"]: g["name"] for g in catalog.genres()}
+    two = [g["genre_id"] for g in titles.genres()[:2]]
+    names = {g["genre_id"]: g["name"] for g in titles.genres()}
     any_of = everything(Filters(genre_ids=tuple(two)), me)
     all_of = everything(Filters(genre_ids=tuple(two), genre_mode="all"), me)
     assert {r["media_id"] for r in all_of} <= {r["media_id"] for r in any_of}
     for row in all_of:
-        assert {names[g] for g in two} <= set(catalog.title_for_viewer(row["media_id"], me)["genres"])
+        assert {names[g] for g in two} <= set(titles.title_for_viewer(row["media_id"], me)["genres"])
     for row in any_of:
-        assert {names[g] for g in two} & set(catalog.title_for_viewer(row["media_id"], me)["genres"])
+        assert {names[g] for g in two} & set(titles.title_for_viewer(row["media_id"], me)["genres"])
 
 
 def test_the_person_filter_keeps_titles_they_act_in_or_crew(demo_db):
     me = make_user()
-    person_id = core.scalar("""SELECT person_id FROM (SELECT person_id FROM media_cast UNION ALL
+    person_id = engine.scalar("""SELECT person_id FROM (SELECT person_id FROM media_cast UNION ALL
                                                       SELECT person_id FROM media_crew) c
                                GROUP BY person_id ORDER BY COUNT(*) DESC LIMIT 1""")
-    credited = {r["media_id"] for r in core.fetch_all(
+    credited = {r["media_id"] for r in engine.fetch_all(
         "SELECT media_id FROM media_cast WHERE person_id = :p UNION SELECT media_id FROM media_crew WHERE person_id = :p",
         p=person_id)}
     assert {r["media_id"] for r in everything(Filters(person_id=person_id), me)} == credited
@@ -140,24 +142,24 @@ def test_sorts_order_the_whole_result(demo_db, sort, key):
 def test_pages_of_24_cover_every_title_once_with_the_total(demo_db):
     me = make_user()
     total = len(all_titles())
-    assert total > 2 * catalog.PAGE_SIZE
+    assert total > 2 * titles.PAGE_SIZE
     seen = []
-    pages = -(-total // catalog.PAGE_SIZE)
+    pages = -(-total // titles.PAGE_SIZE)
     for page in range(1, pages + 1):
-        result = catalog.search_titles(Filters(sort="title"), me, page)
+        result = titles.search_titles(Filters(sort="title"), me, page)
         assert result.total == total
-        assert len(result.rows) == (catalog.PAGE_SIZE if page < pages else total - (pages - 1) * catalog.PAGE_SIZE)
+        assert len(result.rows) == (titles.PAGE_SIZE if page < pages else total - (pages - 1) * titles.PAGE_SIZE)
         seen += ids(result)
     assert sorted(seen) == sorted(t["media_id"] for t in all_titles())
 
 
 def test_a_broad_match_is_counted_only_up_to_the_cap(demo_db, monkeypatch):
-    monkeypatch.setattr(catalog, "COUNT_CAP", 30)
+    monkeypatch.setattr(title_reads, "COUNT_CAP", 30)
     me = make_user()
-    broad = catalog.search_titles(Filters(sort="title"), me, page=2)
+    broad = titles.search_titles(Filters(sort="title"), me, page=2)
     assert (broad.total, broad.capped) == (30, True)
-    assert len(broad.rows) == catalog.PAGE_SIZE  # the pages themselves are not cut
-    narrow = catalog.search_titles(Filters(media_type="Series"), me, page=1)
+    assert len(broad.rows) == titles.PAGE_SIZE  # the pages themselves are not cut
+    narrow = titles.search_titles(Filters(media_type="Series"), me, page=1)
     assert narrow.capped is False and narrow.total == len([t for t in all_titles() if t["media_type"] == "Series"])
     at = open_app(me, page="app_pages/explore.py")
     assert "more than 30 titles" in texts(at)
@@ -165,14 +167,14 @@ def test_a_broad_match_is_counted_only_up_to_the_cap(demo_db, monkeypatch):
 
 def test_titles_in_my_playlists_or_watchlist_are_marked(demo_db):
     me = make_user()
-    rows = catalog.search_titles(Filters(sort="title"), me).rows
+    rows = titles.search_titles(Filters(sort="title"), me).rows
     in_playlist, on_watchlist = rows[0]["media_id"], rows[1]["media_id"]
     playlists.add_item(me, playlists.create_playlist(me, "Marked"), in_playlist)
     watchlist.set_status(me, on_watchlist, "plan_to_watch")
-    marked = {r["media_id"] for r in catalog.search_titles(Filters(sort="title"), me).rows if r["in_my_lists"]}
+    marked = {r["media_id"] for r in titles.search_titles(Filters(sort="title"), me).rows if r["in_my_lists"]}
     assert marked == {in_playlist, on_watchlist}
     someone_else = make_user()
-    assert not any(r["in_my_lists"] for r in catalog.search_titles(Filters(sort="title"), someone_else).rows)
+    assert not any(r["in_my_lists"] for r in titles.search_titles(Filters(sort="title"), someone_else).rows)
 
 
 # --- the page -----------------------------------------------------------------------------------------------
@@ -188,15 +190,15 @@ def test_explore_shows_a_full_page_with_the_total_and_pages_on(demo_db):
     total = len(all_titles())
     assert f"{total} titles" in texts(at)
     first = cards(at)
-    assert len(first) == catalog.PAGE_SIZE
-    assert f"Page 1 of {-(-total // catalog.PAGE_SIZE)}" in texts(at)
+    assert len(first) == titles.PAGE_SIZE
+    assert f"Page 1 of {-(-total // titles.PAGE_SIZE)}" in texts(at)
     button(at, "Next ›").click().run()
     assert "Page 2 of" in texts(at)
     assert not set(cards(at)) & set(first)
 
 
 def test_a_search_shows_matching_people_and_picking_one_shows_their_titles(demo_db):
-    person = core.fetch_one("""SELECT p.person_id, p.name FROM people p
+    person = engine.fetch_one("""SELECT p.person_id, p.name FROM people p
                                  JOIN media_cast mc ON mc.person_id = p.person_id
                                 WHERE CHAR_LENGTH(SUBSTRING_INDEX(p.name, ' ', -1)) >= 4 LIMIT 1""")
     me = make_user()
@@ -232,7 +234,7 @@ def test_no_results_suggests_each_filter_that_is_on(demo_db):
 
 
 def test_person_link_narrows_to_their_titles_and_a_broken_one_is_explained(demo_db):
-    person = core.fetch_one("SELECT p.person_id, p.name FROM people p JOIN media_crew c ON c.person_id = p.person_id "
+    person = engine.fetch_one("SELECT p.person_id, p.name FROM people p JOIN media_crew c ON c.person_id = p.person_id "
                             "LIMIT 1")
     me = make_user()
     at = open_app(me, page="app_pages/explore.py", query={"person": person["person_id"]})
@@ -244,7 +246,7 @@ def test_person_link_narrows_to_their_titles_and_a_broken_one_is_explained(demo_
         at = open_app(me, page="app_pages/explore.py", query={"person": broken})
         assert not at.exception
         assert "showing all titles instead" in texts(at)
-        assert len(cards(at)) == catalog.PAGE_SIZE
+        assert len(cards(at)) == titles.PAGE_SIZE
 
 
 def test_an_empty_catalog_says_what_to_do(empty_db):
@@ -258,11 +260,11 @@ def test_explore_statements_do_not_grow_with_cards_or_my_lists(demo_db):
     counts = {}
     for who in (fresh, busy):
         at = open_app(who, page="app_pages/explore.py")
-        assert len(cards(at)) == catalog.PAGE_SIZE
+        assert len(cards(at)) == titles.PAGE_SIZE
         counts[who] = rerun_statements(at)
         # a search with every filter on still fits
         at.text_input(key="explore_q").set_value("love").run()
-        at.multiselect(key="explore_genres").select(catalog.genres()[0]["genre_id"]).run()
+        at.multiselect(key="explore_genres").select(titles.genres()[0]["genre_id"]).run()
         counts[(who, "filtered")] = rerun_statements(at)
     assert counts[fresh] == counts[busy] <= PAGE_BUDGET
     assert counts[(fresh, "filtered")] == counts[(busy, "filtered")] <= PAGE_BUDGET

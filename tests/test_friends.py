@@ -2,7 +2,8 @@
 each from the other), suggestions, and a friend's profile."""
 import pytest
 
-from db import friends, playlists, reviews
+from core import friends, playlists
+from db import reviews
 from db.errors import DataRuleError, PermissionDenied
 from tests.apptest import open_app
 from tests.viewer_fixtures import (  # noqa: F401 (removed_after_test is a fixture)

@@ -2,7 +2,8 @@
 top rated and my friends' ratings, in a fixed handful of statements."""
 import pytest
 
-from db import friends, progress, reviews
+from core import friends, progress
+from db import reviews
 from tests.apptest import open_app
 from tests.viewer_fixtures import (  # noqa: F401 (removed_after_test is a fixture)
     PAGE_BUDGET, a_series, button, make_busy_user, make_user, removed_after_test, rerun_statements, shown,

@@ -2,7 +2,7 @@
 and through the writes other pages call."""
 import pytest
 
-from db import playlists, watchlist
+from core import playlists, watchlist
 from db.errors import DataRuleError, PermissionDenied
 from tests.apptest import open_app, texts
 from tests.viewer_fixtures import (  # noqa: F401 (removed_after_test is a fixture)

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from db import core, moderation, playlists, reviews
+from core import moderation, playlists
+from db import engine, reviews
 from tests.apptest import open_app, texts
 from tests.viewer_fixtures import PAGE_BUDGET, a_series, button, make_busy_user, make_user, rerun_statements, some_titles, removed_after_test  # noqa: F401 (fixture)
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.usefixtures("removed_after_test")
 
 
 def a_credited_movie() -> dict:
-    return core.fetch_one("""SELECT m.media_id, m.title, m.release_year FROM media m
+    return engine.fetch_one("""SELECT m.media_id, m.title, m.release_year FROM media m
                               WHERE m.media_type = 'Movie'
                                 AND EXISTS (SELECT 1 FROM media_cast c WHERE c.media_id = m.media_id
                                                AND c.character_name IS NOT NULL)
@@ -29,12 +30,12 @@ def open_title(username: str, media_id):
 
 
 def my_review(username: str, media_id: int) -> dict | None:
-    return core.fetch_one("SELECT rating, review_text, contains_spoilers FROM reviews "
+    return engine.fetch_one("SELECT rating, review_text, contains_spoilers FROM reviews "
                           "WHERE username = :u AND media_id = :m", u=username, m=media_id)
 
 
 def review_id(username: str, media_id: int) -> int:
-    return core.scalar("SELECT review_id FROM reviews WHERE username = :u AND media_id = :m", u=username, m=media_id)
+    return engine.scalar("SELECT review_id FROM reviews WHERE username = :u AND media_id = :m", u=username, m=media_id)
 
 
 def write_review(at, rating, text: str = "", spoilers: bool = False):
@@ -53,14 +54,14 @@ def test_a_movie_shows_its_facts_and_credits_that_link_to_explore(demo_db):
     assert at.title[0].value.replace("\\", "") == movie["title"]
     assert str(movie["release_year"]) in at.caption[0].value and "Movie" in at.caption[0].value
     assert {m.label for m in at.metric} >= {"Average rating", "Ratings", "My rating"}
-    credited = core.fetch_all("""SELECT person_id FROM media_cast WHERE media_id = :m
+    credited = engine.fetch_all("""SELECT person_id FROM media_cast WHERE media_id = :m
                                  UNION SELECT person_id FROM media_crew WHERE media_id = :m""", m=movie["media_id"])
     links = {link.proto.query_string for link in at.page_link if link.proto.query_string.startswith("person=")}
     assert links == {f"person={p['person_id']}" for p in credited}
-    character = core.scalar("SELECT character_name FROM media_cast WHERE media_id = :m AND character_name IS NOT NULL "
+    character = engine.scalar("SELECT character_name FROM media_cast WHERE media_id = :m AND character_name IS NOT NULL "
                             "LIMIT 1", m=movie["media_id"])
     assert character in texts(at).replace("\\", "")
-    genre = core.scalar("SELECT g.name FROM media_genres mg JOIN genres g ON g.genre_id = mg.genre_id "
+    genre = engine.scalar("SELECT g.name FROM media_genres mg JOIN genres g ON g.genre_id = mg.genre_id "
                         "WHERE mg.media_id = :m LIMIT 1", m=movie["media_id"])
     if genre:
         assert genre in texts(at).replace("\\", "")
@@ -75,7 +76,7 @@ def test_a_series_lists_its_episodes_and_marks_progress_up_to_any_episode(demo_d
     at.selectbox(key=f"progress_{series['media_id']}_None").set_value(third["episode_id"])
     button(at, "Mark watched").click().run()
     assert not at.exception
-    assert core.scalar("SELECT last_watched_episode_id FROM series_progress WHERE username = :u AND media_id = :m",
+    assert engine.scalar("SELECT last_watched_episode_id FROM series_progress WHERE username = :u AND media_id = :m",
                        u=me, m=series["media_id"]) == third["episode_id"]
     assert f"You have watched up to **{third['code']}**" in texts(at)
     status = next(s for s in at.selectbox if s.key.startswith("watchlist_"))
@@ -84,15 +85,15 @@ def test_a_series_lists_its_episodes_and_marks_progress_up_to_any_episode(demo_d
 
 
 def test_someone_with_several_crew_roles_is_listed_once_with_all_of_them(demo_db):
-    both = core.fetch_one("""SELECT media_id, person_id FROM media_crew GROUP BY media_id, person_id
+    both = engine.fetch_one("""SELECT media_id, person_id FROM media_crew GROUP BY media_id, person_id
                               HAVING COUNT(*) > 1 LIMIT 1""")
-    roles = [r["role"] for r in core.fetch_all("SELECT CAST(role AS CHAR) AS role FROM media_crew "
+    roles = [r["role"] for r in engine.fetch_all("SELECT CAST(role AS CHAR) AS role FROM media_crew "
                                               "WHERE media_id = :m AND person_id = :p ORDER BY role",
                                               m=both["media_id"], p=both["person_id"])]
     at = open_title(make_user(), both["media_id"])
     assert ", ".join(roles) in [c.value for c in at.caption]
     links = [link for link in at.page_link if link.proto.query_string == f"person={both['person_id']}"]
-    in_cast = core.scalar("SELECT COUNT(*) FROM media_cast WHERE media_id = :m AND person_id = :p",
+    in_cast = engine.scalar("SELECT COUNT(*) FROM media_cast WHERE media_id = :m AND person_id = :p",
                           m=both["media_id"], p=both["person_id"])
     assert len(links) == 1 + in_cast
 
@@ -201,7 +202,7 @@ def test_reporting_a_review_reaches_the_moderators(demo_db):
     at.text_input(key=f"report_reason_{rid}").set_value("Spam")
     at.button(key=f"report_submit_{rid}").click().run()
     assert not at.exception
-    assert core.scalar("SELECT reason FROM review_reports WHERE review_id = :r AND reported_by = :u",
+    assert engine.scalar("SELECT reason FROM review_reports WHERE review_id = :r AND reported_by = :u",
                        r=rid, u=me) == "Spam"
     assert "You reported this review." in texts(at)
 
@@ -253,7 +254,7 @@ def test_watchlist_status_is_set_changed_and_removed(demo_db):
         return next(s for s in at.selectbox if s.key.startswith("watchlist_"))
 
     def stored():
-        return core.scalar("SELECT status FROM watchlist_items WHERE username = :u AND media_id = :m",
+        return engine.scalar("SELECT status FROM watchlist_items WHERE username = :u AND media_id = :m",
                            u=me, m=media_id)
 
     status_box().set_value("plan_to_watch").run()
@@ -283,8 +284,8 @@ def test_catalog_text_with_markup_is_shown_as_typed(empty_db):
     tag, a link or formatting: the header, the poster's HTML and the Explore card all escape it."""
     me = make_user()
     raw = "<img src=x onerror=alert(1)> *Star* [x](javascript:alert(1))"
-    with core.transaction(me) as conn:
-        media_id = core.execute(conn, "INSERT INTO media (title, description, media_type) VALUES (:t, :t, 'Movie')",
+    with engine.transaction(me) as conn:
+        media_id = engine.execute(conn, "INSERT INTO media (title, description, media_type) VALUES (:t, :t, 'Movie')",
                                 t=raw).lastrowid
     at = open_title(me, media_id)
     drawn = [at.title[0].value] + [m.value for m in at.markdown if not m.allow_html and "Star" in m.value]

@@ -6,8 +6,9 @@ import uuid
 
 import pytest
 
-from db import moderation, reviews, stats
-from db.core import fetch_one, scalar
+from core import moderation
+from db import reviews, statement_counter
+from db.engine import fetch_one, scalar
 from db.errors import DataRuleError, PermissionDenied
 from tests.accounts_helpers import make_user
 from tests.apptest import open_app, texts
@@ -35,12 +36,13 @@ def review_row(review_id: int) -> dict | None:
 
 def test_a_report_puts_the_review_in_the_queue_with_its_reason(cast):
     moderation.report_review(cast["reader"], cast["review"], "Spoils the ending")
-    queue, total = moderation.queue("moderator", "reported")
+    _found = moderation.queue("moderator", "reported")
+    queue, total = _found.rows, _found.total
     assert total == 1
     assert queue[0]["review_id"] == cast["review"] and queue[0]["open_reports"] == 1
     assert queue[0]["reasons"] == f"{cast['reader']}: Spoils the ending"
     moderation.report_review(cast["reader"], cast["review"], "Spoils the ending, really")
-    assert moderation.queue("moderator", "reported")[0][0]["open_reports"] == 1  # reporting twice is one report
+    assert moderation.queue("moderator", "reported").rows[0]["open_reports"] == 1  # reporting twice is one report
 
 
 @pytest.mark.parametrize("reason, message", [("", "Please give a reason"), ("   ", "Please give a reason"),
@@ -48,7 +50,7 @@ def test_a_report_puts_the_review_in_the_queue_with_its_reason(cast):
 def test_a_report_needs_a_reason(cast, reason, message):
     with pytest.raises(DataRuleError, match=message):
         moderation.report_review(cast["reader"], cast["review"], reason)
-    assert moderation.queue("moderator", "reported")[1] == 0
+    assert moderation.queue("moderator", "reported").total == 0
 
 
 def test_nobody_reports_their_own_review_or_a_missing_one(cast):
@@ -65,8 +67,9 @@ def test_hide_with_a_reason_closes_reports_and_is_audited(cast):
     moderation.hide_review(cast["moderator"], cast["review"], "Spoilers without a warning")
     assert review_row(cast["review"]) == {"hidden_by": cast["moderator"], "hidden_reason": "Spoilers without a warning",
                                           "rating": 8}
-    assert moderation.queue("moderator", "reported")[1] == 0
-    hidden, total = moderation.queue("moderator", "hidden")
+    assert moderation.queue("moderator", "reported").total == 0
+    _found = moderation.queue("moderator", "hidden")
+    hidden, total = _found.rows, _found.total
     assert total == 1 and hidden[0]["hidden_reason"] == "Spoilers without a warning"
     logged = fetch_one("SELECT username, operation FROM activity_log WHERE table_name = 'reviews' "
                        "AND record_id = :r ORDER BY log_id DESC LIMIT 1", r=str(cast["review"]))
@@ -81,7 +84,7 @@ def test_hide_with_a_reason_closes_reports_and_is_audited(cast):
 def test_dismissing_reports_keeps_the_review_visible(cast):
     moderation.report_review(cast["reader"], cast["review"], "I disagree")
     assert moderation.dismiss_reports(cast["moderator"], cast["review"]) == 1
-    assert moderation.queue("moderator", "reported")[1] == 0
+    assert moderation.queue("moderator", "reported").total == 0
     assert review_row(cast["review"])["hidden_by"] is None
 
 
@@ -113,7 +116,7 @@ def test_the_queue_page_hides_a_reported_review_with_a_reason(cast):
     assert not at.exception
     shown = texts(at)
     assert "A sprawling saga" in shown and "Spoils the ending" in shown
-    with stats.measure() as m:
+    with statement_counter.measure() as m:
         at.run()
     assert m.statements <= 4  # session check, queue count, queue page (+ nothing per review)
     at.text_input(key=f"mr_reason_{cast['review']}").set_value("Spoilers")

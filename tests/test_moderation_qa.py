@@ -11,11 +11,12 @@ from datetime import date, timedelta
 import pytest
 
 from core import table_editor as te
-from db import activity, editor, moderation, reviews
+from core import activity, moderation, tables
+from db import reviews
 from db.activity import LogFilter
-from db.core import execute, scalar, transaction
+from db.engine import execute, scalar, transaction
 from db.errors import DataRuleError
-from db.schema_catalog import catalog
+from db.whitelist import catalog
 from tests.accounts_helpers import make_user
 from tests.apptest import open_app, texts
 from tests.test_table_editor import add_genre, add_person, add_title, edit, rows
@@ -63,7 +64,7 @@ def test_deleting_a_moderator_in_the_grid_keeps_their_hidings_hidden(moderator):
     review = scalar("SELECT review_id FROM reviews WHERE username = :u", u=author)
     moderation.hide_review(moderator, review, "Spoilers")
     key = [{"username": moderator}]
-    assert "clears" not in te.describe_cascade(editor.cascade_summary("users", key))  # the preview tells no tale
+    assert "clears" not in te.describe_cascade(tables.cascade_summary("users", key))  # the preview tells no tale
     edit(admin, "users", {"deleted_rows": [0]}, rows("users", username=moderator))
     assert scalar("SELECT hidden_by FROM reviews WHERE review_id = :r", r=review) == admin
 
@@ -71,13 +72,14 @@ def test_deleting_a_moderator_in_the_grid_keeps_their_hidings_hidden(moderator):
 def test_a_page_past_the_end_is_the_last_page(moderator):
     for genre in ("Action", "Comedy", "Drama"):
         add_genre(moderator, genre)
-    page = editor.browse("moderator", "genres", page=9, page_size=2)
+    page = tables.browse("moderator", "genres", page=9, page_size=2)
     assert page.page == 2 and [r["name"] for r in page.rows] == ["Drama"]
-    assert activity.page("moderator", LogFilter(table="genres"), 9, page_size=2)[0][0]["operation"] == "INSERT"
+    assert activity.page("moderator", LogFilter(table="genres"), 9, page_size=2).rows[0]["operation"] == "INSERT"
     author, reader = make_user(name("usr")), make_user(name("usr"))
     reviews.save_review(author, add_title(moderator, "Tumbbad"), 9, "Eerie", False)
     moderation.report_review(reader, scalar("SELECT review_id FROM reviews"), "Too scary")
-    queue, total = moderation.queue("moderator", "reported", page=3)
+    _found = moderation.queue("moderator", "reported", page=3)
+    queue, total = _found.rows, _found.total
     assert total == 1 and [r["reasons"] for r in queue] == [f"{reader}: Too scary"]
 
 
@@ -130,12 +132,12 @@ def test_a_filter_value_that_does_not_fit_is_named_as_typed(moderator):
 def test_a_users_update_lists_only_what_changed(empty_db):
     admin, viewer = make_user(name("adm"), role="admin"), make_user(name("usr"))
     edit(admin, "users", {"edited_rows": {0: {"firstname": "Renamed"}}}, rows("users", username=viewer))
-    update = activity.page("admin", LogFilter(table="users", operation="UPDATE"))[0][0]
+    update = activity.page("admin", LogFilter(table="users", operation="UPDATE")).rows[0]
     lines = activity.side_by_side(update["change_details"])
     assert [line["field"] for line in lines if line["changed"]] == ["firstname"]  # not "password_changed" too
     with transaction(None) as conn:
         execute(conn, "UPDATE users SET password_hash = 'x' WHERE username = :u", u=viewer)
-    update = activity.page("admin", LogFilter(table="users", operation="UPDATE"))[0][0]
+    update = activity.page("admin", LogFilter(table="users", operation="UPDATE")).rows[0]
     assert [line["field"] for line in activity.side_by_side(update["change_details"]) if line["changed"]] == [
         "password_changed"]
 
@@ -171,4 +173,4 @@ def test_the_preview_of_a_delete_says_which_row_goes_and_what_cascades(moderator
     edit(moderator, "media_genres", {"added_rows": [{"media_id": movie, "genre_id": genre}]})
     changes = te.diff(catalog().table("genres"), rows("genres", genre_id=genre), {"deleted_rows": [0]})
     assert te.preview_rows(changes) == [{"change": "delete", "row": f"row genre_id {genre}", "values": "name: Musical"}]
-    assert te.describe_cascade(editor.cascade_summary("genres", changes.deletes)) == "also deletes 1 genre link"
+    assert te.describe_cascade(tables.cascade_summary("genres", changes.deletes)) == "also deletes 1 genre link"

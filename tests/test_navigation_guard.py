@@ -7,6 +7,7 @@ import pytest
 from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
 
+from core import accounts
 from db import execute, transaction, users
 from db.errors import DataRuleError, PermissionDenied
 from tests.accounts_helpers import make_user
@@ -59,7 +60,7 @@ def test_a_role_change_takes_effect_on_the_next_run(empty_db):
     make_user("the_admin", role="admin")
     at = open_app(make_user("mod_two", role="moderator"))
     assert reachable(at, "app_pages/dashboard.py")
-    users.set_role("the_admin", "mod_two", "user")
+    accounts.set_role("the_admin", "mod_two", "user")
     at.run()
     assert not reachable(at, "app_pages/dashboard.py")
 
@@ -79,27 +80,27 @@ def test_privileged_writes_check_the_role_in_the_database(empty_db):
     make_user("viewer")
     for actor in ("viewer", "mod_three", "ghost", None):
         with pytest.raises(PermissionDenied):
-            users.set_role(actor, "viewer", "admin")
+            accounts.set_role(actor, "viewer", "admin")
     assert users.get_user("viewer")["role"] == "user"
-    users.set_role("boss", "viewer", "moderator")
+    accounts.set_role("boss", "viewer", "moderator")
     assert users.get_user("viewer")["role"] == "moderator"
     # A page may believe someone is still an admin; the write asks the database, which says otherwise.
-    users.set_role("boss", "mod_three", "admin")
-    users.set_role("mod_three", "boss", "user")
+    accounts.set_role("boss", "mod_three", "admin")
+    accounts.set_role("mod_three", "boss", "user")
     with pytest.raises(PermissionDenied):
-        users.set_role("boss", "viewer", "user")
+        accounts.set_role("boss", "viewer", "user")
 
 
 def test_the_last_admin_cannot_be_demoted_and_roles_are_checked(empty_db):
     make_user("only_admin", role="admin")
     with pytest.raises(DataRuleError, match="only_admin is the last admin"):
-        users.set_role("only_admin", "only_admin", "moderator")
+        accounts.set_role("only_admin", "only_admin", "moderator")
     with pytest.raises(DataRuleError, match="Unknown role"):
-        users.set_role("only_admin", "only_admin", "superuser")
+        accounts.set_role("only_admin", "only_admin", "superuser")
     with pytest.raises(DataRuleError, match="There is no user"):
-        users.set_role("only_admin", "nobody_here", "user")
+        accounts.set_role("only_admin", "nobody_here", "user")
     make_user("second_admin", role="admin")
-    users.set_role("only_admin", "only_admin", "user")
+    accounts.set_role("only_admin", "only_admin", "user")
     assert users.get_user("only_admin")["role"] == "user"
 
 

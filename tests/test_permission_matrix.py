@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from db import activity, admin_users, dashboard, editor, moderation, reviews, users
+from core import activity, admin_users, dashboard, moderation, tables
+from db import reviews, users
 from db.errors import PermissionDenied
 from tests.accounts_helpers import make_user
 from tests.apptest import TIMEOUT, open_app, texts
@@ -66,8 +67,8 @@ def writes(people: dict, media: int, review: int) -> dict[str, list]:
     victim = people["user"]
     return {
         "edit catalog": [
-            lambda actor: editor.apply_changes(actor, "genres", [{"name": name("Genre")}], [], []),
-            lambda actor: editor.apply_changes(actor, "media", [], [({"media_id": media}, {"release_year": 2001})], []),
+            lambda actor: tables.apply_changes(actor, "genres", [{"name": name("Genre")}], [], []),
+            lambda actor: tables.apply_changes(actor, "media", [], [({"media_id": media}, {"release_year": 2001})], []),
         ],
         "moderate reviews": [
             lambda actor: moderation.hide_review(actor, review, "Spoilers"),
@@ -81,7 +82,7 @@ def writes(people: dict, media: int, review: int) -> dict[str, list]:
             lambda actor: admin_users.change_role(actor, victim, "user"),
         ],
         "edit user tables": [
-            lambda actor: editor.apply_changes(actor, "users", [], [({"username": victim}, {"firstname": "New"})], []),
+            lambda actor: tables.apply_changes(actor, "users", [], [({"username": victim}, {"firstname": "New"})], []),
         ],
         "prune the activity log": [lambda actor: activity.prune_older_than(actor, 3650)],
     }
@@ -96,7 +97,7 @@ def test_each_privileged_write_checks_the_role_in_the_database(people, row):
     author = make_user(name("aut"))
     media = add_title(people["admin"], "Barfi!")
     reviews.save_review(author, media, 8, "Lovely", False)
-    review = moderation.queue("admin", "recent")[0][0]["review_id"]
+    review = moderation.queue("admin", "recent").rows[0]["review_id"]
     for role in ROLES:
         for write in writes(people, media, review)[row]:
             if role in ALLOWED[row]:
@@ -128,4 +129,4 @@ def test_a_demoted_moderator_loses_the_right_at_once(people):
     """The write reads the role from the database, not from what the page believed at login."""
     admin_users.change_role(people["admin"], people["moderator"], "user")
     with pytest.raises(PermissionDenied):
-        editor.apply_changes(people["moderator"], "genres", [{"name": "Noir"}], [], [])
+        tables.apply_changes(people["moderator"], "genres", [{"name": "Noir"}], [], [])

@@ -4,8 +4,9 @@ from datetime import date
 
 import pytest
 
-from core import auth
-from db import admin_users, execute, fetch_one, sessions, stats, transaction, users
+from core import accounts, auth
+from core import admin_users
+from db import execute, fetch_one, sessions, statement_counter, transaction, users
 from db.errors import DataRuleError
 from tests.accounts_helpers import PASSWORD, click, error_under, field, make_user
 from tests.apptest import open_app, texts
@@ -148,9 +149,9 @@ def test_the_last_admin_cannot_delete_their_account(empty_db):
     make_user("next_admin", role="admin")
     admin_users.lock_user("lone_admin", "next_admin")
     with pytest.raises(DataRuleError, match="last admin who can log in"):
-        users.delete_own_account("lone_admin")
+        accounts.delete_own_account("lone_admin")
     admin_users.unlock_user("lone_admin", "next_admin")
-    users.delete_own_account("lone_admin")
+    accounts.delete_own_account("lone_admin")
     assert users.get_user("lone_admin") is None
 
 
@@ -159,7 +160,7 @@ def test_profile_render_uses_a_fixed_small_number_of_statements(empty_db):
     for i in range(5):
         sessions.create_session("kiran", f"device {i}")
     at = profile("kiran")
-    with stats.measure() as m:
+    with statement_counter.measure() as m:
         at.run()
     assert not at.exception and "5 other sessions." in texts(at)
     assert m.statements <= 5, m.statements

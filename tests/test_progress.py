@@ -2,7 +2,7 @@
 watchlist follows (watching while in progress, completed after the last episode)."""
 import pytest
 
-from db import progress, watchlist
+from core import progress, watchlist
 from db.errors import DataRuleError
 from tests.apptest import open_app
 from tests.viewer_fixtures import (  # noqa: F401 (removed_after_test is a fixture)

@@ -3,7 +3,8 @@ titles for someone with no ratings yet."""
 import pytest
 
 from core import recommend
-from db import catalog, playlists, progress, reviews, watchlist
+from core import playlists, progress, titles, watchlist
+from db import reviews
 from tests.viewer_fixtures import a_series, make_user, removed_after_test  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.usefixtures("removed_after_test")
@@ -51,8 +52,8 @@ def test_each_reason_names_a_genre_or_person_i_rated_highly(demo_db):
     for media_id in liked:
         reviews.save_review(me, media_id, 9, "")
     reviews.save_review(me, disliked, 2, "")
-    liked_genres = {g for m in liked for g in catalog.title_for_viewer(m, me)["genres"]}
-    liked_people = {c["name"] for m in liked for c in catalog.credits(m)}
+    liked_genres = {g for m in liked for g in titles.title_for_viewer(m, me)["genres"]}
+    liked_people = {c["name"] for m in liked for c in titles.credits(m)}
 
     picks = recommend.for_user(me)
     explained = [p for p in picks if p["reason"] != recommend.POPULAR_REASON]
@@ -60,9 +61,9 @@ def test_each_reason_names_a_genre_or_person_i_rated_highly(demo_db):
     for pick in explained:
         assert pick["because_genre"] is None or pick["because_genre"] in liked_genres
         assert pick["because_person"] is None or pick["because_person"] in liked_people
-        assert pick["because_genre"] is None or pick["because_genre"] in catalog.title_for_viewer(
+        assert pick["because_genre"] is None or pick["because_genre"] in titles.title_for_viewer(
             pick["media_id"], me)["genres"]
-        credited = {c["name"] for c in catalog.credits(pick["media_id"])}
+        credited = {c["name"] for c in titles.credits(pick["media_id"])}
         assert pick["because_person"] is None or pick["because_person"] in credited
     # Explained picks come before popular ones, best rated first within the same kind of reason.
     kinds = [(p["because_genre"] is not None) + (p["because_person"] is not None) for p in picks]

@@ -2,7 +2,8 @@
 keep, and the community list (paged, own review left out, hidden text withheld, reports remembered)."""
 import pytest
 
-from db import core, moderation, reviews
+from core import moderation
+from db import engine, reviews
 from db.errors import DataRuleError
 from tests.viewer_fixtures import make_user, some_titles, removed_after_test  # noqa: F401 (fixture)
 
@@ -10,12 +11,12 @@ pytestmark = pytest.mark.usefixtures("removed_after_test")
 
 
 def stored(username: str, media_id: int) -> dict | None:
-    return core.fetch_one("SELECT rating, review_text, contains_spoilers FROM reviews "
+    return engine.fetch_one("SELECT rating, review_text, contains_spoilers FROM reviews "
                           "WHERE username = :u AND media_id = :m", u=username, m=media_id)
 
 
 def rating_of(media_id: int) -> dict:
-    return core.fetch_one("SELECT average_rating, rating_count FROM media WHERE media_id = :m", m=media_id)
+    return engine.fetch_one("SELECT average_rating, rating_count FROM media WHERE media_id = :m", m=media_id)
 
 
 @pytest.mark.parametrize("rating, message", [
@@ -36,8 +37,8 @@ def test_the_database_itself_refuses_ratings_0_and_11(demo_db):
     media_id = some_titles(me, 1)[0]["media_id"]
     for rating in (0, 11):
         with pytest.raises(DataRuleError, match="whole number from 1 to 10"):
-            with core.transaction(me) as conn:
-                core.execute(conn, "INSERT INTO reviews (username, media_id, rating, review_text) "
+            with engine.transaction(me) as conn:
+                engine.execute(conn, "INSERT INTO reviews (username, media_id, rating, review_text) "
                                    "VALUES (:u, :m, :r, '')", u=me, m=media_id, r=rating)
     assert stored(me, media_id) is None
 
@@ -65,7 +66,7 @@ def test_add_edit_and_delete_keep_one_review_and_the_average_exact(demo_db):
     assert reviews.save_review(me, title["media_id"], 2, "Changed my mind: the ending", spoilers=True) == "updated"
     assert stored(me, title["media_id"]) == {"rating": 2, "review_text": "Changed my mind: the ending",
                                              "contains_spoilers": 1}
-    exact = core.fetch_one("SELECT ROUND(AVG(rating), 1) AS avg, COUNT(*) AS n FROM reviews WHERE media_id = :m",
+    exact = engine.fetch_one("SELECT ROUND(AVG(rating), 1) AS avg, COUNT(*) AS n FROM reviews WHERE media_id = :m",
                            m=title["media_id"])
     assert rating_of(title["media_id"]) == {"average_rating": exact["avg"], "rating_count": exact["n"]}
 
@@ -96,7 +97,7 @@ def test_community_reviews_are_paged_leave_out_mine_and_withhold_hidden_text(dem
     for i, author in enumerate(authors):
         reviews.save_review(author, media_id, 1 + i % 10, f"Review number {i}")
     reviews.save_review(me, media_id, 9, "My own words")
-    moderation.hide_review("moderator", core.scalar(
+    moderation.hide_review("moderator", engine.scalar(
         "SELECT review_id FROM reviews WHERE username = :u AND media_id = :m", u=authors[0], m=media_id),
         "Insults another reviewer")
 
@@ -117,7 +118,7 @@ def test_community_reviews_remember_what_i_reported(demo_db):
     me, author = make_user(), make_user("critic")
     media_id = some_titles(me, 1)[0]["media_id"]
     reviews.save_review(author, media_id, 3, "Spam spam spam")
-    review_id = core.scalar("SELECT review_id FROM reviews WHERE username = :u AND media_id = :m",
+    review_id = engine.scalar("SELECT review_id FROM reviews WHERE username = :u AND media_id = :m",
                             u=author, m=media_id)
     mine = lambda: {r["review_id"]: r for p in (1, 2, 3) for r in reviews.community_reviews(media_id, me, p)[0]}
     assert mine()[review_id]["reported_by_me"] is False

@@ -175,12 +175,12 @@ def test_audit_names_the_actor_and_never_holds_a_password_hash(empty_db):
 def test_bulk_load_flag_switches_audit_and_rating_triggers_off(empty_db):
     """What db/bulk.py relies on: with @streamsync_bulk_load = 1 nothing is logged and ratings are not kept,
     so the loader must (and does) recompute them."""
-    from db import bulk, core
+    from db import bulk, engine
 
     _user("asha")
     media_id = _title()
     before = db.scalar("SELECT COUNT(*) FROM activity_log")
-    with core.get_engine().connect() as conn:
+    with engine.get_engine().connect() as conn:
         with bulk.bulk_session(conn):
             bulk.insert_rows(conn, "reviews", ("username", "media_id", "review_text", "rating"),
                              [("asha", media_id, "", 7)])

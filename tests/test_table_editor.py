@@ -9,10 +9,11 @@ import pytest
 
 from core import table_editor as te
 from core.permissions import CATALOG_TABLES
-from db import editor, stats
-from db.core import fetch_all, scalar
+from core import tables
+from db import statement_counter
+from db.engine import fetch_all, scalar
 from db.errors import DataRuleError, PermissionDenied
-from db.schema_catalog import NotInWhitelist, catalog
+from db.whitelist import NotInWhitelist, catalog
 from tests.accounts_helpers import make_user
 from tests.apptest import open_app, texts
 
@@ -42,7 +43,7 @@ def edit(actor: str, table: str, state: dict, original: list[dict] | None = None
 def rows(table: str, role: str = "admin", **filters) -> list[dict]:
     """The editor's own view of a table (filtered with `equals`)."""
     column, value = next(iter(filters.items())) if filters else (None, None)
-    return editor.browse(role, table, filter_column=column, filter_op="equals", filter_value=value).rows
+    return tables.browse(role, table, filter_column=column, filter_op="equals", filter_value=value).rows
 
 
 def insert(actor: str, table: str, **values) -> None:
@@ -113,7 +114,7 @@ def test_insert_update_delete_on_each_catalog_table(moderator, table):
 
 def test_foreign_keys_are_picked_by_label_and_saved_as_ids(moderator):
     series = add_title(moderator, "Kota Factory", "Series")
-    choices = editor.fk_choices("episodes", [], {"media_id": "kota"})
+    choices = tables.fk_choices("episodes", [], {"media_id": "kota"})
     assert choices == {"media_id": {series: "Kota Factory"}}
     options = te.picker_options(choices["media_id"])
     assert list(options) == [f"Kota Factory · #{series}"]
@@ -122,7 +123,7 @@ def test_foreign_keys_are_picked_by_label_and_saved_as_ids(moderator):
          decoder=te.Decoder({"media_id": options}))
     episode = rows("episodes", media_id=series)[0]
     assert episode["media_id"] == series
-    assert editor.fk_choices("episodes", [episode]) == {"media_id": {series: "Kota Factory"}}
+    assert tables.fk_choices("episodes", [episode]) == {"media_id": {series: "Kota Factory"}}
     with pytest.raises(te.InvalidChanges, match="pick one of the offered choices"):
         te.diff(catalog().table("episodes"), [], {"added_rows": [{"media_id": "Something else"}]},
                 te.Decoder({"media_id": options}))
@@ -217,18 +218,18 @@ def test_the_cascade_summary_equals_what_a_delete_removes(admin):
         insert(admin, "watchlist_items", username=who, media_id=series, status="watching")
     episode = rows("episodes", media_id=series)[1]["episode_id"]
     insert(admin, "series_progress", username=viewer, media_id=series, last_watched_episode_id=episode)
-    tables = ["episodes", "media_cast", "media_genres", "reviews", "watchlist_items", "series_progress",
+    counted = ["episodes", "media_cast", "media_genres", "reviews", "watchlist_items", "series_progress",
               "people", "genres", "users"]
-    before = {t: scalar(f"SELECT COUNT(*) FROM {t}") for t in tables}
+    before = {t: scalar(f"SELECT COUNT(*) FROM {t}") for t in counted}
 
-    summary = editor.cascade_summary("media", [{"media_id": series}])
+    summary = tables.cascade_summary("media", [{"media_id": series}])
     said = {t: n for verb, t, n in summary if verb == "deletes" and n}
     assert said == {"episodes": 3, "media_cast": 1, "media_genres": 1, "reviews": 2, "watchlist_items": 2,
                     "series_progress": 1}
     assert te.describe_cascade(summary).startswith("also deletes 3 episodes")
 
     edit(admin, "media", {"deleted_rows": [0]}, rows("media", media_id=series))
-    removed = {t: before[t] - scalar(f"SELECT COUNT(*) FROM {t}") for t in tables}
+    removed = {t: before[t] - scalar(f"SELECT COUNT(*) FROM {t}") for t in counted}
     assert {t: n for t, n in removed.items() if n} == said
 
 
@@ -238,26 +239,26 @@ def test_a_deleted_episode_clears_progress_pointers_and_the_summary_says_so(mode
     insert(moderator, "episodes", media_id=series, season_number=1, episode_number=1, title="Pilot")
     episode = rows("episodes", media_id=series)
     insert(admin, "series_progress", username=viewer, media_id=series, last_watched_episode_id=episode[0]["episode_id"])
-    summary = editor.cascade_summary("episodes", [{"episode_id": episode[0]["episode_id"]}])
+    summary = tables.cascade_summary("episodes", [{"episode_id": episode[0]["episode_id"]}])
     assert te.describe_cascade(summary) == "clears the reference in 1 series progress record"
     edit(moderator, "episodes", {"deleted_rows": [0]}, episode)
     assert scalar("SELECT last_watched_episode_id FROM series_progress WHERE username = :u", u=viewer) is None
 
 
 @pytest.mark.parametrize("call, error", [
-    (lambda: editor.browse("admin", "no_such_table"), NotInWhitelist),
-    (lambda: editor.browse("admin", "media; DROP TABLE media"), NotInWhitelist),
-    (lambda: editor.browse("admin", "media", sort="title DESC; DROP TABLE media"), NotInWhitelist),
-    (lambda: editor.browse("admin", "media", filter_column="1=1 OR title", filter_value="x"), NotInWhitelist),
-    (lambda: editor.browse("admin", "media", filter_column="title", filter_op="REGEXP", filter_value="x"),
+    (lambda: tables.browse("admin", "no_such_table"), NotInWhitelist),
+    (lambda: tables.browse("admin", "media; DROP TABLE media"), NotInWhitelist),
+    (lambda: tables.browse("admin", "media", sort="title DESC; DROP TABLE media"), NotInWhitelist),
+    (lambda: tables.browse("admin", "media", filter_column="1=1 OR title", filter_value="x"), NotInWhitelist),
+    (lambda: tables.browse("admin", "media", filter_column="title", filter_op="REGEXP", filter_value="x"),
      NotInWhitelist),
-    (lambda: editor.browse("admin", "users", sort="password_hash"), NotInWhitelist),
-    (lambda: editor.browse("admin", "media", sort="description"), NotInWhitelist),  # no index: a full sort
-    (lambda: editor.browse("admin", "users", filter_column="password_hash", filter_value="$2b"), NotInWhitelist),
+    (lambda: tables.browse("admin", "users", sort="password_hash"), NotInWhitelist),
+    (lambda: tables.browse("admin", "media", sort="description"), NotInWhitelist),  # no index: a full sort
+    (lambda: tables.browse("admin", "users", filter_column="password_hash", filter_value="$2b"), NotInWhitelist),
     (lambda: te.diff(catalog().table("users"), [{"username": "someone"}],
                      {"edited_rows": {0: {"password_hash": "x"}}}), NotInWhitelist),
-    (lambda: editor.browse("admin", "user_sessions"), PermissionDenied),
-    (lambda: editor.browse("moderator", "users"), PermissionDenied),
+    (lambda: tables.browse("admin", "user_sessions"), PermissionDenied),
+    (lambda: tables.browse("moderator", "users"), PermissionDenied),
 ])
 def test_names_outside_the_whitelist_are_refused(empty_db, call, error):
     with pytest.raises(error):
@@ -283,11 +284,11 @@ def test_sorting_is_offered_on_indexed_columns(empty_db):
 def test_browse_filters_sorts_and_pages_in_sql(moderator):
     for year in range(2000, 2012):
         insert(moderator, "media", title=f"Film {year}", media_type="Movie", release_year=year)
-    page = editor.browse("moderator", "media", filter_column="title", filter_op="contains", filter_value="Film 20",
+    page = tables.browse("moderator", "media", filter_column="title", filter_op="contains", filter_value="Film 20",
                          sort="release_year", descending=True, page=2, page_size=5)
     assert page.total == 12 and page.pages == 3 and not page.capped
     assert [r["release_year"] for r in page.rows] == [2006, 2005, 2004, 2003, 2002]
-    literal = editor.browse("moderator", "media", filter_column="title", filter_value="100%")
+    literal = tables.browse("moderator", "media", filter_column="title", filter_value="100%")
     assert literal.total == 0  # % is matched literally, not as a wildcard
 
 
@@ -327,7 +328,7 @@ def test_the_editor_page_shows_a_table_in_a_fixed_number_of_statements(moderator
     assert at.text_input(key="ed_find_episodes_media_id").label == "Find a media row for media_id"
     grid = at.dataframe[0].value
     assert list(grid["media_id"]) == [f"Scam 1992 · #{series}"] * 3  # the foreign key shows its title
-    with stats.measure() as m:
+    with statement_counter.measure() as m:
         at.run()
     assert m.statements <= 4  # session check, capped count, one page, the labels of its foreign keys
 

@@ -2,7 +2,8 @@
 case that must keep its clear message), so it cannot come back."""
 import pytest
 
-from db import core, friends, playlists, progress, reviews
+from core import friends, playlists, progress
+from db import engine, reviews
 from db.errors import DataRuleError
 from tests.apptest import open_app
 from tests.viewer_fixtures import button, make_user, removed_after_test, shown  # noqa: F401 (fixture)
@@ -13,27 +14,27 @@ pytestmark = pytest.mark.usefixtures("removed_after_test")
 @pytest.fixture
 def own_movie():
     """A film made for one test, so its reviews are exactly the test's; removed afterwards."""
-    with core.transaction("admin") as conn:
-        media_id = core.execute(conn, """INSERT INTO media (title, media_type, release_year, age_rating)
+    with engine.transaction("admin") as conn:
+        media_id = engine.execute(conn, """INSERT INTO media (title, media_type, release_year, age_rating)
                                          VALUES ('QA Reviewed Film', 'Movie', 2021, 'U')""").lastrowid
     yield media_id
-    with core.transaction("admin") as conn:
-        core.execute(conn, "DELETE FROM media WHERE media_id = :m", m=media_id)
+    with engine.transaction("admin") as conn:
+        engine.execute(conn, "DELETE FROM media WHERE media_id = :m", m=media_id)
 
 
 @pytest.fixture
 def own_series():
     """A series of three episodes made for one test (its episodes get deleted), removed afterwards with
     everything that points to it."""
-    with core.transaction("admin") as conn:
-        media_id = core.execute(conn, """INSERT INTO media (title, media_type, release_year, age_rating)
+    with engine.transaction("admin") as conn:
+        media_id = engine.execute(conn, """INSERT INTO media (title, media_type, release_year, age_rating)
                                          VALUES ('QA Vanishing Series', 'Series', 2021, 'U')""").lastrowid
         for number in (1, 2, 3):
-            core.execute(conn, """INSERT INTO episodes (media_id, season_number, episode_number, title)
+            engine.execute(conn, """INSERT INTO episodes (media_id, season_number, episode_number, title)
                                   VALUES (:m, 1, :n, :t)""", m=media_id, n=number, t=f"Part {number}")
     yield media_id
-    with core.transaction("admin") as conn:
-        core.execute(conn, "DELETE FROM media WHERE media_id = :m", m=media_id)
+    with engine.transaction("admin") as conn:
+        engine.execute(conn, "DELETE FROM media WHERE media_id = :m", m=media_id)
 
 
 # --- Media details: ?id= --------------------------------------------------------------------------------------
@@ -86,11 +87,11 @@ def test_reviews_page_2_emptied_meanwhile_goes_back_to_page_1(demo_db, own_movie
 # --- Progress: a series whose episodes were deleted ----------------------------------------------------------
 def test_a_series_whose_episodes_were_all_deleted_is_not_called_finished(demo_db, own_series):
     me = make_user()
-    first = core.scalar("SELECT MIN(episode_id) FROM episodes WHERE media_id = :m", m=own_series)
+    first = engine.scalar("SELECT MIN(episode_id) FROM episodes WHERE media_id = :m", m=own_series)
     progress.mark_watched_up_to(me, own_series, first)
     at = open_app(me, page="app_pages/progress.py")
-    with core.transaction("admin") as conn:
-        core.execute(conn, "DELETE FROM episodes WHERE media_id = :m", m=own_series)
+    with engine.transaction("admin") as conn:
+        engine.execute(conn, "DELETE FROM episodes WHERE media_id = :m", m=own_series)
 
     # The page was open on "Mark S1E2 watched": the click is refused with the reason.
     button(at, "Mark S1E2 watched").click().run()

@@ -9,7 +9,8 @@ import uuid
 import pytest
 
 from core.search import Filters
-from db import catalog, stats, users
+from core import accounts, titles
+from db import statement_counter, users
 from tests.apptest import texts
 
 # Every page render may issue at most 10 statements, the session check of streamlit_app.py included.
@@ -39,15 +40,15 @@ def removed_after_test():
     `pytestmark = pytest.mark.usefixtures("removed_after_test")` and import it into the test module."""
     yield
     while _made:
-        users.delete_own_account(_made.pop())
+        accounts.delete_own_account(_made.pop())
 
 
 def a_series(viewer: str, min_episodes: int = 3, skip: int = 0) -> tuple[dict, list[dict]]:
     """A demo series with at least `min_episodes` episodes (the `skip`th such one) and its episodes in
     watching order."""
     found = 0
-    for row in catalog.search_titles(Filters(media_type="Series", sort="title"), viewer, per_page=100).rows:
-        episodes = catalog.episodes(row["media_id"])
+    for row in titles.search_titles(Filters(media_type="Series", sort="title"), viewer, per_page=100).rows:
+        episodes = titles.episodes(row["media_id"])
         if len(episodes) >= min_episodes:
             if found == skip:
                 return row, episodes
@@ -57,7 +58,7 @@ def a_series(viewer: str, min_episodes: int = 3, skip: int = 0) -> tuple[dict, l
 
 def some_titles(viewer: str, count: int, media_type: str | None = None) -> list[dict]:
     """`count` demo titles (most rated first)."""
-    rows = catalog.search_titles(Filters(media_type=media_type, sort="count"), viewer, per_page=count).rows
+    rows = titles.search_titles(Filters(media_type=media_type, sort="count"), viewer, per_page=count).rows
     assert len(rows) == count, "the demo data has too few titles"
     return rows
 
@@ -82,7 +83,7 @@ def button(at, label: str):
 
 def rerun_statements(at) -> int:
     """How many SQL statements one more run of the open page issues (the session check included)."""
-    with stats.measure() as m:
+    with statement_counter.measure() as m:
         at.run()
     assert not at.exception, at.exception
     return m.statements
@@ -93,7 +94,8 @@ def make_busy_user(items: int = 30, username: str | None = None) -> str:
     ratings, progress on several series, friends who rate, and pending requests both ways. A page whose
     statement count grew with any of these would show it against a fresh user. With `username`, the user
     and the friends get names derived from it (the page benchmark makes the same viewer at every scale)."""
-    from db import friends, playlists, progress, reviews, watchlist
+    from core import friends, playlists, progress, watchlist
+    from db import reviews
 
     def other(tag: str, n: int = 0) -> str:
         return make_user(tag, username=f"{username}_{tag}{n}" if username else None)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import base64
 import html
-import math
 import re
 from urllib.parse import quote
 
 import streamlit as st
+
+from core.paging import page_count
 
 MEDIA_PAGE = "app_pages/media.py"
 EXPLORE_PAGE = "app_pages/explore.py"
@@ -115,7 +116,7 @@ def count_label(total: int, noun: str, capped: bool = False) -> str:
 def pager(key: str, total: int, per_page: int, noun: str = "results", capped: bool = False) -> None:
     """Previous / Next with 'Page x of y · N results' (noun in the plural; just the count when everything
     fits on one page). Reads and moves the page number under `key`."""
-    pages = max(1, math.ceil(total / per_page))
+    pages = page_count(total, per_page)
     page = min(page_number(key), pages)
     summary = count_label(total, noun, capped)
     if pages == 1:

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from db.errors import DatabaseUnavailable, DataRuleError, PermissionDenied
+from core.errors import DatabaseUnavailable, DataRuleError, PermissionDenied
 from ui.cards import md
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import permissions
-from db.errors import DatabaseUnavailable
+from core.errors import DatabaseUnavailable
 
 
 def page_header(title: str, caption: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from db import sessions
+from core import sessions
 from ui import session_cookie
 from ui.cards import md
 from ui.session_cookie import COOKIE_NAME

@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from db.sessions import SESSION_DAYS
+from core.sessions import SESSION_DAYS
 
 COOKIE_NAME = "streamsync_session"
 ROUTE = "streamsync/session"  # relative to server.baseUrlPath; the browser resolves it against the page

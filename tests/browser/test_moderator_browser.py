@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from db.core import fetch_one
+from db.engine import fetch_one
 from tests.browser.conftest import APP_IDLE, login, open_page, wait_for_app
 
 DEMO_PASSWORD = "StreamSync!2024"

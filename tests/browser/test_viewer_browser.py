@@ -5,7 +5,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from db import core
+from db import engine
 from tests.browser.conftest import login, open_page, wait_for_app
 from tests.viewer_fixtures import make_user
 
@@ -14,7 +14,7 @@ DEMO_PASSWORD = "StreamSync!2024"  # make_user's accounts carry the demo passwor
 
 def a_plain_title() -> dict:
     """A well-known film whose title is plain words, so it reads the same in a link and a heading."""
-    return core.fetch_one("""SELECT media_id, title FROM media
+    return engine.fetch_one("""SELECT media_id, title FROM media
                               WHERE media_type = 'Movie' AND title REGEXP '^[A-Za-z ]{4,30}$'
                               ORDER BY rating_count DESC, media_id LIMIT 1""")
 

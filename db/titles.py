@@ -1,12 +1,13 @@
-"""Catalog reads for Explore and Media details: the search, a title with the viewer's own state, credits,
+"""Title reads for Explore and Media details: the search, a title with the viewer's own state, credits,
 episodes and the viewer's playlists. Each function is one statement whatever it returns (the search two).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
-from core.search import Filters, ParsedQuery
-from db.core import fetch_all, fetch_one, scalar
+from typing import Any
+
+from db.engine import fetch_all, fetch_one, scalar
+from db.paging import ResultPage
 
 PAGE_SIZE = 24
 MAX_ID = 2**31 - 1  # the largest value of the INT primary keys
@@ -62,15 +63,12 @@ _IN_MY_LISTS = """(EXISTS (SELECT 1 FROM watchlist_items w WHERE w.username = :m
                  WHERE pl.username = :me AND pi.media_id = t.media_id))"""
 
 
-@dataclass(frozen=True)
-class SearchPage:
-    rows: list[dict]  # media_id, title, release_year, media_type, poster_image_url, average_rating,
-    #                   rating_count, in_my_lists
-    total: int
-    capped: bool = False  # True: more than `total` titles match (the count stops at COUNT_CAP)
+# A page of the search: rows of media_id, title, release_year, media_type, poster_image_url, average_rating,
+# rating_count, in_my_lists; `capped`: more than `total` titles match (the count stops at COUNT_CAP).
+SearchPage = ResultPage
 
 
-def _text_hits(parsed: ParsedQuery | None, params: dict) -> str | None:
+def _text_hits(parsed: Any, params: dict) -> str | None:
     """The query for the titles the search text finds (None without text)."""
     if parsed is None:
         return None
@@ -92,24 +90,20 @@ def _person_source(person_id: int | None, params: dict) -> str:
                 ON pf.media_id = m.media_id"""
 
 
-def _conditions(filters: Filters, params: dict) -> list[str]:
+def _conditions(filters: Any, params: dict) -> list[str]:
     """WHERE conditions on media m for every filter that is set; values are bound, names are generated."""
     where = []
     if filters.media_type:
         where.append("m.media_type = :media_type")
         params["media_type"] = filters.media_type
     if filters.genre_ids:
-        names = []
-        for i, genre_id in enumerate(sorted(set(filters.genre_ids))):
-            params[f"g{i}"] = genre_id
-            names.append(f":g{i}")
-        listed = ", ".join(names)
-        if filters.genre_mode == "all" and len(names) > 1:
-            where.append(f"""m.media_id IN (SELECT mg.media_id FROM media_genres mg WHERE mg.genre_id IN ({listed})
-                                             GROUP BY mg.media_id HAVING COUNT(*) = :genre_count)""")
-            params["genre_count"] = len(names)
+        params["genre_ids"] = sorted(set(filters.genre_ids))  # an expanding bind (db.engine)
+        if filters.genre_mode == "all" and len(params["genre_ids"]) > 1:
+            where.append("""m.media_id IN (SELECT mg.media_id FROM media_genres mg WHERE mg.genre_id IN :genre_ids
+                                            GROUP BY mg.media_id HAVING COUNT(*) = :genre_count)""")
+            params["genre_count"] = len(params["genre_ids"])
         else:
-            where.append(f"m.media_id IN (SELECT mg.media_id FROM media_genres mg WHERE mg.genre_id IN ({listed}))")
+            where.append("m.media_id IN (SELECT mg.media_id FROM media_genres mg WHERE mg.genre_id IN :genre_ids)")
     if filters.year_from is not None:
         where.append("m.release_year >= :year_from")
         params["year_from"] = filters.year_from
@@ -122,7 +116,7 @@ def _conditions(filters: Filters, params: dict) -> list[str]:
     return where
 
 
-def search_titles(filters: Filters, viewer: str, page: int = 1, per_page: int = PAGE_SIZE) -> SearchPage:
+def search_titles(filters: Any, viewer: str, page: int = 1, per_page: int = PAGE_SIZE) -> SearchPage:
     """One page of titles matching filters, each marked when it is in one of viewer's lists (playlists or
     watchlist), with the total. Two statements: the page, and the count (skipped when the first page is
     not full). Measured at 100,000 titles, COUNT(*) OVER () in the page query was slower than the second
@@ -146,17 +140,17 @@ def search_titles(filters: Filters, viewer: str, page: int = 1, per_page: int = 
         row["in_my_lists"] = bool(row["in_my_lists"])
         del row["score"]
     if params["offset"] == 0 and len(rows) < per_page:
-        return SearchPage(rows, len(rows))
+        return ResultPage(rows, len(rows), max(page, 1), per_page)
     count_params = {k: v for k, v in params.items() if k not in ("me", "limit", "offset")}
     if hits and not person and not where:  # every hit is a title: no need to look each one up in media
         matching = f"SELECT 1 FROM ({hits}) h"
     else:
         matching = f"SELECT 1 FROM media m {source} {where_sql}"
     total = int(scalar(f"SELECT COUNT(*) FROM ({matching} LIMIT {COUNT_CAP + 1}) capped", **count_params))
-    return SearchPage(rows, min(total, COUNT_CAP), capped=total > COUNT_CAP)
+    return ResultPage(rows, min(total, COUNT_CAP), max(page, 1), per_page, capped=total > COUNT_CAP)
 
 
-def matching_people(parsed: ParsedQuery, limit: int = 8) -> list[dict]:
+def matching_people(parsed: Any, limit: int = 8) -> list[dict]:
     """The people whose credits the search counts (see PEOPLE_PER_SEARCH), best match first, then the most
     credited: person_id, name, credits (how many titles they are in)."""
     params = {"prefix": parsed.like_prefix, "people_cap": PEOPLE_PER_SEARCH, "limit": limit}
@@ -249,3 +243,11 @@ def playlists_with_title(viewer: str, media_id: int) -> list[dict]:
     for row in rows:
         row["has_title"] = bool(row["has_title"])
     return rows
+
+
+def landing_counts() -> dict[str, int]:
+    """Small instance-wide figures for the landing page: films, series, episodes, members (one statement)."""
+    return fetch_one("""SELECT (SELECT COUNT(*) FROM media WHERE media_type = 'Movie') AS movies,
+                               (SELECT COUNT(*) FROM media WHERE media_type = 'Series') AS series,
+                               (SELECT COUNT(*) FROM episodes) AS episodes,
+                               (SELECT COUNT(*) FROM users) AS users""")

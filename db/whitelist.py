@@ -10,8 +10,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-from db.config import database_url
-from db.core import fetch_all, read
+from db.engine import default, fetch_all, read
 
 HIDDEN_COLUMNS = frozenset({("users", "password_hash")})
 # Tables the app itself keeps; the editor never offers them (and permissions would not allow it anyway).
@@ -176,7 +175,7 @@ def _load(conn) -> Catalog:
 
 def catalog() -> Catalog:
     """The catalog of the database this process uses now (tests switch databases, so the key is the URL)."""
-    key = database_url().render_as_string(hide_password=True)
+    key = default().url.render_as_string(hide_password=True)
     with _lock:
         found = _cache.get(key)
     if found is not None:

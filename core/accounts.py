@@ -1,0 +1,69 @@
+"""Rules about accounts that several writes share, in one place each:
+
+- the last-admin rule: no write may leave the instance without an admin who can log in (a locked admin cannot
+  run it);
+- the hidden-review policy: reviews a departing moderator or admin hid stay hidden, in the name of the admin
+  who deletes the account, or, when they delete their own, of another admin (else moderator);
+- ending a user's sessions.
+
+Plus the privileged role change and deleting one's own account, which both apply them.
+"""
+from __future__ import annotations
+
+from core import permissions
+from db import sessions, users
+from db.engine import actor_role, transactional
+from db.errors import Conflict, Invalid, NotFound
+
+LAST_ADMIN = "{who} the last admin who can log in: make another user an admin (or unlock one) first."
+NO_ADMIN_LEFT = ("These changes would leave no admin who can log in: make another user an admin (or unlock one) "
+                 "first.")
+
+get_user = users.get_user
+
+
+def refuse_last_admin(conn, leaving: str | None, message: str) -> None:
+    """Raise Conflict(message) unless an admin other than `leaving` (None: anyone) can still log in. Locks the
+    admin rows so two admins cannot both step down at the same moment and leave none."""
+    others = [a for a in users.admins_for_update(conn)
+              if a["can_log_in"] and (leaving is None or a["username"].lower() != leaving.lower())]
+    if not others:
+        raise Conflict(message)
+
+
+def keep_hidden_reviews(conn, leaving: str, actor: str | None) -> None:
+    """Before `leaving`'s account is deleted: the reviews they hid stay hidden (see the module's policy)."""
+    heir = actor if actor and actor.lower() != leaving.lower() else None
+    users.hand_over_hidings(conn, leaving, heir)
+
+
+def end_sessions(conn, username: str, keep_token: str | None = None) -> int:
+    """Log `username` out everywhere (but the session of keep_token). Returns how many sessions ended."""
+    return sessions.end_other_sessions(conn, username, keep_token)
+
+
+@transactional
+def set_role(conn, actor: str, username: str, role: str) -> None:
+    """Give `username` the role `role`. Privileged: the actor's role is read from the database inside this
+    transaction and must allow manage_users; the last admin cannot be demoted."""
+    permissions.require(actor_role(conn, actor), "manage_users")
+    if role not in permissions.ROLES:
+        raise Invalid(f"Unknown role {role!r}: choose one of {', '.join(permissions.ROLES)}.", "role")
+    current = users.for_update(conn, username)
+    if current is None:
+        raise NotFound(f"There is no user {username!r}.")
+    if current["role"] == "admin" and role != "admin":
+        refuse_last_admin(conn, current["username"], LAST_ADMIN.format(who=f"{current['username']} is"))
+    users.set_role(conn, current["username"], role)
+
+
+@transactional
+def delete_own_account(conn, actor: str) -> None:
+    """Delete the actor's account (their reviews go first by trigger, everything else by cascade); the reviews
+    they hid as a moderator stay hidden."""
+    role = actor_role(conn, actor)
+    if role == "admin":
+        refuse_last_admin(conn, actor, LAST_ADMIN.format(who="You are"))
+    if role in ("admin", "moderator"):
+        keep_hidden_reviews(conn, actor, actor)
+    users.delete(conn, actor)
