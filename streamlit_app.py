@@ -15,6 +15,7 @@ if __name__ != "__main__":
     app = st.App(__file__, routes=routes(config.get_option("server.baseUrlPath")))
 else:
     from core.errors import DatabaseUnavailable
+    from ui.feedback import settle_errors
     from ui.layout import database_down
     from ui.navigation import pages_for
     from ui.session import account_sidebar, current_user, deliver_pending
@@ -31,7 +32,10 @@ else:
     deliver_pending()
     if user:
         account_sidebar(user)
+    top = st.empty()  # refusals whose control is gone (ui.feedback.settle_errors)
     try:
         page.run()
     except DatabaseUnavailable as exc:
         database_down(exc)
+    finally:
+        settle_errors(top)  # a refusal is shown in the run after its action, never again

@@ -8,10 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from core import activity, permissions
-from core.errors import DataRuleError, PermissionDenied
 from ui.cards import md
 from ui.layout import page_header, require
-from ui.session import after_rerun
+from ui.feedback import attempt, error_beside
 
 ALL = "(all)"
 
@@ -62,13 +61,9 @@ def confirm_prune(days: int) -> None:
         return
     st.write(f"This deletes **{count:,}** entries older than {days} days, for good. The prune itself is recorded.")
     if st.button(f"Delete {count:,} entries", type="primary", key="al_prune_confirm"):
-        try:
-            removed = activity.prune_older_than(user["username"], days)
-        except (DataRuleError, PermissionDenied) as exc:
-            st.error(str(exc))
-            return
-        after_rerun(f"Deleted {removed:,} old entries.")
-        st.rerun()
+        attempt(activity.prune_older_than, user["username"], days, where="al_prune_confirm", rerun=True,
+                success=lambda removed: f"Deleted {removed:,} old entries.")
+    error_beside("al_prune_confirm")
 
 
 user = require("view_dashboard")

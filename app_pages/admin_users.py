@@ -11,29 +11,20 @@ import streamlit as st
 
 from core import admin_users, auth, permissions
 from core import table_editor as te
-from core.errors import DataRuleError, PermissionDenied
 from ui.cards import md
 from ui.layout import page_header, require
-from ui.session import after_rerun
+from ui.feedback import attempt, error_beside
+from core.words import plural
 
 ALL = "(all roles)"
 LOCK_CHOICES = {"1 hour": timedelta(hours=1), "1 day": timedelta(days=1), "7 days": timedelta(days=7),
                 "30 days": timedelta(days=30), "until unlocked": None}
 
 
-def act(action, *args, done: str, rerun: bool = True):
-    """Run an admin write. On success: a toast (after a rerun that shows the new state, unless rerun is False)
-    and the write's result; otherwise the reason in plain words and None."""
-    try:
-        result = action(user["username"], *args)
-    except (DataRuleError, PermissionDenied) as exc:
-        st.error(md(exc))
-        return None
-    if rerun:
-        after_rerun(done)
-        st.rerun()
-    st.toast(done, icon=":material/check:")
-    return result
+def act(action, *args, done: str, where: str, rerun: bool = True) -> bool:
+    """Run an admin write as the admin (ui.feedback.attempt): a toast, after a rerun that shows the new state
+    unless rerun is False; a refusal shows beside the control `where`."""
+    return attempt(action, user["username"], *args, success=done, where=where, rerun=rerun)
 
 
 def status(row: dict) -> str:
@@ -49,7 +40,8 @@ def confirm_delete(username: str) -> None:
     gone = te.describe_cascade(admin_users.delete_summary(username))
     st.write(f"Deleting **{md(username)}** {gone or 'removes nothing else'}. This cannot be undone.")
     if st.button(f"Delete {username}", type="primary", key="au_delete_confirm"):
-        act(admin_users.delete_user, username, done=f"{username} deleted.")
+        act(admin_users.delete_user, username, done=f"{username} deleted.", where="au_delete_confirm")
+    error_beside("au_delete_confirm")
 
 
 def manage(row: dict) -> None:
@@ -63,25 +55,28 @@ def manage(row: dict) -> None:
         role = st.selectbox("Role", permissions.ROLES, index=permissions.ROLES.index(row["role"]),
                             key=f"au_role_{name}")
         if st.button("Change role", key=f"au_role_apply_{name}", disabled=role == row["role"]):
-            act(admin_users.change_role, name, role, done=f"{name} is now {role}.")
+            act(admin_users.change_role, name, role, done=f"{name} is now {role}.", where=f"au_role_{name}")
+        error_beside(f"au_role_{name}")
     with lock_col:
         if status(row).startswith("locked"):
             if st.button("Unlock", key=f"au_unlock_{name}"):
-                act(admin_users.unlock_user, name, done=f"{name} unlocked.")
+                act(admin_users.unlock_user, name, done=f"{name} unlocked.", where=f"au_lock_{name}")
         else:
             length = st.selectbox("Lock for", list(LOCK_CHOICES), index=len(LOCK_CHOICES) - 1,
                                   key=f"au_lock_for_{name}")
             if st.button("Lock (logs them out)", key=f"au_lock_{name}"):
                 span = LOCK_CHOICES[length]
                 until = datetime.now() + span if span else admin_users.LOCKED_FOR_GOOD
-                act(admin_users.lock_user, name, until, done=f"{name} locked.")
+                act(admin_users.lock_user, name, until, done=f"{name} locked.", where=f"au_lock_{name}")
+        error_beside(f"au_lock_{name}")
     reset_col, delete_col = st.columns(2)
     if reset_col.button("Reset password", key=f"au_reset_{name}"):
         one_time = secrets.token_urlsafe(12)
-        ended = act(admin_users.reset_password, name, auth.hash_password(one_time), done="Password reset.",
-                    rerun=False)
-        if ended is not None:
+        if act(admin_users.reset_password, name, auth.hash_password(one_time), done="Password reset.",
+               where=f"au_reset_{name}", rerun=False):
             st.session_state["au_one_time"] = (name, one_time)
+    with reset_col:
+        error_beside(f"au_reset_{name}")
     if delete_col.button("Delete account…", key=f"au_delete_{name}"):
         confirm_delete(name)
     shown = st.session_state.pop("au_one_time", None)  # shown once: gone on the next run
@@ -108,7 +103,7 @@ if not rows:
     st.info("No user matches. Try part of a username, a name or an email, or clear the role filter.")
     st.stop()
 
-st.caption(f"{total:,} user(s) · page {page_no} of {pages:,}")
+st.caption(f"{plural(total, 'user')} · page {page_no} of {pages:,}")
 st.dataframe(pd.DataFrame([{"username": r["username"], "name": f"{r['firstname']} {r['lastname']}",
                             "email": r["email"], "role": r["role"], "status": status(r),
                             "joined": r["created_at"], "last login": r["last_login_at"]} for r in rows]),

@@ -8,6 +8,7 @@ from core.search import MEDIA_TYPES, SORTS, Filters
 from core import titles
 from ui import cards
 from ui.layout import page_header, signed_in_user
+from core.words import plural
 
 PAGE_KEY = "explore_page"
 QUERY_KEY = "explore_q"
@@ -85,7 +86,7 @@ if parsed is not None:
         st.caption("People matching your search (show their titles):")
         cols = st.columns(min(len(people), 4))
         for i, found in enumerate(people):
-            count = f"{found['credits']} title{'s' if found['credits'] != 1 else ''}"
+            count = f"{plural(found['credits'], 'title')}"
             cols[i % len(cols)].button(f"{cards.md(found['name'])} · {count}",
                                        key=f"explore_person_{found['person_id']}", icon=":material/person:",
                                        on_click=pick_person, args=(found["person_id"],), width="stretch")

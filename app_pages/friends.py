@@ -6,8 +6,9 @@ import streamlit as st
 from core import friends
 from core.errors import DataRuleError, PermissionDenied
 from ui.cards import MEDIA_PAGE, md
-from ui.feedback import attempt, confirm_button
+from ui.feedback import attempt, confirm_button, error_beside, show_refusal
 from ui.layout import page_header, signed_in_user
+from core.words import plural
 
 user = signed_in_user()
 me = user["username"]
@@ -29,8 +30,8 @@ def who(username: str, row: dict) -> str:
 def why_suggested(person: dict) -> str:
     """'2 mutual friends · rated 3 titles like you'."""
     mutual, similar = person["mutual_friends"], person["similar_ratings"]
-    parts = [f"{mutual} mutual friend{'s' if mutual != 1 else ''}" if mutual else "",
-             f"rated {similar} title{'s' if similar != 1 else ''} like you" if similar else ""]
+    parts = [f"{plural(mutual, 'mutual friend')}" if mutual else "",
+             f"rated {plural(similar, 'title')} like you" if similar else ""]
     return " · ".join(part for part in parts if part)
 
 
@@ -40,12 +41,13 @@ def open_profile(username: str) -> None:
 
 def send_request() -> None:
     attempt(friends.send_request, me, st.session_state.get("friend_username", ""),
-            success=lambda other: f"Friend request sent to {other}.")
+            success=lambda other: f"Friend request sent to {other}.", where="friend_request")
 
 
 def block_by_name() -> None:
     attempt(friends.block, me, st.session_state.get("block_username", ""),
-            success=lambda other: f"Blocked {other}. They can no longer send you requests or see your profile.")
+            success=lambda other: f"Blocked {other}. They can no longer send you requests or see your profile.",
+            where="block_user")
 
 
 def show_profile(username: str) -> None:
@@ -55,7 +57,7 @@ def show_profile(username: str) -> None:
     try:
         person = friends.profile(me, username)
     except (DataRuleError, PermissionDenied) as exc:
-        st.error(md(f"{exc} Choose one of your friends instead."), icon=":material/block:")
+        show_refusal(f"{exc} Choose one of your friends instead.", icon=":material/block:")
         return
     st.subheader(f"{md(person['firstname'])} {md(person['lastname'])} ({md(person['username'])})")
     if not person["is_friend"]:
@@ -65,7 +67,9 @@ def show_profile(username: str) -> None:
             st.info("You are not friends yet. Their lists and ratings show once you are.")
             st.button(f"Send {md(person['username'])} a friend request", key="profile_request",
                       on_click=attempt, args=(friends.send_request, me, person["username"]),
-                      kwargs={"success": lambda other: f"Friend request sent to {other}."})
+                      kwargs={"success": lambda other: f"Friend request sent to {other}.",
+                              "where": "profile_request"})
+            error_beside("profile_request")
         return
     their_lists, ratings, both, mutual = (friends.their_playlists(person["username"]),
                                           friends.recent_ratings(person["username"]),
@@ -77,7 +81,7 @@ def show_profile(username: str) -> None:
         if not their_lists:
             st.caption("No playlists yet.")
         for p in their_lists:
-            st.markdown(f"- {md(p['name'])} · {p['item_count']} title{'s' if p['item_count'] != 1 else ''}")
+            st.markdown(f"- {md(p['name'])} · {plural(p['item_count'], 'title')}")
         st.markdown("**Mutual friends**")
         st.caption(", ".join(md(m["username"]) for m in mutual) or "No friends in common yet.")
     with right:
@@ -120,9 +124,11 @@ with left:
         name.markdown(who(r["other"], r))
         accept.button("Accept", key=f"accept_{r['other']}", type="primary", on_click=attempt,
                       args=(friends.accept, me, r["other"]),
-                      kwargs={"success": f"You and {r['other']} are friends now."})
+                      kwargs={"success": f"You and {r['other']} are friends now.", "where": f"incoming_{r['other']}"})
         decline.button("Decline", key=f"decline_{r['other']}", on_click=attempt,
-                       args=(friends.decline, me, r["other"]), kwargs={"success": f"Declined {r['other']}'s request."})
+                       args=(friends.decline, me, r["other"]),
+                       kwargs={"success": f"Declined {r['other']}'s request.", "where": f"incoming_{r['other']}"})
+        error_beside(f"incoming_{r['other']}")
 
     st.subheader(f"Friends ({len(my_friends)})")
     if not my_friends:
@@ -138,14 +144,16 @@ with left:
                 confirm_button("Remove…", key=f"unfriend_{r['other']}",
                                question=f"Remove **{md(r['other'])}** from your friends?",
                                action=lambda other=r["other"]: attempt(friends.remove, me, other,
-                                                                      success=f"Removed {other} from your friends."),
+                                                                      success=f"Removed {other} from your friends.",
+                                                                      where=f"unfriend_{other}"),
                                confirm_label="Yes, remove")
             with block:
                 confirm_button("Block…", key=f"block_{r['other']}",
                                question=f"Block **{md(r['other'])}**? You stop being friends, and neither of you "
                                         "can send requests or see the other's profile until you unblock them.",
                                action=lambda other=r["other"]: attempt(friends.block, me, other,
-                                                                      success=f"Blocked {other}."),
+                                                                      success=f"Blocked {other}.",
+                                                                      where=f"block_{other}"),
                                confirm_label="Yes, block")
 
     st.subheader(f"Sent requests ({len(outgoing)})")
@@ -155,13 +163,15 @@ with left:
         name, cancel = st.columns([5, 1], vertical_alignment="center")
         name.markdown(who(r["other"], r))
         cancel.button("Cancel", key=f"cancel_{r['other']}", on_click=attempt, args=(friends.cancel, me, r["other"]),
-                      kwargs={"success": f"Cancelled your request to {r['other']}."})
+                      kwargs={"success": f"Cancelled your request to {r['other']}.", "where": f"cancel_{r['other']}"})
+        error_beside(f"cancel_{r['other']}")
 
 with right:
     st.subheader("Add a friend")
     with st.form("friend_request", clear_on_submit=True):
         st.text_input("Username", key="friend_username", placeholder="e.g. user042", max_chars=50)
         st.form_submit_button("Send request", icon=":material/person_add:", on_click=send_request)
+    error_beside("friend_request")
 
     st.subheader("People you may know")
     if not suggested:
@@ -171,7 +181,9 @@ with right:
         name.markdown(f"{who(s['username'], s)}  \n{why_suggested(s)}")
         send.button("Add", key=f"suggest_{s['username']}", on_click=attempt,
                     args=(friends.send_request, me, s["username"]),
-                    kwargs={"success": lambda other: f"Friend request sent to {other}."})
+                    kwargs={"success": lambda other: f"Friend request sent to {other}.",
+                            "where": f"suggest_{s['username']}"})
+        error_beside(f"suggest_{s['username']}")
 
     st.subheader(f"Blocked ({len(blocked)})")
     if not blocked:
@@ -180,8 +192,11 @@ with right:
         name, unblock = st.columns([4, 1], vertical_alignment="center")
         name.markdown(f"**{md(r['other'])}**")
         unblock.button("Unblock", key=f"unblock_{r['other']}", on_click=attempt,
-                       args=(friends.unblock, me, r["other"]), kwargs={"success": f"Unblocked {r['other']}."})
+                       args=(friends.unblock, me, r["other"]),
+                       kwargs={"success": f"Unblocked {r['other']}.", "where": f"unblock_{r['other']}"})
+        error_beside(f"unblock_{r['other']}")
     with st.expander("Block someone by username"):
         with st.form("block_user", clear_on_submit=True):
             st.text_input("Username", key="block_username", max_chars=50)
             st.form_submit_button("Block", icon=":material/block:", on_click=block_by_name)
+        error_beside("block_user")

@@ -4,8 +4,10 @@ import streamlit as st
 
 from core import home, progress, recommend
 from ui.cards import EXPLORE_PAGE, MEDIA_PAGE, md, media_card, rating_text
-from ui.feedback import attempt, watched_message
+from ui.feedback import attempt, error_beside, watched_message
 from ui.layout import page_header, signed_in_user
+from ui.navigation import path
+from core.words import plural
 
 CONTINUE_SHOWN = 6
 COLUMNS = 6
@@ -29,8 +31,8 @@ cols[2].metric("Series in progress", len(unfinished))
 cols[3].metric("Friends", counts["friends"])
 if counts["incoming_requests"]:
     n = counts["incoming_requests"]
-    st.info(f"You have {n} friend request{'s' if n != 1 else ''} waiting.", icon=":material/person_add:")
-    st.page_link("app_pages/friends.py", label="Answer them on Friends", icon=":material/group:")
+    st.info(f"You have {plural(n, 'friend request')} waiting.", icon=":material/person_add:")
+    st.page_link(path("friends"), label="Answer them on Friends", icon=":material/group:")
 
 # --- continue watching -----------------------------------------------------------------------------------
 st.subheader("Continue watching")
@@ -49,9 +51,10 @@ else:
             st.button(f"Mark {series['next_code']} watched", key=f"home_next_{series['media_id']}",
                       icon=":material/check:", on_click=attempt,
                       args=(progress.mark_watched_up_to, me, series["media_id"], series["next_episode_id"]),
-                      kwargs={"success": watched_message})
+                      kwargs={"success": watched_message, "where": f"home_next_{series['media_id']}"})
+            error_beside(f"home_next_{series['media_id']}")
     if len(unfinished) > CONTINUE_SHOWN:
-        st.page_link("app_pages/progress.py", label=f"All {len(unfinished)} series on Progress",
+        st.page_link(path("progress"), label=f"All {len(unfinished)} series on Progress",
                      icon=":material/live_tv:")
 
 # --- recommended for you ---------------------------------------------------------------------------------
@@ -82,7 +85,7 @@ with right:
     st.subheader("Your friends rated")
     if not friend_ratings:
         st.info("No ratings from friends yet. Add friends to see what they watch.", icon=":material/group:")
-        st.page_link("app_pages/friends.py", label="Find friends", icon=":material/person_add:")
+        st.page_link(path("friends"), label="Find friends", icon=":material/person_add:")
     for row in friend_ratings:
         st.page_link(MEDIA_PAGE, label=f"{md(row['title'])} ({row['release_year'] or '?'})",
                      query_params={"id": str(row["media_id"])})

@@ -3,6 +3,7 @@ import streamlit as st
 
 from core import titles
 from ui.layout import page_header
+from ui.navigation import path
 
 page_header("StreamSync", "Track the films and series you watch, with your friends, on your own server.")
 counts = titles.landing_counts()
@@ -15,6 +16,6 @@ st.write("Keep playlists and a watchlist, follow series episode by episode, rate
          "friends like and get recommendations with a reason.")
 left, right = st.columns(2)
 if left.button("Log in", type="primary", width="stretch"):
-    st.switch_page("app_pages/login.py")
+    st.switch_page(path("login"))
 if right.button("Create an account", width="stretch"):
-    st.switch_page("app_pages/register.py")
+    st.switch_page(path("register"))

@@ -8,8 +8,9 @@ from core.search import Filters
 from core import playlists, titles, watchlist
 from core.paging import last_page
 from ui.cards import MEDIA_PAGE, md, page_number, pager
-from ui.feedback import attempt, confirm_button
+from ui.feedback import attempt, confirm_button, error_beside
 from ui.layout import page_header, signed_in_user
+from core.words import plural
 
 WATCHLIST_PAGE_SIZE = 25
 SEARCH_RESULTS = 8
@@ -26,7 +27,7 @@ by_id = {p["playlist_id"]: p for p in my_lists}
 def playlist_label(playlist: dict) -> str:
     """'Weekend films (3 titles)': plain text, for the playlist picker."""
     count = playlist["item_count"]
-    return f"{playlist['name']} ({count} title{'s' if count != 1 else ''})"
+    return f"{playlist['name']} ({plural(count, 'title')})"
 
 
 def title_label(row: dict) -> str:
@@ -41,7 +42,7 @@ def create_playlist() -> None:
         return f"Created the playlist '{name.strip()}'."
 
     if attempt(playlists.create_playlist, me, name, st.session_state.get("new_playlist_description"),
-               success=created):
+               success=created, where="new_playlist"):
         st.session_state["new_playlist_name"] = ""
         st.session_state["new_playlist_description"] = ""
 
@@ -49,13 +50,14 @@ def create_playlist() -> None:
 def rename_playlist(playlist_id: int) -> None:
     name = st.session_state.get(f"rename_name_{playlist_id}", "")
     attempt(playlists.rename_playlist, me, playlist_id, name,
-            st.session_state.get(f"rename_description_{playlist_id}"), success=f"Saved '{name.strip()}'.")
+            st.session_state.get(f"rename_description_{playlist_id}"), success=f"Saved '{name.strip()}'.",
+            where=f"rename_{playlist_id}")
 
 
 def move_status(media_id: int, title: str) -> None:
     status = st.session_state[f"watch_move_{media_id}"]
     attempt(watchlist.set_status, me, media_id, status,
-            success=f"Moved '{title}' to {watchlist.STATUS_LABELS[status]}.")
+            success=f"Moved '{title}' to {watchlist.STATUS_LABELS[status]}.", where=f"watch_row_{media_id}")
 
 
 def show_playlist(playlist: dict) -> None:
@@ -74,13 +76,15 @@ def show_playlist(playlist: dict) -> None:
         title.page_link(MEDIA_PAGE, label=title_label(row), query_params={"id": str(mid)})
         up.button("", key=f"up_{pid}_{mid}", icon=":material/arrow_upward:", help="Move up",
                   disabled=index == 0, on_click=attempt, args=(playlists.move_item, me, pid, mid, -1),
-                  kwargs={"success": f"Moved '{row['title']}' up."})
+                  kwargs={"success": f"Moved '{row['title']}' up.", "where": f"item_{pid}_{mid}"})
         down.button("", key=f"down_{pid}_{mid}", icon=":material/arrow_downward:", help="Move down",
                     disabled=index == len(rows) - 1, on_click=attempt, args=(playlists.move_item, me, pid, mid, 1),
-                    kwargs={"success": f"Moved '{row['title']}' down."})
+                    kwargs={"success": f"Moved '{row['title']}' down.", "where": f"item_{pid}_{mid}"})
         remove.button("", key=f"remove_{pid}_{mid}", icon=":material/close:", help="Remove from this playlist",
                       on_click=attempt, args=(playlists.remove_item, me, pid, mid),
-                      kwargs={"success": f"Removed '{row['title']}' from '{playlist['name']}'."})
+                      kwargs={"success": f"Removed '{row['title']}' from '{playlist['name']}'.",
+                              "where": f"item_{pid}_{mid}"})
+        error_beside(f"item_{pid}_{mid}")
 
     query = st.text_input("Add a title", key=f"add_query_{pid}", placeholder="Type part of a title or a name")
     if query.strip():
@@ -93,7 +97,8 @@ def show_playlist(playlist: dict) -> None:
             choice = st.selectbox("Matching titles", list(labels), format_func=labels.get, key=f"add_choice_{pid}")
             st.button(f"Add to {md(playlist['name'])}", key=f"add_{pid}", icon=":material/playlist_add:",
                       on_click=attempt, args=(playlists.add_item, me, pid, choice),
-                      kwargs={"success": f"Added '{labels[choice]}' to '{playlist['name']}'."})
+                      kwargs={"success": f"Added '{labels[choice]}' to '{playlist['name']}'.", "where": f"add_{pid}"})
+            error_beside(f"add_{pid}")
 
     with st.expander("Rename or describe"):
         with st.form(f"rename_{pid}"):
@@ -101,12 +106,13 @@ def show_playlist(playlist: dict) -> None:
             st.text_area("Description", value=playlist["description"] or "", max_chars=playlists.DESCRIPTION_MAX,
                          key=f"rename_description_{pid}")
             st.form_submit_button("Save", on_click=rename_playlist, args=(pid,))
+        error_beside(f"rename_{pid}")
     confirm_button(
         "Delete playlist…", key=f"delete_{pid}",
-        question=f"Delete **{md(playlist['name'])}** and its {len(rows)} title{'s' if len(rows) != 1 else ''}? "
+        question=f"Delete **{md(playlist['name'])}** and its {plural(len(rows), 'title')}? "
                  "This cannot be undone.",
         action=lambda: attempt(playlists.delete_playlist, me, pid,
-                               success=lambda name: f"Deleted the playlist '{name}'."),
+                               success=lambda name: f"Deleted the playlist '{name}'.", where=f"delete_{pid}"),
         confirm_label="Yes, delete it")
 
 
@@ -136,7 +142,9 @@ def show_watchlist() -> None:
                        label_visibility="collapsed", on_change=move_status, args=(mid, row["title"]))
         remove.button("", key=f"watch_remove_{mid}", icon=":material/close:", help="Remove from the watchlist",
                       on_click=attempt, args=(watchlist.remove, me, mid),
-                      kwargs={"success": f"Removed '{row['title']}' from your watchlist."})
+                      kwargs={"success": f"Removed '{row['title']}' from your watchlist.",
+                              "where": f"watch_row_{mid}"})
+        error_beside(f"watch_row_{mid}")
     if total > WATCHLIST_PAGE_SIZE:
         pager(page_key, total, WATCHLIST_PAGE_SIZE, noun="titles")
 
@@ -151,6 +159,7 @@ with playlists_tab:
             st.text_input("Description (optional)", key="new_playlist_description",
                           max_chars=playlists.DESCRIPTION_MAX)
             st.form_submit_button("Create playlist", on_click=create_playlist)
+        error_beside("new_playlist")
     if not my_lists:
         st.info("You have no playlists yet. Create one above, then add titles to it here or from a title's page.",
                 icon=":material/playlist_play:")

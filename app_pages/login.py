@@ -5,6 +5,7 @@ from core import auth
 from ui import session
 from ui.forms import submit_once
 from ui.layout import page_header
+from ui.navigation import path
 
 page_header("Log in", "Welcome back: your lists, progress and friends are waiting.")
 with st.form("login"):
@@ -30,4 +31,4 @@ if submitted:
 
 st.caption("No account yet?")
 if st.button("Create an account"):
-    st.switch_page("app_pages/register.py")
+    st.switch_page(path("register"))

@@ -10,11 +10,10 @@ import re
 import streamlit as st
 
 from core import moderation, playlists, progress, reviews, titles, watchlist
-from core.errors import DataRuleError
 from ui import cards
-from ui.feedback import attempt, confirm_button, watched_message
+from ui.feedback import attempt, confirm_button, error_beside, watched_message
 from ui.layout import page_header, signed_in_user
-from ui.session import after_rerun
+from core.words import plural
 
 REVIEWS_PAGE = "media_reviews_page"
 WATCHLIST_NONE = "none"
@@ -53,19 +52,19 @@ def facts_line(title: dict) -> str:
 def change_status(media_id: int, key: str) -> None:
     status = st.session_state[key]
     if status == WATCHLIST_NONE:
-        attempt(watchlist.remove, me, media_id, success="Taken off your watchlist.")
+        attempt(watchlist.remove, me, media_id, success="Taken off your watchlist.", where=f"watchlist_{media_id}")
     else:
         attempt(watchlist.set_status, me, media_id, status,
-                success=f"Watchlist status: {watchlist.STATUS_LABELS[status]}.")
+                success=f"Watchlist status: {watchlist.STATUS_LABELS[status]}.", where=f"watchlist_{media_id}")
 
 
 def toggle_playlist(media_id: int, playlist: dict, key: str) -> None:
     if st.session_state[key]:
         done = attempt(playlists.add_item, me, playlist["playlist_id"], media_id,
-                       success=f"Added to '{playlist['name']}'.")
+                       success=f"Added to '{playlist['name']}'.", where=f"playlists_{media_id}")
     else:
         done = attempt(playlists.remove_item, me, playlist["playlist_id"], media_id,
-                       success=f"Removed from '{playlist['name']}'.")
+                       success=f"Removed from '{playlist['name']}'.", where=f"playlists_{media_id}")
     if not done:  # put the tick back where the database says it is
         st.session_state[key] = not st.session_state[key]
 
@@ -74,7 +73,7 @@ def create_playlist_with_title(media_id: int, key: str) -> None:
     name = st.session_state[key]
 
     if attempt(playlists.create_playlist, me, name, first_title=media_id,
-               success=f"Created the playlist '{name.strip()}' with this title in it."):
+               success=f"Created the playlist '{name.strip()}' with this title in it.", where=f"playlists_{media_id}"):
         st.session_state[key] = ""
 
 
@@ -88,8 +87,9 @@ def library_box(title: dict, mine: list[dict]) -> None:
     st.selectbox("Watchlist status", options, index=options.index(current), key=status_key,
                  format_func=lambda s: "Not on my watchlist" if s == WATCHLIST_NONE else watchlist.STATUS_LABELS[s],
                  on_change=change_status, args=(media_id, status_key))
+    error_beside(f"watchlist_{media_id}")
     holding = [p["name"] for p in mine if p["has_title"]]
-    label = f"In {len(holding)} playlist{'s' if len(holding) != 1 else ''}" if holding else "Add to a playlist"
+    label = f"In {plural(len(holding), 'playlist')}" if holding else "Add to a playlist"
     with st.popover(label, icon=":material/playlist_add:", width="stretch"):
         if not mine:
             st.caption("You have no playlists yet: create one below.")
@@ -103,6 +103,7 @@ def library_box(title: dict, mine: list[dict]) -> None:
                           placeholder="e.g. Weekend films")
             st.form_submit_button("Create and add", icon=":material/add:", key=f"new_playlist_submit_{media_id}",
                                   on_click=create_playlist_with_title, args=(media_id, new_key))
+    error_beside(f"playlists_{media_id}")
     if holding:
         st.caption("In: " + ", ".join(cards.md(n) for n in holding))
 
@@ -126,19 +127,16 @@ def my_review_section(title: dict) -> None:
                                key=f"spoilers_{version}")
         submitted = st.form_submit_button("Save my review" if has_review else "Add my rating", type="primary",
                                           key=f"review_save_{media_id}")
-    if submitted:
-        try:
-            outcome = reviews.save_review(me, media_id, rating, text, spoilers)
-        except DataRuleError as exc:
-            st.error(str(exc), icon=":material/error:")  # the form keeps what was typed, to fix and save again
-        else:
-            after_rerun(f"Your rating and review were {outcome}.")
-            st.rerun()
+    if submitted:  # a refusal leaves the form as typed, to fix and save again
+        attempt(reviews.save_review, me, media_id, rating, text, spoilers, where=f"review_{media_id}", rerun=True,
+                success=lambda outcome: f"Your rating and review were {outcome}.")
+    error_beside(f"review_{media_id}")
     if has_review:
         confirm_button("Delete my review", f"delete_review_{media_id}",
                        "Delete your rating and review of this title? This cannot be undone.",
                        lambda: attempt(reviews.delete_review, me, media_id,
-                                       success="Your rating and review were deleted."),
+                                       success="Your rating and review were deleted.",
+                                       where=f"delete_review_{media_id}"),
                        confirm_label="Yes, delete it")
 
 
@@ -186,7 +184,8 @@ def people_grid(heading: str, people: list[dict], caption) -> None:
 
 # --- episodes and my progress -------------------------------------------------------------------------------
 def mark_up_to(media_id: int, key: str) -> None:
-    attempt(progress.mark_watched_up_to, me, media_id, st.session_state[key], success=watched_message)
+    attempt(progress.mark_watched_up_to, me, media_id, st.session_state[key], success=watched_message,
+            where=f"mark_{media_id}")
 
 
 def episodes_section(title: dict, episode_rows: list[dict]) -> None:
@@ -209,6 +208,7 @@ def episodes_section(title: dict, episode_rows: list[dict]) -> None:
     left.selectbox("Watched up to", ids, index=next_index, key=key,
                    format_func=lambda i: f"{by_id[i]['code']} · {by_id[i]['title']}")
     right.button("Mark watched", type="primary", on_click=mark_up_to, args=(media_id, key), width="stretch")
+    error_beside(f"mark_{media_id}")
 
     seasons = sorted({e["season_number"] for e in episode_rows})
     season = seasons[0] if len(seasons) == 1 else st.selectbox(
@@ -224,7 +224,7 @@ def episodes_section(title: dict, episode_rows: list[dict]) -> None:
 # --- community reviews --------------------------------------------------------------------------------------
 def report(review_id: int, key: str) -> None:
     if attempt(moderation.report_review, me, review_id, st.session_state[key],
-               success="Thank you: a moderator will look at that review."):
+               success="Thank you: a moderator will look at that review.", where=f"report_{review_id}"):
         st.session_state[key] = ""
 
 
@@ -256,6 +256,7 @@ def review_card(review: dict) -> None:
                               placeholder="e.g. insults, spam, unmarked spoilers")
                 st.form_submit_button("Report to moderators", key=f"report_submit_{review['review_id']}",
                                       on_click=report, args=(review["review_id"], key))
+        error_beside(f"report_{review['review_id']}")
 
 
 def community_section(media_id: int) -> None:

@@ -10,11 +10,11 @@ import streamlit as st
 
 from core import permissions, tables
 from core import table_editor as te
-from core.errors import DataRuleError, PermissionDenied
 from core.tables import Column, Table, catalog
 from ui.cards import md
 from ui.layout import page_header, require
-from ui.session import after_rerun
+from ui.feedback import attempt, error_beside, show_refusal
+from core.words import plural
 
 NO_FILTER = "(no filter)"
 
@@ -79,7 +79,7 @@ def controls(table: Table) -> tuple[str | None, str, object, str, bool]:
         try:
             value = te.coerce(table.column(filter_column), value)
         except te.InvalidValue as exc:
-            st.error(f"Cannot filter: {md(exc)}")
+            show_refusal(f"Cannot filter: {exc}")
             st.stop()
     return filter_column, filter_op, value, sort, descending
 
@@ -100,7 +100,7 @@ def preview(user: dict, table: Table, changes: te.ChangeSet) -> None:
     st.dataframe(pd.DataFrame(te.preview_rows(changes)), hide_index=True, width="stretch")
     if changes.deletes:
         cascade = te.describe_cascade(tables.cascade_summary(table.name, changes.deletes))
-        st.warning(f"Deleting {len(changes.deletes)} row(s) of {table.name} "
+        st.warning(f"Deleting {plural(len(changes.deletes), 'row')} of {table.name} "
                    f"{cascade or 'removes nothing else'}." + (" This cannot be undone." if cascade else ""))
     apply_col, cancel_col = st.columns(2)
     apply = apply_col.button(f"Apply {changes.summary()}", type="primary", key="ed_apply")
@@ -109,18 +109,17 @@ def preview(user: dict, table: Table, changes: te.ChangeSet) -> None:
         st.session_state.pop("ed_pending", None)
         st.rerun()
     if apply:
-        try:
+        def save() -> None:
             te.save(user["username"], changes)
-        except te.InvalidChanges as exc:
+            st.session_state.pop("ed_pending", None)
+            st.session_state["ed_version"] = st.session_state.get("ed_version", 0) + 1
+
+        try:
+            attempt(save, success=f"Saved: {changes.summary()}.", where="ed_apply", rerun=True,
+                    refused_note=" Nothing was saved.")
+        except te.InvalidChanges as exc:  # row by row, each named
             show_problems(exc.problems)
-            return
-        except (DataRuleError, PermissionDenied) as exc:
-            st.error(f"{md(exc)} Nothing was saved.")
-            return
-        st.session_state.pop("ed_pending", None)
-        st.session_state["ed_version"] = st.session_state.get("ed_version", 0) + 1
-        after_rerun(f"Saved: {changes.summary()}.")
-        st.rerun()
+    error_beside("ed_apply")
 
 
 user = require("edit_catalog")

@@ -5,23 +5,17 @@ from __future__ import annotations
 import streamlit as st
 
 from core import moderation
-from core.errors import DataRuleError, PermissionDenied
 from ui.cards import md
 from ui.layout import page_header, require
-from ui.session import after_rerun
+from ui.feedback import attempt, error_beside
+from core.words import plural
 
 QUEUE_LABELS = {"reported": "Reported", "recent": "Recent (30 days)", "hidden": "Hidden"}
 
 
-def act(action, *args, done: str) -> None:
-    """Run a moderation write; say what happened, or why not."""
-    try:
-        action(user["username"], *args)
-    except (DataRuleError, PermissionDenied) as exc:
-        st.error(str(exc))
-        return
-    after_rerun(done)
-    st.rerun()
+def act(action, *args, done: str, where: str) -> None:
+    """Run a moderation write as the moderator (ui.feedback.attempt); the page then shows the new state."""
+    attempt(action, user["username"], *args, success=done, where=where, rerun=True)
 
 
 @st.dialog("Delete this review?")
@@ -29,7 +23,8 @@ def confirm_delete(review: dict) -> None:
     st.write(f"The review by **{md(review['username'])}** of **{md(review['title'])}** (rating {review['rating']}/10) "
              "goes for good, with its reports; the title's average rating is recomputed.")
     if st.button("Delete the review", type="primary", key="mr_confirm_delete"):
-        act(moderation.delete_review, review["review_id"], done="Review deleted.")
+        act(moderation.delete_review, review["review_id"], done="Review deleted.", where="mr_confirm_delete")
+    error_beside("mr_confirm_delete")
 
 
 def review_card(review: dict) -> None:
@@ -42,22 +37,25 @@ def review_card(review: dict) -> None:
         st.text(review["review_text"] or "(a bare rating, no text)")
         if review["open_reports"]:
             # Reasons are viewers' text: escaped, one per line (a Markdown hard break between them).
-            st.warning(f"{review['open_reports']} open report(s):\n\n" +
+            st.warning(f"{plural(review['open_reports'], 'open report')}:\n\n" +
                        "  \n".join(md(line) for line in review["reasons"].splitlines()))
         if review["hidden_by"] is not None:
             st.info(f"Hidden by {md(review['hidden_by'])}: {md(review['hidden_reason'])}")
             if st.button("Unhide", key=f"mr_unhide_{rid}"):
-                act(moderation.unhide_review, rid, done="Review visible again.")
+                act(moderation.unhide_review, rid, done="Review visible again.", where=f"mr_unhide_{rid}")
+            error_beside(f"mr_unhide_{rid}")
         else:
             reason_col, hide_col = st.columns([3, 1], vertical_alignment="bottom")
             reason = reason_col.text_input("Reason for hiding (its author sees it)", key=f"mr_reason_{rid}",
                                            max_chars=moderation.REASON_MAX,
                                            placeholder="e.g. spoilers without a warning")
             if hide_col.button("Hide", key=f"mr_hide_{rid}", width="stretch"):
-                act(moderation.hide_review, rid, reason, done="Review hidden.")
+                act(moderation.hide_review, rid, reason, done="Review hidden.", where=f"mr_hide_{rid}")
+            error_beside(f"mr_hide_{rid}")
         left, right = st.columns(2)
         if review["open_reports"] and left.button("Dismiss reports (keep visible)", key=f"mr_dismiss_{rid}"):
-            act(moderation.dismiss_reports, rid, done="Reports dismissed.")
+            act(moderation.dismiss_reports, rid, done="Reports dismissed.", where=f"mr_dismiss_{rid}")
+        error_beside(f"mr_dismiss_{rid}")
         if right.button("Delete…", key=f"mr_delete_{rid}"):
             confirm_delete(review)
 
@@ -76,7 +74,7 @@ if not reviews:
              "recent": "No reviews in the last 30 days.",
              "hidden": "No hidden reviews."}[kind])
 else:
-    st.caption(f"{total} review(s) · page {found.page} of {pages}")
+    st.caption(f"{plural(total, 'review')} · page {found.page} of {pages}")
     for review in reviews:
         review_card(review)
 if pages > 1:

@@ -2,11 +2,12 @@
 import streamlit as st
 
 from core import accounts, auth, sessions, validation
-from core.errors import DataRuleError
 from ui import session
 from ui.cards import md
+from ui.feedback import attempt, error_beside
 from ui.forms import FieldErrors, new_password_fields, submit_once
 from ui.layout import page_header, signed_in_user
+from core.words import plural
 
 me = signed_in_user()
 token = st.session_state.get("session_token")
@@ -62,7 +63,7 @@ with password_tab:
                 slots.show(errors)
             else:
                 message = "Your password is changed." + (
-                    f" {ended} other session{'' if ended == 1 else 's'} logged out." if ended else "")
+                    f" {plural(ended, 'other session')} logged out." if ended else "")
                 if me["must_change_password"]:  # the rest of the app opens up again
                     session.after_rerun(message)
                     st.rerun()
@@ -78,12 +79,12 @@ with devices:
                        "Last seen": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
     )
     others = sum(not s["is_current"] for s in active)
-    st.caption(f"{others} other session{'' if others == 1 else 's'}. Log them out if a device is lost or "
+    st.caption(f"{plural(others, 'other session')}. Log them out if a device is lost or "
                "shared; a password change does it too.")
-    if st.button("Log out all other sessions", disabled=others == 0):
-        ended = sessions.revoke_other_sessions(me["username"], token)
-        session.after_rerun(f"Logged out {ended} other session{'' if ended == 1 else 's'}.")
-        st.rerun()
+    if st.button("Log out all other sessions", disabled=others == 0, key="revoke_others"):
+        attempt(sessions.revoke_other_sessions, me["username"], token, where="revoke_others", rerun=True,
+                success=lambda ended: f"Logged out {plural(ended, 'other session')}.")
+    error_beside("revoke_others")
 
 with danger:
     st.write("Deleting your account removes your lists, progress, reviews and friendships for good.")
@@ -93,11 +94,9 @@ with danger:
             if typed.strip().lower() != me["username"].lower():
                 st.error("The username you typed does not match; nothing was deleted.")
             else:
-                try:
+                def delete_me() -> None:
                     accounts.delete_own_account(me["username"])
-                except DataRuleError as exc:
-                    st.error(str(exc))
-                else:
                     session.end()
-                    session.after_rerun("Your account is deleted. Goodbye!")
-                    st.rerun()
+
+                attempt(delete_me, success="Your account is deleted. Goodbye!", where="delete_account", rerun=True)
+    error_beside("delete_account")

@@ -5,7 +5,7 @@ import streamlit as st
 
 from core import progress, titles
 from ui.cards import EXPLORE_PAGE, MEDIA_PAGE, md
-from ui.feedback import attempt, confirm_button, watched_message
+from ui.feedback import attempt, confirm_button, error_beside, watched_message
 from ui.layout import page_header, signed_in_user
 
 user = signed_in_user()
@@ -28,7 +28,7 @@ def remove_control(row: dict) -> None:
         "Stop tracking…", key=f"progress_remove_{row['media_id']}",
         question=f"Forget your progress on **{md(row['title'])}**? Your watchlist and ratings stay.",
         action=lambda: attempt(progress.remove, me, row["media_id"],
-                               success=f"Stopped tracking '{row['title']}'."),
+                               success=f"Stopped tracking '{row['title']}'.", where=f"progress_remove_{row['media_id']}"),
         confirm_label="Yes, forget it")
 
 
@@ -44,7 +44,8 @@ def series_card(row: dict) -> None:
             st.button(f"Mark {row['next_code']} watched", key=f"progress_next_{row['media_id']}",
                       icon=":material/check:", type="primary", on_click=attempt,
                       args=(progress.mark_watched_up_to, me, row["media_id"], row["next_episode_id"]),
-                      kwargs={"success": watched_message})
+                      kwargs={"success": watched_message, "where": f"progress_next_{row['media_id']}"})
+            error_beside(f"progress_next_{row['media_id']}")
         elif total:
             st.caption("All episodes watched.")
         else:
@@ -79,7 +80,9 @@ else:
     episode = st.selectbox("Watched up to", ids, format_func=labels.get, key=f"progress_episode_{chosen}",
                            index=ids.index(current) if current in ids else 0)
     st.button("Save progress", key="progress_set", icon=":material/save:", on_click=attempt,
-              args=(progress.mark_watched_up_to, me, chosen, episode), kwargs={"success": watched_message})
+              args=(progress.mark_watched_up_to, me, chosen, episode),
+              kwargs={"success": watched_message, "where": "progress_set"})
+    error_beside("progress_set")
 
 if finished:
     st.subheader(f"Finished ({len(finished)})")

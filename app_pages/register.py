@@ -6,6 +6,7 @@ from core import auth, validation
 from ui import session
 from ui.forms import FieldErrors, new_password_fields, submit_once
 from ui.layout import page_header
+from ui.navigation import path
 
 page_header("Create an account", "It takes a minute: a username, your name, email, birthday and a password.")
 slots = FieldErrors()
@@ -47,4 +48,4 @@ if submitted:
 
 st.caption("Already registered?")
 if st.button("Log in instead"):
-    st.switch_page("app_pages/login.py")
+    st.switch_page(path("login"))

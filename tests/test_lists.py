@@ -87,6 +87,20 @@ def test_duplicate_name_is_refused_ignoring_case(demo_db):
         playlists.rename_playlist(me, other, "favourites")
 
 
+def test_a_refusal_shows_beside_its_form_and_goes_with_the_next_action(demo_db):
+    me = make_user()
+    playlists.create_playlist(me, "Favourites")
+    at = open_app(me, page=PAGE)
+    at.text_input(key="new_playlist_name").input("favourites")
+    button(at, "Create playlist").click().run()
+    form_box = next(e for e in at.expander if e.label == "New playlist")
+    assert [e.value for e in form_box.error] == [md("You already have a playlist called 'Favourites'. "
+                                                    "Pick another name.")]
+    assert len(at.error) == 1  # beside the form, not also at the top of the page
+    at.selectbox(key="lists_playlist").select(playlists.list_for_user(me)[0]["playlist_id"]).run()
+    assert not at.error
+
+
 @pytest.mark.parametrize("name, message", [("", "needs a name"), ("   ", "needs a name"),
                                            ("x" * 101, "at most 100 characters")])
 def test_bad_names_are_refused(demo_db, name, message):

@@ -11,9 +11,11 @@ from urllib.parse import quote
 import streamlit as st
 
 from core.paging import page_count
+from ui import navigation
+from core.words import plural
 
-MEDIA_PAGE = "app_pages/media.py"
-EXPLORE_PAGE = "app_pages/explore.py"
+MEDIA_PAGE = navigation.path("media")
+EXPLORE_PAGE = navigation.path("explore")
 GRID_COLUMNS = 6
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -66,7 +68,7 @@ def rating_text(average, count) -> str:
     """'★ 7.8 · 12 ratings', or 'No ratings yet'."""
     if not count or average is None:
         return "No ratings yet"
-    return f"★ {float(average):.1f} · {count:,} rating{'s' if count != 1 else ''}"
+    return f"★ {float(average):.1f} · {plural(count, 'rating')}"
 
 
 def media_card(row: dict) -> None:
@@ -110,7 +112,7 @@ def count_label(total: int, noun: str, capped: bool = False) -> str:
     """'1 title', '24 titles', or 'more than 10,000 titles' for a count that stopped at its cap."""
     if capped:
         return f"more than {total:,} {noun}"
-    return f"{total:,} {noun if total != 1 else noun.removesuffix('s')}"
+    return plural(total, noun.removesuffix("s"), noun)
 
 
 def pager(key: str, total: int, per_page: int, noun: str = "results", capped: bool = False) -> None:

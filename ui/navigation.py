@@ -1,38 +1,58 @@
-"""Which pages exist for whom. Built on every run from the role, so a page the role lacks has no route."""
+"""The page registry, and which pages exist for whom. Navigation is built on every run from the role, so a page
+the role lacks has no route. Everything that links or switches to a page names it here: path("media")."""
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import streamlit as st
 
 from core import permissions
 
-# (file, title, icon, url path, action the role needs)
+
+class PageSpec(NamedTuple):
+    path: str               # the page's file
+    title: str
+    icon: str
+    url_path: str           # its name in the URL and in path()
+    action: str | None      # what the role needs (None: the logged-out pages)
+
+
 PUBLIC_PAGES = [
-    ("app_pages/landing.py", "Welcome", ":material/movie:", "welcome", None),
-    ("app_pages/login.py", "Log in", ":material/login:", "login", None),
-    ("app_pages/register.py", "Register", ":material/person_add:", "register", None),
+    PageSpec("app_pages/landing.py", "Welcome", ":material/movie:", "welcome", None),
+    PageSpec("app_pages/login.py", "Log in", ":material/login:", "login", None),
+    PageSpec("app_pages/register.py", "Register", ":material/person_add:", "register", None),
 ]
 SECTIONS = {
     "Browse": [
-        ("app_pages/home.py", "Home", ":material/home:", "home", "browse"),
-        ("app_pages/explore.py", "Explore", ":material/search:", "explore", "browse"),
-        ("app_pages/media.py", "Title details", ":material/movie_info:", "media", "browse"),
+        PageSpec("app_pages/home.py", "Home", ":material/home:", "home", "browse"),
+        PageSpec("app_pages/explore.py", "Explore", ":material/search:", "explore", "browse"),
+        PageSpec("app_pages/media.py", "Title details", ":material/movie_info:", "media", "browse"),
     ],
     "My library": [
-        ("app_pages/lists.py", "Lists", ":material/playlist_play:", "lists", "own_data"),
-        ("app_pages/progress.py", "Progress", ":material/live_tv:", "progress", "own_data"),
-        ("app_pages/friends.py", "Friends", ":material/group:", "friends", "own_data"),
-        ("app_pages/profile.py", "Profile", ":material/account_circle:", "profile", "own_data"),
+        PageSpec("app_pages/lists.py", "Lists", ":material/playlist_play:", "lists", "own_data"),
+        PageSpec("app_pages/progress.py", "Progress", ":material/live_tv:", "progress", "own_data"),
+        PageSpec("app_pages/friends.py", "Friends", ":material/group:", "friends", "own_data"),
+        PageSpec("app_pages/profile.py", "Profile", ":material/account_circle:", "profile", "own_data"),
     ],
     "Moderation": [
-        ("app_pages/moderation_editor.py", "Table editor", ":material/table_edit:", "table-editor", "edit_catalog"),
-        ("app_pages/moderation_reviews.py", "Reviews", ":material/rate_review:", "review-queue", "moderate_reviews"),
-        ("app_pages/dashboard.py", "Dashboard", ":material/monitoring:", "dashboard", "view_dashboard"),
-        ("app_pages/activity.py", "Activity log", ":material/history:", "activity", "view_dashboard"),
+        PageSpec("app_pages/moderation_editor.py", "Table editor", ":material/table_edit:", "table-editor", "edit_catalog"),
+        PageSpec("app_pages/moderation_reviews.py", "Reviews", ":material/rate_review:", "review-queue", "moderate_reviews"),
+        PageSpec("app_pages/dashboard.py", "Dashboard", ":material/monitoring:", "dashboard", "view_dashboard"),
+        PageSpec("app_pages/activity.py", "Activity log", ":material/history:", "activity", "view_dashboard"),
     ],
     "Admin": [
-        ("app_pages/admin_users.py", "Users", ":material/manage_accounts:", "users", "manage_users"),
+        PageSpec("app_pages/admin_users.py", "Users", ":material/manage_accounts:", "users", "manage_users"),
     ],
 }
+
+
+REGISTRY: dict[str, PageSpec] = {spec.url_path: spec for spec in
+                                  [*PUBLIC_PAGES, *(spec for specs in SECTIONS.values() for spec in specs)]}
+
+
+def path(name: str) -> str:
+    """The file of the page registered as `name` (its URL path: "media", "explore", "login", ...)."""
+    return REGISTRY[name].path
 
 
 def _page(spec, default: bool = False) -> st.Page:
@@ -45,13 +65,13 @@ def pages_for(user: dict | None) -> dict[str, list[st.Page]]:
         return {"StreamSync": [_page(spec, default=(i == 0)) for i, spec in enumerate(PUBLIC_PAGES)]}
     if user.get("must_change_password"):
         # An admin reset the password: the user must choose a new one before anything else.
-        profile = next(spec for spec in SECTIONS["My library"] if spec[0] == "app_pages/profile.py")
+        profile = REGISTRY["profile"]
         return {"My library": [_page(profile, default=True)]}
     role = user["role"]
     sections: dict[str, list[st.Page]] = {}
     first = True
     for name, specs in SECTIONS.items():
-        allowed = [spec for spec in specs if permissions.may(role, spec[4])]
+        allowed = [spec for spec in specs if permissions.may(role, spec.action)]
         if allowed:
             sections[name] = []
             for spec in allowed:

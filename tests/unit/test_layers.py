@@ -91,3 +91,11 @@ def test_no_test_writes_the_environment_to_pick_a_database():
     written = {str(path.relative_to(ROOT)): environ_writes(path.read_text())
                for path in sorted((ROOT / "tests").rglob("*.py"))}
     assert {path: lines for path, lines in written.items() if lines} == {}
+
+
+def test_page_files_are_named_only_in_the_page_registry():
+    """Links and switches name a page through ui.navigation.path(); its file appears in the registry only."""
+    found = [f"{path.relative_to(ROOT)}:{n}" for folder in ("app_pages", "ui", "core")
+             for path in sorted((ROOT / folder).glob("*.py")) if path.name != "navigation.py"
+             for n, line in enumerate(path.read_text().splitlines(), 1) if '"app_pages/' in line]
+    assert found == []
