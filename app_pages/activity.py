@@ -9,8 +9,8 @@ import streamlit as st
 
 from core import activity, permissions
 from ui.cards import md
-from ui.layout import page_header, require
 from ui.feedback import attempt, error_beside
+from ui.layout import page_header, require
 
 ALL = "(all)"
 

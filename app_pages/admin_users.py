@@ -11,10 +11,10 @@ import streamlit as st
 
 from core import admin_users, auth, permissions
 from core import table_editor as te
-from ui.cards import md
-from ui.layout import page_header, require
-from ui.feedback import attempt, error_beside
 from core.words import plural
+from ui.cards import md
+from ui.feedback import attempt, error_beside
+from ui.layout import page_header, require
 
 ALL = "(all roles)"
 LOCK_CHOICES = {"1 hour": timedelta(hours=1), "1 day": timedelta(days=1), "7 days": timedelta(days=7),

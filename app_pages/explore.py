@@ -4,11 +4,11 @@ import re
 
 import streamlit as st
 
-from core.search import MEDIA_TYPES, SORTS, Filters
 from core import titles
+from core.search import MEDIA_TYPES, SORTS, Filters
+from core.words import plural
 from ui import cards
 from ui.layout import page_header, signed_in_user
-from core.words import plural
 
 PAGE_KEY = "explore_page"
 QUERY_KEY = "explore_q"

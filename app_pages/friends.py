@@ -5,10 +5,10 @@ import streamlit as st
 
 from core import friends
 from core.errors import DataRuleError, PermissionDenied
+from core.words import plural
 from ui.cards import MEDIA_PAGE, md
 from ui.feedback import attempt, confirm_button, error_beside, show_refusal
 from ui.layout import page_header, signed_in_user
-from core.words import plural
 
 user = signed_in_user()
 me = user["username"]

@@ -3,11 +3,11 @@ friends rated lately. Six statements per render (with the session check), whatev
 import streamlit as st
 
 from core import home, progress, recommend
+from core.words import plural
 from ui.cards import EXPLORE_PAGE, MEDIA_PAGE, md, media_card, rating_text
 from ui.feedback import attempt, error_beside, watched_message
 from ui.layout import page_header, signed_in_user
 from ui.navigation import path
-from core.words import plural
 
 CONTINUE_SHOWN = 6
 COLUMNS = 6
@@ -64,7 +64,7 @@ if not picks:
             "catalog for more.", icon=":material/recommend:")
 else:
     for start in range(0, len(picks), COLUMNS):
-        for col, pick in zip(st.columns(COLUMNS), picks[start:start + COLUMNS]):
+        for col, pick in zip(st.columns(COLUMNS), picks[start:start + COLUMNS], strict=False):
             with col:
                 media_card(pick)
                 st.caption(md(pick["reason"]))

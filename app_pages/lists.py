@@ -4,13 +4,13 @@ the session check (playlists, watchlist counts, the chosen playlist's items, one
 one or two more while searching for a title to add."""
 import streamlit as st
 
-from core.search import Filters
 from core import playlists, titles, watchlist
 from core.paging import last_page
+from core.search import Filters
+from core.words import plural
 from ui.cards import MEDIA_PAGE, md, page_number, pager
 from ui.feedback import attempt, confirm_button, error_beside
 from ui.layout import page_header, signed_in_user
-from core.words import plural
 
 WATCHLIST_PAGE_SIZE = 25
 SEARCH_RESULTS = 8
@@ -117,7 +117,7 @@ def show_playlist(playlist: dict) -> None:
 
 
 def show_watchlist() -> None:
-    for col, status in zip(st.columns(len(watchlist.STATUSES)), watchlist.STATUSES):
+    for col, status in zip(st.columns(len(watchlist.STATUSES)), watchlist.STATUSES, strict=False):
         col.metric(watchlist.STATUS_LABELS[status], status_counts[status])
     if not sum(status_counts.values()):
         st.info("Your watchlist is empty. On a title's page choose a status (Plan to watch, Watching, ...) to "

@@ -10,10 +10,10 @@ import re
 import streamlit as st
 
 from core import moderation, playlists, progress, reviews, titles, watchlist
+from core.words import plural
 from ui import cards
 from ui.feedback import attempt, confirm_button, error_beside, watched_message
 from ui.layout import page_header, signed_in_user
-from core.words import plural
 
 REVIEWS_PAGE = "media_reviews_page"
 WATCHLIST_NONE = "none"
@@ -310,7 +310,7 @@ people = titles.credits(media_id)
 is_series = title["media_type"] == "Series"
 credits_tab = f"Cast & crew ({len({p['person_id'] for p in people})})"
 tab_names = ["My rating & review", *(["Episodes & progress"] if is_series else []), credits_tab, "Reviews"]
-tabs = dict(zip(tab_names, st.tabs(tab_names)))
+tabs = dict(zip(tab_names, st.tabs(tab_names), strict=False))
 with tabs["My rating & review"]:
     my_review_section(title)
 if is_series:

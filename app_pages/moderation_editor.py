@@ -11,10 +11,10 @@ import streamlit as st
 from core import permissions, tables
 from core import table_editor as te
 from core.tables import Column, Table, catalog
-from ui.cards import md
-from ui.layout import page_header, require
-from ui.feedback import attempt, error_beside, show_refusal
 from core.words import plural
+from ui.cards import md
+from ui.feedback import attempt, error_beside, show_refusal
+from ui.layout import page_header, require
 
 NO_FILTER = "(no filter)"
 
@@ -92,7 +92,7 @@ def searches(table: Table) -> dict[str, str]:
     boxes = st.columns(len(labelled))
     return {column: box.text_input(f"Find a {fk.ref_table} row for {column}", key=f"ed_find_{table.name}_{column}",
                                    max_chars=100, placeholder=f"part of the {tables.LABELS[fk.ref_table]}")
-            for box, (column, fk) in zip(boxes, labelled.items())}
+            for box, (column, fk) in zip(boxes, labelled.items(), strict=False)}
 
 
 def preview(user: dict, table: Table, changes: te.ChangeSet) -> None:

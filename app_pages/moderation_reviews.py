@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from core import moderation
-from ui.cards import md
-from ui.layout import page_header, require
-from ui.feedback import attempt, error_beside
 from core.words import plural
+from ui.cards import md
+from ui.feedback import attempt, error_beside
+from ui.layout import page_header, require
 
 QUEUE_LABELS = {"reported": "Reported", "recent": "Recent (30 days)", "hidden": "Hidden"}
 

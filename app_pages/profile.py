@@ -2,12 +2,12 @@
 import streamlit as st
 
 from core import accounts, auth, sessions, validation
+from core.words import plural
 from ui import session
 from ui.cards import md
 from ui.feedback import attempt, error_beside
 from ui.forms import FieldErrors, new_password_fields, submit_once
 from ui.layout import page_header, signed_in_user
-from core.words import plural
 
 me = signed_in_user()
 token = st.session_state.get("session_token")

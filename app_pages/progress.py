@@ -28,7 +28,8 @@ def remove_control(row: dict) -> None:
         "Stop tracking…", key=f"progress_remove_{row['media_id']}",
         question=f"Forget your progress on **{md(row['title'])}**? Your watchlist and ratings stay.",
         action=lambda: attempt(progress.remove, me, row["media_id"],
-                               success=f"Stopped tracking '{row['title']}'.", where=f"progress_remove_{row['media_id']}"),
+                               success=f"Stopped tracking '{row['title']}'.",
+                               where=f"progress_remove_{row['media_id']}"),
         confirm_label="Yes, forget it")
 
 

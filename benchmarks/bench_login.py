@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import auth  # noqa: E402
+from core import auth
 
 
 def main() -> None:

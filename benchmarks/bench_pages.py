@@ -29,12 +29,11 @@ import streamlit as st  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.exc import DBAPIError  # noqa: E402
 
-from core import accounts, titles  # noqa: E402
+from core import accounts, auth, sample_library, titles  # noqa: E402
 from core.search import Filters  # noqa: E402
-from db import config, engine, schema, statement_counter  # noqa: E402
+from db import config, engine, schema, statement_counter, users  # noqa: E402
 from db.errors import DatabaseUnavailable, DataRuleError  # noqa: E402
-from tests.apptest import open_app  # noqa: E402
-from tests.viewer_fixtures import make_busy_user  # noqa: E402
+from ui.harness import open_app  # noqa: E402
 
 # Outside `streamlit run`, AppTest and the cache warn about a missing runtime on every page: not news here.
 # A filter, not a level: Streamlit resets its loggers' levels whenever it reads its configuration.
@@ -47,6 +46,7 @@ MAX_SEARCH_MS = 100.0
 SEARCH_RUNS = 20
 RESULTS_DIR = PROJECT_ROOT / "benchmarks" / "results"
 BENCH_VIEWER = "bench_viewer"
+BENCH_PASSWORD = "StreamSync!2024"  # the demo accounts' password
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def measure_page(scenario: Scenario, username: str | None, runs: int) -> Result:
         at = open_app(username, scenario.page, {k: v for k, v in scenario.query.items() if v is not None})
         for step in scenario.steps:
             apply_step(at, *step)
-    except Exception as exc:  # noqa: BLE001 - a widget the page lacks, a refused write: report, go on
+    except Exception as exc:
         return Result(error=f"setup: {type(exc).__name__}: {exc}"[:160])
     problem = first_error(at)
     if not problem and scenario.reached:
@@ -157,7 +157,15 @@ def ensure_bench_viewer() -> None:
     titles, 15 ratings, 4 series in progress, 4 friends, 2 requests): a large/demo ratio then measures the
     catalog's size, not how much one demo account happens to own at each scale."""
     if accounts.get_user(BENCH_VIEWER) is None:
-        make_busy_user(30, username=BENCH_VIEWER)
+        password_hash = auth.hash_password(BENCH_PASSWORD)
+
+        def make_account(tag: str, username: str | None = None) -> str:
+            username = username or f"{BENCH_VIEWER}_{tag}"
+            users.create_user(username, firstname="Bench", lastname="Viewer", email=f"{username}@example.test",
+                              dob=None, password_hash=password_hash)
+            return username
+
+        sample_library.make_busy_viewer(make_account, 30, username=BENCH_VIEWER)
 
 
 def most_rated(media_type: str, viewer: str) -> int | None:

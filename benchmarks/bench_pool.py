@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import mysql.connector  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+import mysql.connector
+from sqlalchemy.engine import make_url
 
-from core import titles  # noqa: E402
-from db import config, engine  # noqa: E402
+from core import titles
+from db import config, engine
 
 BATCH = 100
 WARM_UP = 10

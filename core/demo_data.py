@@ -14,10 +14,10 @@ import itertools
 import json
 import random
 import string
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Callable, Iterable
 
 import bcrypt
 
@@ -391,7 +391,7 @@ def _demo_watchlist(rng, names, joined, cat: CatalogRows, pick_titles) -> list[t
 def _demo_progress(rng, watch: list[tuple], cat: CatalogRows) -> list[tuple]:
     """Where viewers are in the series on their watchlist: the last episode when completed, part-way else."""
     rows = []
-    for name, media_id, status, added, updated in watch:
+    for name, media_id, status, _added, updated in watch:
         episodes = cat.episode_ids.get(media_id)
         if not episodes or status == "plan_to_watch":
             continue
@@ -498,7 +498,7 @@ class LargeSizes:
     friendships: int
 
     @classmethod
-    def at(cls, factor: float) -> "LargeSizes":
+    def at(cls, factor: float) -> LargeSizes:
         full = dict(titles=100_000, series=10_000, episodes=500_000, people=50_000, users=10_000,
                     reviews=1_000_000, watchlist=1_000_000, playlist_items=200_000, friendships=50_000)
         return cls(**{k: max(1, round(v * factor)) for k, v in full.items()})
@@ -524,14 +524,14 @@ def large_dataset(catalog: dict, seed: int, factor: float = 1.0) -> list[Table]:
     # episode ids of each series: demo ones as in the catalog, synthetic ones in consecutive blocks
     episode_range: dict[int, tuple[int, int]] = {m: (eps[0], eps[-1]) for m, eps in cat.episode_ids.items() if eps}
     next_episode = len(cat.episodes) + 1
-    for media_id, count in zip(synthetic_series, episode_counts):
+    for media_id, count in zip(synthetic_series, episode_counts, strict=False):
         episode_range[media_id] = (next_episode, next_episode + count - 1)
         next_episode += count
     n_episodes = next_episode - 1
     # a synthetic series premiered early enough for all its seasons (about one a year) to have aired
     season_length = {m: rng.randint(6, 13) for m in synthetic_series}
     premiered = {m: rng.randint(1995, max(1995, ANCHOR.year - 1 - (count - 1) // season_length[m]))
-                 for m, count in zip(synthetic_series, episode_counts)}
+                 for m, count in zip(synthetic_series, episode_counts, strict=False)}
     users = _large_usernames(size.users)
     # popularity: demo titles are the most popular ranks, the rest in a fixed shuffled order
     order = list(range(1, n_titles + 1))
@@ -556,7 +556,7 @@ def large_dataset(catalog: dict, seed: int, factor: float = 1.0) -> list[Table]:
     def episode_rows():
         r = random.Random(f"large-episodes-{seed}")
         yield from cat.episodes
-        for media_id, count in zip(synthetic_series, episode_counts):
+        for media_id, count in zip(synthetic_series, episode_counts, strict=False):
             first, _ = episode_range[media_id]
             per_season = season_length[media_id]
             runtime = r.randint(20, 60)
@@ -621,7 +621,7 @@ def large_dataset(catalog: dict, seed: int, factor: float = 1.0) -> list[Table]:
 
     def user_title_rows(label: str, total: int, make_row):
         r = random.Random(f"large-{label}-{seed}")
-        for name, count in zip(users, per_user_counts(total)):
+        for name, count in zip(users, per_user_counts(total), strict=False):
             for rank in _distinct_ranks(r, title_zipf, count, n_titles):
                 yield make_row(r, name, order[rank])
 

@@ -1,4 +1,4 @@
-"""The one place that answers "may this actor do this?" (DESIGN.md, Roles). Pages and db/ writes both ask."""
+"""The one place that answers "may this actor do this?" (DESIGN.md, Roles). Pages and core/ services both ask."""
 from __future__ import annotations
 
 from db.errors import PermissionDenied

@@ -5,10 +5,11 @@ catalog, and every problem names the row it belongs to, so nothing reaches the d
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable
+from typing import Any
 
 from core import tables as editor
 from db.whitelist import Column, Table
@@ -263,7 +264,7 @@ def diff(table: Table, original: list[dict[str, Any]], state: dict[str, Any],
 def preview_rows(changes: ChangeSet) -> list[dict[str, str]]:
     """One line per change for the confirmation table: what happens to which row."""
     lines = []
-    for key, values in zip(changes.deletes, changes.deleted_values):
+    for key, values in zip(changes.deletes, changes.deleted_values, strict=False):
         lines.append({"change": "delete", "row": row_label(key),
                       "values": "; ".join(f"{k}: {_shown(v)}" for k, v in values.items())})
     for upd in changes.updates:

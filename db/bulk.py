@@ -10,11 +10,11 @@ the file included). The whole large set (3.6 million rows) loads in about 52 s o
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError

@@ -5,9 +5,8 @@ table, and the rules a batch must keep, are core.tables'.
 """
 from __future__ import annotations
 
-from typing import Any
-
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy.engine import Connection
 

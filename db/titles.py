@@ -3,7 +3,6 @@ episodes and the viewer's playlists. Each function is one statement whatever it 
 """
 from __future__ import annotations
 
-
 from typing import Any
 
 from db.engine import fetch_all, fetch_one, scalar

@@ -1,4 +1,5 @@
-"""The SQL of the status watchlist: one row per (user, title) with plan_to_watch, watching, completed, on_hold or dropped."""
+"""The SQL of the status watchlist: one row per (user, title) with plan_to_watch, watching, completed, on_hold
+or dropped."""
 from __future__ import annotations
 
 from sqlalchemy.engine import Connection

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-import pytest
-
 from core import auth
 from db import users
 
@@ -59,7 +57,7 @@ def in_order(at) -> list[tuple[str, str]]:
 def error_under(at, label: str) -> str | None:
     """The error shown right under the widget labelled `label`, if any."""
     elements = in_order(at)
-    for (kind, text), following in zip(elements, elements[1:]):
+    for (kind, text), following in zip(elements, elements[1:], strict=False):
         if text == label and kind != "error":
             return following[1] if following[0] == "error" else None
     raise AssertionError(f"no widget labelled {label!r}")

@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from db import engine, schema
 from db.config import REQUIRED_QUERY
 from db.engine import Database
+from tests import viewer_helpers
 
 SERVER_URL = make_url(os.environ.get("STREAMSYNC_TEST_SERVER_URL",
                                      "mysql+mysqlconnector://root@127.0.0.1:3306/")).update_query_dict(REQUIRED_QUERY)
@@ -98,3 +99,35 @@ def swap_database():
     engine.use(previous)
     for database in made:
         database.dispose()
+
+
+@pytest.fixture
+def removed_after_test():
+    """Delete the users tests.viewer_helpers.make_user made during the test, with everything of theirs (reviews
+    by trigger, so ratings are exact again; the rest by cascade), so the shared demo data keeps its volumes. Use
+    it with `pytestmark = pytest.mark.usefixtures("removed_after_test")`."""
+    yield
+    viewer_helpers.remove_made_users()
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    """The test server's URL, no database chosen (STREAMSYNC_TEST_SERVER_URL, or root on 127.0.0.1:3306)."""
+    return SERVER_URL
+
+
+@pytest.fixture(scope="session")
+def test_database_url():
+    """test_database_url(kind): the URL of the throwaway database <prefix>_<kind>_test on the test server."""
+    return test_url
+
+
+@pytest.fixture(scope="session")
+def install_database():
+    """install_database(url): make the Database of url the process default, as empty_db and demo_db do."""
+    return use_database
+
+
+@pytest.fixture(scope="session")
+def demo_seed():
+    return DEMO_SEED

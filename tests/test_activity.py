@@ -5,18 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
-from core import activity
-from db import statement_counter
+from core import activity, moderation, tables
+from db import reviews, statement_counter
 from db.activity import LogFilter
 from db.engine import execute, scalar, transaction
 from db.errors import DataRuleError, PermissionDenied
 from tests.accounts_helpers import make_user
 from tests.apptest import open_app, texts
-from tests.test_table_editor import add_genre, add_title, edit, rows
+from tests.catalog_helpers import add_genre, add_title, edit, rows
 
 
 def name(tag: str) -> str:
@@ -119,3 +119,61 @@ def test_the_page_shows_the_editors_change_in_a_fixed_number_of_statements(histo
     details = at.dataframe[-1].value
     changed = details[details["changed"] == "●"]
     assert list(changed["field"]) == ["release_year"] and list(changed["new"]) == ["2001"]
+
+
+# --- hostile input and stale state (moderation QA pass) --------------------
+@pytest.fixture
+def moderator(empty_db):
+    return make_user(name("mod"), role="moderator")
+
+
+def test_a_page_past_the_end_is_the_last_page(moderator):
+    for genre in ("Action", "Comedy", "Drama"):
+        add_genre(moderator, genre)
+    page = tables.browse("moderator", "genres", page=9, page_size=2)
+    assert page.page == 2 and [r["name"] for r in page.rows] == ["Drama"]
+    assert activity.page("moderator", LogFilter(table="genres"), 9, page_size=2).rows[0]["operation"] == "INSERT"
+    author, reader = make_user(name("usr")), make_user(name("usr"))
+    reviews.save_review(author, add_title(moderator, "Tumbbad"), 9, "Eerie", False)
+    moderation.report_review(reader, scalar("SELECT review_id FROM reviews"), "Too scary")
+    _found = moderation.queue("moderator", "reported", page=3)
+    queue, total = _found.rows, _found.total
+    assert total == 1 and [r["reasons"] for r in queue] == [f"{reader}: Too scary"]
+
+
+def test_csv_cells_that_would_run_as_formulas_are_defused(moderator):
+    with transaction(None) as conn:  # a record id as a script or an older version could have written it
+        for record in ("=cmd|' /C calc'!A0", "+1+1", "-2", "@SUM(A1)", 'a "quoted", multi\nline value'):
+            execute(conn, "INSERT INTO activity_log (username, table_name, operation, record_id) "
+                          "VALUES (:u, 'genres', 'DELETE', :r)", u=moderator, r=record)
+    parsed = list(csv.DictReader(io.StringIO(activity.export_csv("moderator", LogFilter())[0])))
+    assert sorted(r["record_id"] for r in parsed) == sorted(
+        ["'=cmd|' /C calc'!A0", "'+1+1", "'-2", "'@SUM(A1)", 'a "quoted", multi\nline value'])
+
+
+def test_retention_refuses_a_yes_for_a_number_of_days(empty_db):
+    admin = make_user(name("adm"), role="admin")
+    for days in (0, -5, True):
+        with pytest.raises(DataRuleError, match="at least 1 day"):
+            activity.prune_older_than(admin, days)
+
+
+def test_a_users_update_lists_only_what_changed(empty_db):
+    admin, viewer = make_user(name("adm"), role="admin"), make_user(name("usr"))
+    edit(admin, "users", {"edited_rows": {0: {"firstname": "Renamed"}}}, rows("users", username=viewer))
+    update = activity.page("admin", LogFilter(table="users", operation="UPDATE")).rows[0]
+    lines = activity.side_by_side(update["change_details"])
+    assert [line["field"] for line in lines if line["changed"]] == ["firstname"]  # not "password_changed" too
+    with transaction(None) as conn:
+        execute(conn, "UPDATE users SET password_hash = 'x' WHERE username = :u", u=viewer)
+    update = activity.page("admin", LogFilter(table="users", operation="UPDATE")).rows[0]
+    assert [line["field"] for line in activity.side_by_side(update["change_details"]) if line["changed"]] == [
+        "password_changed"]
+
+
+def test_a_time_range_the_wrong_way_round_says_so(moderator):
+    at = open_app(moderator, "app_pages/activity.py")
+    at.date_input(key="al_from").set_value(date(2024, 5, 2))
+    at.date_input(key="al_to").set_value(date(2024, 5, 1)).run()
+    assert not at.exception
+    assert "The From date is after the To date" in at.error[0].value and not at.dataframe

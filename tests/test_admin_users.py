@@ -7,14 +7,14 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from core import auth
-from core import admin_users, friends, moderation, playlists, watchlist
-from db import reviews, sessions, statement_counter
+from core import accounts, admin_users, auth, friends, moderation, playlists, watchlist
+from db import reviews, sessions, statement_counter, users
 from db.engine import fetch_one, scalar
 from db.errors import DataRuleError, PermissionDenied
 from tests.accounts_helpers import PASSWORD, make_user
 from tests.apptest import open_app, texts
-from tests.test_table_editor import add_title
+from tests.catalog_helpers import add_title
+from ui.cards import md
 
 
 def name(tag: str) -> str:
@@ -167,3 +167,62 @@ def test_the_users_page_shows_a_one_time_password_once(admin):
     assert auth.verify_password(one_time, user_row(viewer)["password_hash"])
     at.run()
     assert "One-time password" not in texts(at)
+
+
+# --- hostile input and stale state (accounts QA pass) --------------------
+HOSTILE_FIRST = "**bold** [a](javascript:alert(1))"
+
+HOSTILE_LAST = "<img src=x onerror=alert(1)>"
+
+
+def test_the_users_page_shows_names_and_emails_as_typed(empty_db):
+    admin = make_user("qa_boss", role="admin")
+    users.create_user("_x_y_", firstname=HOSTILE_FIRST, lastname=HOSTILE_LAST,
+                      email="<script>alert(1)</script>@x.com", dob=None, password_hash=auth.hash_password(PASSWORD))
+    at = open_app(admin, "app_pages/admin_users.py")
+    at.text_input(key="au_search").set_value("_x_y_").run()
+    assert not at.exception
+    # Escaped Markdown: the bold, the link and the underscores stay literal characters on the page.
+    assert [s.value for s in at.subheader] == [md(f"_x_y_ · {HOSTILE_FIRST} {HOSTILE_LAST}")]
+    assert md("<script>alert(1)</script>@x.com") in texts(at)
+
+
+def test_no_demotion_or_own_deletion_leaves_only_a_locked_admin(empty_db):
+    make_user("qa_a1", role="admin")
+    make_user("qa_a2", role="admin")
+    admin_users.lock_user("qa_a1", "qa_a2")
+    with pytest.raises(DataRuleError, match="qa_a1 is the last admin who can log in"):
+        accounts.set_role("qa_a1", "qa_a1", "user")
+    with pytest.raises(DataRuleError, match="You are the last admin who can log in"):
+        accounts.delete_own_account("qa_a1")
+    assert users.get_user("qa_a1")["role"] == "admin"
+    admin_users.unlock_user("qa_a1", "qa_a2")
+    accounts.set_role("qa_a1", "qa_a1", "user")
+    assert users.get_user("qa_a1")["role"] == "user"
+
+
+def test_an_admin_cannot_reset_their_own_password_and_stays_logged_in(empty_db):
+    admin = make_user("qa_self", role="admin")
+    make_user("qa_other", role="admin")
+    at = open_app(admin, "app_pages/admin_users.py")
+    at.text_input(key="au_search").set_value(admin).run()
+    next(b for b in at.button if b.key == f"au_reset_{admin}").click().run()
+    assert not at.exception
+    assert "use the Password tab of your Profile" in " ".join(e.value for e in at.error)
+    assert auth.verify_password(PASSWORD, users.login_record(admin)["password_hash"])
+    assert sessions.user_for_token(at.session_state["session_token"])["username"] == admin
+
+
+def test_deleting_the_only_user_on_the_last_page_shows_the_page_before(empty_db):
+    admin = make_user("qa_pager", role="admin")
+    for i in range(admin_users.PAGE_SIZE + 1):
+        make_user(f"qa_paged{i:02d}")
+    at = open_app(admin, "app_pages/admin_users.py")
+    at.text_input(key="au_search").set_value("qa_paged").run()
+    at.number_input[0].set_value(2).run()
+    last = at.selectbox(key="au_pick").value
+    admin_users.delete_user(admin, last)  # here or in another tab: the page is stale now
+    at.run()
+    assert not at.exception and not at.info  # not "No user matches"
+    assert f"{admin_users.PAGE_SIZE} users · page 1 of 1" in texts(at)
+    assert at.selectbox(key="au_pick").value != last

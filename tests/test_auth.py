@@ -4,12 +4,12 @@ import logging
 from datetime import datetime, timedelta
 
 import bcrypt
-import pytest
 
 from core import auth
 from db import engine, execute, fetch_all, fetch_one, transaction
-from tests.accounts_helpers import PASSWORD, click, fill_login, make_user
+from tests.accounts_helpers import PASSWORD, click, field, fill_login, make_user
 from tests.apptest import open_app, texts
+from ui.cards import md
 
 T0 = datetime(2026, 1, 10, 20, 0, 0)
 
@@ -159,3 +159,14 @@ def test_no_hash_token_or_password_reaches_the_activity_log_or_the_logs(empty_db
     assert "locked" in caplog.text  # the lock itself is logged, by name only
     assert "INSERT INTO users" in caplog.text  # and so was the SQL, without its parameters
     engine.dispose_engine()
+
+
+# --- hostile input and stale state (accounts QA pass) --------------------
+def test_a_username_with_underscores_is_shown_as_typed_in_the_sidebar_and_toasts(empty_db):
+    make_user("_qa_u_")
+    at = open_app(None, "app_pages/login.py")
+    field(at, "Username").set_value("_qa_u_")
+    field(at, "Password").set_value(PASSWORD)
+    at = click(at, "Log in")
+    assert f"Logged in as **{md('_qa_u_')}** (user)" in [c.value for c in at.sidebar.caption]
+    assert [t.value for t in at.toast] == [md("Welcome back, _qa_u_!")]

@@ -9,7 +9,6 @@ import db
 from db import engine, statement_counter
 from db.config import PoolSettings
 from db.errors import DatabaseUnavailable, DataRuleError
-from tests.conftest import SERVER_URL
 
 POOL_OF_ONE = PoolSettings(size=1, max_overflow=0, timeout=10, recycle=1800)
 
@@ -54,10 +53,13 @@ def test_app_user_cleared_after_a_failed_transaction(empty_db, swap_database):
 
 
 def test_failure_midway_leaves_nothing_behind(empty_db):
-    with pytest.raises(DataRuleError) as info:
+    def insert_both():
         with db.transaction("bob") as conn:
             db.execute(conn, "INSERT INTO genres (name) VALUES ('Horror')")
             db.execute(conn, "INSERT INTO genres (name) VALUES ('horror')")  # same name ignoring case
+
+    with pytest.raises(DataRuleError) as info:
+        insert_both()
     assert "already taken" in str(info.value)
     assert db.scalar("SELECT COUNT(*) FROM genres") == 0
     assert db.scalar("SELECT COUNT(*) FROM activity_log") == 0
@@ -107,8 +109,8 @@ def test_unreachable_server_raises_one_typed_error(swap_database):
     assert "127.0.0.1:1" in str(info.value)
 
 
-def test_wrong_password_raises_the_same_typed_error(swap_database):
-    swap_database(SERVER_URL.set(username="root", password="wrong", database="test"))
+def test_wrong_password_raises_the_same_typed_error(swap_database, server_url):
+    swap_database(server_url.set(username="root", password="wrong", database="test"))
     with pytest.raises(DatabaseUnavailable) as info:
         db.fetch_all("SELECT 1")
     assert "denied" in info.value.reason.lower()

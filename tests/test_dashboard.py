@@ -11,7 +11,6 @@ from core import dashboard
 from db import statement_counter
 from db.engine import fetch_all, scalar
 from db.errors import PermissionDenied
-
 from tests.apptest import open_app, texts
 
 

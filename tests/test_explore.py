@@ -2,12 +2,12 @@
 pages of 24 with the total, the "in my lists" mark, the page itself and its statement count."""
 import pytest
 
-from core.search import Filters, escape_like, parse_query
 from core import playlists, titles, watchlist
+from core.search import Filters, escape_like, parse_query
 from db import engine
 from db import titles as title_reads
 from tests.apptest import open_app, texts
-from tests.viewer_fixtures import PAGE_BUDGET, button, make_busy_user, make_user, rerun_statements, removed_after_test  # noqa: F401 (fixture)
+from tests.viewer_helpers import PAGE_BUDGET, button, make_busy_user, make_user, rerun_statements, shown
 
 pytestmark = pytest.mark.usefixtures("removed_after_test")
 
@@ -124,7 +124,8 @@ def test_the_person_filter_keeps_titles_they_act_in_or_crew(demo_db):
                                                       SELECT person_id FROM media_crew) c
                                GROUP BY person_id ORDER BY COUNT(*) DESC LIMIT 1""")
     credited = {r["media_id"] for r in engine.fetch_all(
-        "SELECT media_id FROM media_cast WHERE person_id = :p UNION SELECT media_id FROM media_crew WHERE person_id = :p",
+        "SELECT media_id FROM media_cast WHERE person_id = :p "
+        "UNION SELECT media_id FROM media_crew WHERE person_id = :p",
         p=person_id)}
     assert {r["media_id"] for r in everything(Filters(person_id=person_id), me)} == credited
 
@@ -268,3 +269,24 @@ def test_explore_statements_do_not_grow_with_cards_or_my_lists(demo_db):
         counts[(who, "filtered")] = rerun_statements(at)
     assert counts[fresh] == counts[busy] <= PAGE_BUDGET
     assert counts[(fresh, "filtered")] == counts[(busy, "filtered")] <= PAGE_BUDGET
+
+
+# --- hostile input and stale pages (viewer QA pass) --------------------
+@pytest.mark.parametrize("raw", ["2147483648", "99999999999999999999", "7" * 5000])
+def test_a_huge_person_id_in_an_explore_link_names_no_such_person(demo_db, raw):
+    # It said "The person link is not valid" about a plain number.
+    at = open_app(make_user(), page="app_pages/explore.py", query={"person": raw})
+    assert not at.exception
+    text = shown(at)
+    assert f"There is no person with id {raw[:20]} (maybe removed): showing all titles instead." in text
+    assert "not valid" not in text
+
+
+# --- Explore: the pager after a filter change ------------------------------------------------------------------
+def test_changing_a_filter_on_page_2_starts_again_on_page_1(demo_db):
+    at = open_app(make_user(), page="app_pages/explore.py")
+    at.button(key="explore_page_next").click().run()
+    assert any(c.value.startswith("Page 2 of") for c in at.caption)
+    at.selectbox(key="explore_type").select("Movie").run()
+    assert at.session_state["explore_page"] == 1
+    assert any(c.value.startswith("Page 1 of") for c in at.caption)

@@ -6,8 +6,14 @@ from core import friends, playlists
 from db import reviews
 from db.errors import DataRuleError, PermissionDenied
 from tests.apptest import open_app
-from tests.viewer_fixtures import (  # noqa: F401 (removed_after_test is a fixture)
-    PAGE_BUDGET, button, make_busy_user, make_user, plain, removed_after_test, rerun_statements, shown,
+from tests.viewer_helpers import (
+    PAGE_BUDGET,
+    button,
+    make_busy_user,
+    make_user,
+    plain,
+    rerun_statements,
+    shown,
     some_titles,
 )
 from ui.cards import md
@@ -189,3 +195,37 @@ def test_statement_count_does_not_grow_with_friends(demo_db):
     busy = open_app(make_busy_user(), page=PAGE)
     assert "Friends (4)" in shown(busy)
     assert rerun_statements(busy) == rerun_statements(fresh) <= PAGE_BUDGET
+
+
+# --- hostile input and stale pages (viewer QA pass) --------------------
+# --- Friends: stale pages and double clicks --------------------------------------------------------------------
+def test_accepting_twice_says_you_are_already_friends(demo_db):
+    me, asker = make_user(), make_user()
+    friends.send_request(asker, me)
+    at = open_app(me, page="app_pages/friends.py")
+    friends.accept(me, asker)  # accepted in another tab meanwhile
+    at.button(key=f"accept_{asker}").click().run()
+    assert f"You and {asker} are already friends." in shown(at)
+    assert "Friends (1)" in shown(at)
+
+
+def test_accepting_a_request_cancelled_meanwhile_says_so(demo_db):
+    me, asker = make_user(), make_user()
+    friends.send_request(asker, me)
+    at = open_app(me, page="app_pages/friends.py")
+    friends.cancel(asker, me)
+    at.button(key=f"accept_{asker}").click().run()
+    assert f"There is no pending request from {asker} (it may have been cancelled)." in shown(at)
+    assert friends.overview(me) == []
+
+
+@pytest.mark.parametrize("typed, message", [("   ", "Type the username of the person you want to block."),
+                                             ("me", "That is you: you cannot block yourself.")])
+def test_the_block_form_refuses_in_its_own_words(demo_db, typed, message):
+    # Both used to speak of adding a friend ("... you want to add", "send a request to someone else").
+    me = make_user()
+    at = open_app(me, page="app_pages/friends.py")
+    at.text_input(key="block_username").input(me if typed == "me" else typed)
+    button(at, "Block").click().run()
+    assert message in shown(at)
+    assert friends.overview(me) == []

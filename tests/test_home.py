@@ -5,8 +5,14 @@ import pytest
 from core import friends, progress
 from db import reviews
 from tests.apptest import open_app
-from tests.viewer_fixtures import (  # noqa: F401 (removed_after_test is a fixture)
-    PAGE_BUDGET, a_series, button, make_busy_user, make_user, removed_after_test, rerun_statements, shown,
+from tests.viewer_helpers import (
+    PAGE_BUDGET,
+    a_series,
+    button,
+    make_busy_user,
+    make_user,
+    rerun_statements,
+    shown,
     some_titles,
 )
 from ui.cards import md

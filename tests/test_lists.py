@@ -5,8 +5,14 @@ import pytest
 from core import playlists, watchlist
 from db.errors import DataRuleError, PermissionDenied
 from tests.apptest import open_app, texts
-from tests.viewer_fixtures import (  # noqa: F401 (removed_after_test is a fixture)
-    PAGE_BUDGET, button, make_busy_user, make_user, removed_after_test, rerun_statements, shown, some_titles,
+from tests.viewer_helpers import (
+    PAGE_BUDGET,
+    button,
+    make_busy_user,
+    make_user,
+    rerun_statements,
+    shown,
+    some_titles,
 )
 from ui.cards import md
 
@@ -206,3 +212,29 @@ def test_a_long_watchlist_comes_in_pages(demo_db):
     on_page_two = [s.key for s in at.selectbox if s.key and s.key.startswith("watch_move_")]
     assert len(on_page_two) == 2 and not set(on_page_two) & set(on_page)
     assert "Page 2 of 2 · 27 titles" in shown(at)
+
+
+# --- hostile input and stale pages (viewer QA pass) --------------------
+# --- Playlists: names ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["\u200b", " \u200b\u200e ", "\u2060"])
+def test_a_playlist_name_of_only_invisible_characters_is_refused(demo_db, name):
+    me = make_user()
+    with pytest.raises(DataRuleError, match="needs a name"):
+        playlists.create_playlist(me, name)
+    keep = playlists.create_playlist(me, "Keep")
+    with pytest.raises(DataRuleError, match="needs a name"):
+        playlists.rename_playlist(me, keep, name)
+    assert [p["name"] for p in playlists.list_for_user(me)] == ["Keep"]
+
+
+@pytest.mark.parametrize("first, second", [("🎬 Films", "🍿 Films"), ("Café", "cafe")])
+def test_a_name_the_database_counts_as_the_same_says_so_on_the_page(demo_db, first, second):
+    # The column's collation equates accents and all emoji; the message said "You already have a playlist
+    # called '🎬 Films'" to someone who typed '🍿 Films'.
+    me = make_user()
+    playlists.create_playlist(me, first)
+    at = open_app(me, page="app_pages/lists.py")
+    at.text_input(key="new_playlist_name").input(second)
+    button(at, "Create playlist").click().run()
+    assert f"'{second}' counts as the same name as your playlist '{first}'" in shown(at)
+    assert [p["name"] for p in playlists.list_for_user(me)] == [first]

@@ -8,7 +8,16 @@ import pytest
 from core import moderation, playlists
 from db import engine, reviews
 from tests.apptest import open_app, texts
-from tests.viewer_fixtures import PAGE_BUDGET, a_series, button, make_busy_user, make_user, rerun_statements, some_titles, removed_after_test  # noqa: F401 (fixture)
+from tests.viewer_helpers import (
+    PAGE_BUDGET,
+    a_series,
+    button,
+    make_busy_user,
+    make_user,
+    rerun_statements,
+    shown,
+    some_titles,
+)
 
 pytestmark = pytest.mark.usefixtures("removed_after_test")
 
@@ -58,7 +67,8 @@ def test_a_movie_shows_its_facts_and_credits_that_link_to_explore(demo_db):
                                  UNION SELECT person_id FROM media_crew WHERE media_id = :m""", m=movie["media_id"])
     links = {link.proto.query_string for link in at.page_link if link.proto.query_string.startswith("person=")}
     assert links == {f"person={p['person_id']}" for p in credited}
-    character = engine.scalar("SELECT character_name FROM media_cast WHERE media_id = :m AND character_name IS NOT NULL "
+    character = engine.scalar("SELECT character_name FROM media_cast "
+                              "WHERE media_id = :m AND character_name IS NOT NULL "
                             "LIMIT 1", m=movie["media_id"])
     assert character in texts(at).replace("\\", "")
     genre = engine.scalar("SELECT g.name FROM media_genres mg JOIN genres g ON g.genre_id = mg.genre_id "
@@ -299,3 +309,52 @@ def test_catalog_text_with_markup_is_shown_as_typed(empty_db):
     at = open_app(me, page="app_pages/explore.py")
     label = next(link.proto.label for link in at.page_link if link.proto.query_string == f"id={media_id}")
     assert label.replace("\\", "") == raw and not re.search(r"(?<!\\)[<>*\[\]()]", label)
+
+
+# --- hostile input and stale pages (viewer QA pass) --------------------
+@pytest.fixture
+def own_movie():
+    """A film made for one test, so its reviews are exactly the test's; removed afterwards."""
+    with engine.transaction("admin") as conn:
+        media_id = engine.execute(conn, """INSERT INTO media (title, media_type, release_year, age_rating)
+                                         VALUES ('QA Reviewed Film', 'Movie', 2021, 'U')""").lastrowid
+    yield media_id
+    with engine.transaction("admin") as conn:
+        engine.execute(conn, "DELETE FROM media WHERE media_id = :m", m=media_id)
+
+
+# --- Media details: ?id= --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("raw", ["2147483648", "99999999999999999999", "1" * 5000])
+def test_a_huge_title_id_says_there_is_no_such_title_not_that_it_is_no_number(demo_db, raw):
+    # It used to say '"99999999999" is not a title id (it should be a number)' about a number.
+    at = open_app(make_user(), page="app_pages/media.py", query={"id": raw})
+    assert not at.exception
+    text = shown(at)
+    assert "There is no title with id" in text
+    assert "not a title id" not in text
+    assert any(link.proto.page == "explore" for link in at.page_link)
+
+
+@pytest.mark.parametrize("raw", ["-1", "1 OR 1=1", "5.0"])
+def test_an_id_that_is_no_whole_number_says_what_an_id_looks_like(demo_db, raw):
+    at = open_app(make_user(), page="app_pages/media.py", query={"id": raw})
+    assert not at.exception
+    assert f"“{raw}” is not a title id (it should be a whole number, such as 42)" in shown(at)
+
+
+def test_reviews_page_2_emptied_meanwhile_goes_back_to_page_1(demo_db, own_movie):
+    # With the last review of page 2 deleted (by its author or a moderator), the page said "Nobody else has
+    # rated this title yet." with no pager left to go back.
+    critics = [make_user("critic") for _ in range(reviews.REVIEWS_PER_PAGE + 1)]
+    for i, critic in enumerate(critics):
+        reviews.save_review(critic, own_movie, 6, f"Opinion {i}")
+    at = open_app(make_user(), page="app_pages/media.py", query={"id": own_movie})
+    button(at, "Next ›").click().run()
+    assert "Page 2 of 2" in shown(at)
+    reviews.delete_review(critics[0], own_movie)
+    at.run()
+    assert not at.exception
+    text = shown(at)
+    assert "Nobody else has rated this title yet." not in text
+    assert f"{reviews.REVIEWS_PER_PAGE} reviews" in text
+    assert sum(t.value.startswith("Opinion ") for t in at.text) == reviews.REVIEWS_PER_PAGE

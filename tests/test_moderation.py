@@ -12,7 +12,7 @@ from db.engine import fetch_one, scalar
 from db.errors import DataRuleError, PermissionDenied
 from tests.accounts_helpers import make_user
 from tests.apptest import open_app, texts
-from tests.test_table_editor import add_title
+from tests.catalog_helpers import add_title
 
 
 def name(tag: str) -> str:
@@ -125,3 +125,38 @@ def test_the_queue_page_hides_a_reported_review_with_a_reason(cast):
     assert not at.exception
     assert review_row(cast["review"])["hidden_reason"] == "Spoilers"
     assert "No open reports" in texts(at)
+
+
+# --- hostile input and stale state (moderation QA pass) --------------------
+INJECTION = "**x** <img src=x onerror=alert(1)> [a](javascript:alert(1))"
+
+@pytest.fixture
+def moderator(empty_db):
+    return make_user(name("mod"), role="moderator")
+
+
+def test_the_review_queue_shows_reasons_titles_and_names_as_typed(moderator):
+    author, reader, other = make_user(name("usr")), make_user(name("usr")), make_user(name("usr"))
+    media = add_title(moderator, f"Title {INJECTION}")
+    reviews.save_review(author, media, 3, "Meh", False)
+    review = scalar("SELECT review_id FROM reviews")
+    moderation.report_review(reader, review, INJECTION)
+    moderation.report_review(other, review, "Second reason")
+    at = open_app(moderator, "app_pages/moderation_reviews.py")
+    assert not at.exception
+    escaped = r"\*\*x\*\* \<img src=x onerror=alert\(1\)\> \[a\]\(javascript\:alert\(1\)\)"
+    assert any(f"**Title {escaped}**" in m.value for m in at.markdown)
+    warning = at.warning[0].value
+    assert escaped in warning
+    assert sorted(warning.split("\n\n", 1)[1].replace("\\", "").split("  \n")) == sorted(
+        [f"{reader}: {INJECTION}", f"{other}: Second reason"])  # one reason per line
+
+
+def test_hiding_a_review_another_moderator_hid_meanwhile_keeps_their_reason(moderator):
+    other, author = make_user(name("mod"), role="moderator"), make_user(name("usr"))
+    reviews.save_review(author, add_title(moderator, "Andaz Apna Apna"), 10, "Cult classic", False)
+    review = scalar("SELECT review_id FROM reviews")
+    moderation.hide_review(other, review, "Off topic")
+    with pytest.raises(DataRuleError, match=f"{other} hid this review meanwhile"):
+        moderation.hide_review(moderator, review, "Spoilers")
+    assert scalar("SELECT hidden_reason FROM reviews WHERE review_id = :r", r=review) == "Off topic"

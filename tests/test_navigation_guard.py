@@ -14,7 +14,6 @@ from tests.accounts_helpers import make_user
 from tests.apptest import APP, open_app
 from ui.navigation import PUBLIC_PAGES, SECTIONS
 
-
 MODERATION = [spec[0] for spec in SECTIONS["Moderation"]]
 ADMIN = [spec[0] for spec in SECTIONS["Admin"]]
 EVERYONE = [spec[0] for name in ("Browse", "My library") for spec in SECTIONS[name]]
@@ -52,7 +51,7 @@ def test_a_user_cannot_open_a_moderator_or_admin_page_by_path(empty_db):
 def test_a_moderator_cannot_open_the_admin_page(empty_db):
     at = open_app(make_user("mod_one", role="moderator"), page="app_pages/moderation_reviews.py")
     assert not at.exception
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("app_pages/admin_users.py")
 
 

@@ -14,7 +14,7 @@ from db import reviews, users
 from db.errors import PermissionDenied
 from tests.accounts_helpers import make_user
 from tests.apptest import TIMEOUT, open_app, texts
-from tests.test_table_editor import add_title
+from tests.catalog_helpers import add_title
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # page -> (its title, the roles that may open it), straight from DESIGN.md's Roles table.

@@ -4,12 +4,13 @@ from datetime import date
 
 import pytest
 
-from core import accounts, auth
-from core import admin_users
-from db import execute, fetch_one, sessions, statement_counter, transaction, users
+from core import accounts, admin_users, auth, moderation
+from db import execute, fetch_one, reviews, sessions, statement_counter, transaction, users
+from db.engine import scalar
 from db.errors import DataRuleError
 from tests.accounts_helpers import PASSWORD, click, error_under, field, make_user
 from tests.apptest import open_app, texts
+from tests.catalog_helpers import add_title
 from ui.cards import md
 
 NEW = "Fresh-Monsoon-77"
@@ -165,3 +166,43 @@ def test_profile_render_uses_a_fixed_small_number_of_statements(empty_db):
         at.run()
     assert not at.exception and "5 other sessions." in texts(at)
     assert m.statements <= 5, m.statements
+
+
+# --- hostile input and stale state (accounts QA pass) --------------------
+def test_a_moderator_who_deletes_their_account_leaves_their_hidden_reviews_hidden(empty_db):
+    admin = make_user("qa_root", role="admin")
+    mod, author = make_user("qa_mod", role="moderator"), make_user("qa_author")
+    title = add_title(admin, "Queen")
+    reviews.save_review(author, title, 2, "spam spam spam", False)
+    review_id = scalar("SELECT review_id FROM reviews WHERE username = :u", u=author)
+    moderation.hide_review(mod, review_id, "Spam")
+    accounts.delete_own_account(mod)
+    assert users.get_user(mod) is None
+    assert scalar("SELECT hidden_by FROM reviews WHERE review_id = :r", r=review_id) == admin
+    assert scalar("SELECT hidden_reason FROM reviews WHERE review_id = :r", r=review_id) == "Spam"
+
+
+def test_after_an_admin_reset_the_profile_opens_on_the_password_tab(empty_db):
+    make_user("qa_reset_by")
+    admin = make_user("qa_resetter", role="admin")
+    admin_users.reset_password(admin, "qa_reset_by", auth.hash_password("One-Time-Pass-1"))
+    at = open_app("qa_reset_by")
+    tab_container = next(block for block in at.main.children.values() if block.type == "tab_container")
+    labels = [tab.label for tab in at.tabs]
+    assert labels[tab_container.proto.tab_container.default_tab_index] == "Password"
+    field(at, "Current password").set_value("One-Time-Pass-1")
+    field(at, "New password").set_value("Fresh-Monsoon-77")
+    field(at, "Repeat the new password").set_value("Fresh-Monsoon-77")
+    at = click(at, "Change password")
+    # No other session to end: the message does not count zero of them.
+    assert [t.value for t in at.toast] == [md("Your password is changed.")]
+    assert users.get_user("qa_reset_by")["must_change_password"] == 0
+
+
+def test_an_empty_password_form_changes_nothing_and_says_so(empty_db):
+    make_user("qa_empty_pw")
+    at = open_app("qa_empty_pw", "app_pages/profile.py")
+    at = click(at, "Change password")
+    assert [w.value for w in at.warning] == [
+        "Nothing was changed: type your current password and the new one twice, then click once."]
+    assert not at.error and auth.verify_password(PASSWORD, users.login_record("qa_empty_pw")["password_hash"])

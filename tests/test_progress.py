@@ -3,10 +3,17 @@ watchlist follows (watching while in progress, completed after the last episode)
 import pytest
 
 from core import progress, watchlist
+from db import engine
 from db.errors import DataRuleError
 from tests.apptest import open_app
-from tests.viewer_fixtures import (  # noqa: F401 (removed_after_test is a fixture)
-    PAGE_BUDGET, a_series, button, make_busy_user, make_user, removed_after_test, rerun_statements, shown,
+from tests.viewer_helpers import (
+    PAGE_BUDGET,
+    a_series,
+    button,
+    make_busy_user,
+    make_user,
+    rerun_statements,
+    shown,
 )
 
 pytestmark = pytest.mark.usefixtures("removed_after_test")
@@ -114,3 +121,39 @@ def test_statement_count_does_not_grow_with_the_series(demo_db):
     busy = open_app(make_busy_user(), page=PAGE)
     assert "Watching (4)" in shown(busy)
     assert rerun_statements(busy) == rerun_statements(fresh) <= PAGE_BUDGET
+
+
+# --- hostile input and stale pages (viewer QA pass) --------------------
+@pytest.fixture
+def own_series():
+    """A series of three episodes made for one test (its episodes get deleted), removed afterwards with
+    everything that points to it."""
+    with engine.transaction("admin") as conn:
+        media_id = engine.execute(conn, """INSERT INTO media (title, media_type, release_year, age_rating)
+                                         VALUES ('QA Vanishing Series', 'Series', 2021, 'U')""").lastrowid
+        for number in (1, 2, 3):
+            engine.execute(conn, """INSERT INTO episodes (media_id, season_number, episode_number, title)
+                                  VALUES (:m, 1, :n, :t)""", m=media_id, n=number, t=f"Part {number}")
+    yield media_id
+    with engine.transaction("admin") as conn:
+        engine.execute(conn, "DELETE FROM media WHERE media_id = :m", m=media_id)
+
+
+# --- Progress: a series whose episodes were deleted ----------------------------------------------------------
+def test_a_series_whose_episodes_were_all_deleted_is_not_called_finished(demo_db, own_series):
+    me = make_user()
+    first = engine.scalar("SELECT MIN(episode_id) FROM episodes WHERE media_id = :m", m=own_series)
+    progress.mark_watched_up_to(me, own_series, first)
+    at = open_app(me, page="app_pages/progress.py")
+    with engine.transaction("admin") as conn:
+        engine.execute(conn, "DELETE FROM episodes WHERE media_id = :m", m=own_series)
+
+    # The page was open on "Mark S1E2 watched": the click is refused with the reason.
+    button(at, "Mark S1E2 watched").click().run()
+    text = shown(at)
+    assert "That episode does not belong to this title (it may have been deleted)." in text
+    # It used to move to "Finished (1)" under "You have watched every episode of the series you follow."
+    assert "Watching (1)" in text
+    assert "Finished" not in text
+    assert "You have watched every episode" not in text
+    assert "This series has no episodes in the catalog yet." in text

@@ -2,10 +2,9 @@
 titles for someone with no ratings yet."""
 import pytest
 
-from core import recommend
-from core import playlists, progress, titles, watchlist
+from core import playlists, progress, recommend, titles, watchlist
 from db import reviews
-from tests.viewer_fixtures import a_series, make_user, removed_after_test  # noqa: F401 (a fixture)
+from tests.viewer_helpers import a_series, make_user
 
 pytestmark = pytest.mark.usefixtures("removed_after_test")
 

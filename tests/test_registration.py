@@ -1,15 +1,16 @@
 """Registration: each rule shows its message under its field and creates nothing; a valid form creates a
 `user` account with a bcrypt hash and logs it in."""
+import threading
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 
 from core import auth, validation
-from db import fetch_all, fetch_one
+from db import fetch_all, fetch_one, users
 from tests.accounts_helpers import click, error_under, field, make_user
 from tests.apptest import open_app, texts
 from ui.cards import md
-
 
 GOOD = {
     "Username": "asha.k", "First name": "Asha", "Last name": "Kapoor", "Email": "asha@example.com",
@@ -142,3 +143,72 @@ def test_the_rules_match_the_database_checks():
     assert validation.username_error("a.b_c-d") is None
     assert validation.email_error("x@y.z") is None
     assert validation.dob_error(date(1900, 1, 1), date.today()) is None
+
+
+# --- hostile input and stale state (accounts QA pass) --------------------
+@pytest.mark.parametrize("label, value, message", [
+    ("Password", " " * 12, "A password of only spaces is easy to guess"),
+    ("First name", "\u200b\u200b", "Enter your first name."),
+])
+def test_nothing_visible_is_not_a_password_or_a_name(empty_db, label, value, message):
+    at = open_app(None, "app_pages/register.py")
+    values = {"Username": "qa_blank", "First name": "Asha", "Last name": "Kapoor", "Email": "qa_blank@example.com",
+              "Password": "Monsoon-Reels-2024", "Repeat the password": "Monsoon-Reels-2024", label: value}
+    if label == "Password":
+        values["Repeat the password"] = value
+    for name, text in values.items():
+        field(at, name).set_value(text)
+    at.date_input[0].set_value(date(1990, 1, 1))
+    at = click(at, "Create account")
+    assert message in (error_under(at, label) or "")
+    assert users.get_user("qa_blank") is None
+
+
+def test_a_username_taken_during_registration_is_reported_under_the_username(empty_db, monkeypatch):
+    # Another person registers the same name (in another case) between the check and the insert; the name
+    # contains "email", which once sent the database's message to the email field.
+    hash_password = auth.hash_password
+
+    def someone_is_quicker(password):
+        users.create_user("MY_EMAIL_FAN", firstname="Quick", lastname="Er", email="quicker@example.com",
+                          dob=None, password_hash="not used")
+        return hash_password(password)
+
+    monkeypatch.setattr(auth, "hash_password", someone_is_quicker)
+    errors, created = auth.register({"username": "my_email_fan", "firstname": "Asha", "lastname": "Kapoor",
+                                     "email": "asha@example.com", "dob": date(1990, 1, 1),
+                                     "password": "Monsoon-Reels-2024", "password_confirm": "Monsoon-Reels-2024"})
+    assert (errors, created) == ({"username": auth.USERNAME_TAKEN}, None)
+    assert users.get_user("my_email_fan")["email"] == "quicker@example.com"  # only the quicker account exists
+
+
+def test_a_double_click_does_the_write_once_and_its_second_run_gets_the_result(monkeypatch):
+    # In a browser the second click of a double click starts a new run while the first still runs
+    # (runner.fastReruns), which re-registered the name ("That username is taken") or re-checked a changed
+    # password ("The current password is wrong"). Played here with two threads and a step clock.
+    from ui import forms
+
+    monkeypatch.setattr(forms.st, "session_state", {})
+    ticks, second_arrived = iter(range(1, 100)), threading.Event()
+
+    def clock():
+        if threading.current_thread().name == "second-click":
+            second_arrived.set()
+        return next(ticks)
+
+    monkeypatch.setattr(forms, "time", SimpleNamespace(monotonic=clock))
+    writes, second = [], []
+
+    def first_click_write():
+        writes.append("first")
+        click = threading.Thread(name="second-click", target=lambda: second.append(
+            forms.submit_once("register", lambda: writes.append("second") or "refused: name taken")))
+        click.start()
+        assert second_arrived.wait(10)  # the second run is now waiting for this one
+        return "account created", click
+
+    result, click = forms.submit_once("register", first_click_write)
+    click.join(10)
+    assert (result, second, writes) == ("account created", [("account created", click)], ["first"])
+    # A later submit (not a double click) runs again.
+    assert forms.submit_once("register", lambda: "again") == "again"

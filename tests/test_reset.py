@@ -15,7 +15,6 @@ import reset_database
 from core.demo_data import DEMO_PASSWORD
 from db import bulk, schema
 from db.config import PROJECT_ROOT
-from tests.conftest import DEMO_SEED, test_url as database_url_for, use_database
 
 CHECKED_TABLES = ("users", "media", "episodes", "reviews", "friendships", "watchlist_items", "playlists",
                   "playlist_items", "series_progress", "media_cast")
@@ -58,12 +57,12 @@ def _rendered(url) -> str:
 
 
 @pytest.fixture
-def scratch():
+def scratch(test_database_url):
     """Throwaway database URLs for this test, dropped afterwards."""
     made = []
 
     def make(kind: str):
-        url = database_url_for(kind)
+        url = test_database_url(kind)
         schema.drop_database(url)
         made.append(url)
         return url
@@ -77,22 +76,22 @@ def scratch():
 # Checked on a load of its own: the shared demo_db gets rows from other tests, this one only gets read.
 
 @pytest.fixture(scope="module")
-def _fresh_demo():
-    url = database_url_for("fresh_demo")
-    outcome = reset_database.rebuild(url, scale="demo", seed=DEMO_SEED, quiet=True)
+def fresh_demo_load(test_database_url, demo_seed):
+    url = test_database_url("fresh_demo")
+    outcome = reset_database.rebuild(url, scale="demo", seed=demo_seed, quiet=True)
     yield url, outcome
     schema.drop_database(url)
 
 
 @pytest.fixture
-def fresh_demo(_fresh_demo):
-    url, _ = _fresh_demo
-    use_database(url)
+def fresh_demo(fresh_demo_load, install_database):
+    url, _ = fresh_demo_load
+    install_database(url)
     return url
 
 
-def test_rebuild_reports_the_row_counts(_fresh_demo):
-    url, outcome = _fresh_demo
+def test_rebuild_reports_the_row_counts(fresh_demo_load):
+    url, outcome = fresh_demo_load
     assert not outcome.skipped and outcome.seconds > 0
     assert outcome.counts["users"] == 152 and outcome.counts["media"] == 91
     assert outcome.rows == sum(_on(url, f"SELECT COUNT(*) FROM `{t}`")[0][0] for t in outcome.counts)
@@ -164,11 +163,11 @@ def test_ratings_are_exact_after_the_load(fresh_demo):
     assert db.scalar("SELECT status FROM schema_info") == "complete"
 
 
-def test_same_seed_gives_the_same_data_and_another_seed_does_not(_fresh_demo, scratch):
+def test_same_seed_gives_the_same_data_and_another_seed_does_not(fresh_demo_load, scratch, demo_seed):
     again, other = scratch("seed_again"), scratch("seed_other")
-    reset_database.rebuild(again, scale="demo", seed=DEMO_SEED, quiet=True)
-    reset_database.rebuild(other, scale="demo", seed=DEMO_SEED + 1, quiet=True)
-    first = _checksums(_fresh_demo[0])
+    reset_database.rebuild(again, scale="demo", seed=demo_seed, quiet=True)
+    reset_database.rebuild(other, scale="demo", seed=demo_seed + 1, quiet=True)
+    first = _checksums(fresh_demo_load[0])
     assert _checksums(again) == first
     changed = {t for t, value in _checksums(other).items() if value != first[t]}
     assert {"users", "reviews", "friendships", "watchlist_items"} <= changed
@@ -271,7 +270,7 @@ def test_tiny_large_load_is_exact_and_consistent(scratch):
              LEFT JOIN users b ON b.username = f.username_2 WHERE a.username IS NULL OR b.username IS NULL""",
     }
     broken = {name: _on(url, sql)[0][0] for name, sql in checks.items()}
-    assert broken == {name: 0 for name in checks}
+    assert broken == dict.fromkeys(checks, 0)
     # skew: the most-rated title has far more ratings than the median one
     top, median = _on(url, "SELECT MAX(rating_count), (SELECT rating_count FROM media ORDER BY rating_count "
                            "LIMIT 1 OFFSET 100) FROM media")[0]

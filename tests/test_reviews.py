@@ -5,7 +5,7 @@ import pytest
 from core import moderation
 from db import engine, reviews
 from db.errors import DataRuleError
-from tests.viewer_fixtures import make_user, some_titles, removed_after_test  # noqa: F401 (fixture)
+from tests.viewer_helpers import make_user, some_titles
 
 pytestmark = pytest.mark.usefixtures("removed_after_test")
 
@@ -120,7 +120,8 @@ def test_community_reviews_remember_what_i_reported(demo_db):
     reviews.save_review(author, media_id, 3, "Spam spam spam")
     review_id = engine.scalar("SELECT review_id FROM reviews WHERE username = :u AND media_id = :m",
                             u=author, m=media_id)
-    mine = lambda: {r["review_id"]: r for p in (1, 2, 3) for r in reviews.community_reviews(media_id, me, p)[0]}
+    def mine():
+        return {r["review_id"]: r for p in (1, 2, 3) for r in reviews.community_reviews(media_id, me, p)[0]}
     assert mine()[review_id]["reported_by_me"] is False
     moderation.report_review(me, review_id, "Spam")
     assert mine()[review_id]["reported_by_me"] is True

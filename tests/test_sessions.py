@@ -8,7 +8,6 @@ import re
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 
-import pytest
 from starlette.applications import Starlette
 from streamlit.runtime import context as st_context
 
@@ -17,12 +16,14 @@ from db import fetch_all, fetch_one, sessions
 from tests.accounts_helpers import PASSWORD, fill_login, make_user
 from tests.apptest import open_app, texts
 from ui import session_cookie
-from ui.session import presented_token
+from ui.cards import md
+from ui.session import SESSION_ENDED, presented_token
 
 
 def reload_with(token: str):
     """A fresh page load presenting `token` (what the cookie gives a new websocket session)."""
     from streamlit.testing.v1 import AppTest
+
     from tests.apptest import APP, TIMEOUT
 
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
@@ -110,6 +111,7 @@ def browser_presenting(monkeypatch, cookies: dict):
 
 def test_the_cookie_alone_logs_in_a_new_page_load_and_is_renewed(empty_db, monkeypatch):
     from streamlit.testing.v1 import AppTest
+
     from tests.apptest import APP, TIMEOUT
 
     make_user("ravi")
@@ -212,3 +214,15 @@ def test_profile_lists_my_sessions_and_logs_out_the_others(empty_db):
     assert any("Logged out 1 other session" in str(t.value) for t in at.toast)
     assert sessions.user_for_token(other) is None
     assert logged_in_as(at) == "ravi"
+
+
+# --- hostile input and stale state (accounts QA pass) --------------------
+def test_a_tab_whose_session_ended_elsewhere_says_so(empty_db):
+    make_user("qa_tabs")
+    at = open_app("qa_tabs", "app_pages/lists.py")
+    sessions.revoke_other_sessions("qa_tabs", None)  # logged out in another tab, or locked by an admin
+    at.run()
+    assert not at.exception and "Log in" in [b.label for b in at.button]
+    assert [t.value for t in at.toast] == [md(SESSION_ENDED)]
+    at.run()  # said once
+    assert not at.toast

@@ -3,23 +3,20 @@ and broken rules name their row and write nothing, deletes say what cascades, na
 refused, and the activity log names the editor."""
 from __future__ import annotations
 
-import uuid
+from datetime import date, timedelta
 
 import pytest
 
+from core import moderation, tables
 from core import table_editor as te
 from core.permissions import CATALOG_TABLES
-from core import tables
-from db import statement_counter
+from db import reviews, statement_counter
 from db.engine import fetch_all, scalar
 from db.errors import DataRuleError, PermissionDenied
 from db.whitelist import NotInWhitelist, catalog
 from tests.accounts_helpers import make_user
 from tests.apptest import open_app, texts
-
-
-def name(tag: str) -> str:
-    return f"{tag}{uuid.uuid4().hex[:8]}"
+from tests.catalog_helpers import add_genre, add_person, add_title, edit, insert, name, rows
 
 
 @pytest.fixture
@@ -30,39 +27,6 @@ def moderator(empty_db):
 @pytest.fixture
 def admin(empty_db):
     return make_user(name("adm"), role="admin")
-
-
-def edit(actor: str, table: str, state: dict, original: list[dict] | None = None,
-         decoder: te.Decoder | None = None) -> te.ChangeSet:
-    """What the page does on Save → Apply: diff the grid state, then save it as `actor`."""
-    changes = te.diff(catalog().table(table), original or [], state, decoder)
-    te.save(actor, changes)
-    return changes
-
-
-def rows(table: str, role: str = "admin", **filters) -> list[dict]:
-    """The editor's own view of a table (filtered with `equals`)."""
-    column, value = next(iter(filters.items())) if filters else (None, None)
-    return tables.browse(role, table, filter_column=column, filter_op="equals", filter_value=value).rows
-
-
-def insert(actor: str, table: str, **values) -> None:
-    edit(actor, table, {"added_rows": [values]})
-
-
-def add_title(actor: str, title: str, media_type: str = "Movie") -> int:
-    insert(actor, "media", title=title, media_type=media_type)
-    return rows("media", title=title)[0]["media_id"]
-
-
-def add_person(actor: str, person: str) -> int:
-    insert(actor, "people", name=person)
-    return rows("people", name=person)[0]["person_id"]
-
-
-def add_genre(actor: str, genre: str) -> int:
-    insert(actor, "genres", name=genre)
-    return rows("genres", name=genre)[0]["genre_id"]
 
 
 def catalog_case(actor: str, table: str) -> tuple[dict, dict, dict]:
@@ -340,3 +304,68 @@ def test_an_admin_sees_user_tables_but_never_a_password_hash(admin):
     assert not at.exception
     grid = at.dataframe[0].value
     assert admin in list(grid["username"]) and "password_hash" not in grid.columns
+
+
+# --- hostile input and stale state (moderation QA pass) --------------------
+def test_every_row_the_database_refuses_is_named_and_nothing_is_kept(moderator):
+    movie = add_title(moderator, "Kahaani")
+    state = {"edited_rows": {0: {"runtime_minutes": 5000}},
+             "added_rows": [{"title": "Early", "media_type": "Movie", "release_year": 1500},
+                            {"title": "Fine", "media_type": "Movie", "release_year": 2012}]}
+    with pytest.raises(te.InvalidChanges) as refused:
+        edit(moderator, "media", state, rows("media", media_id=movie))
+    assert refused.value.problems == [
+        te.RowProblem(f"row media_id {movie}", "The runtime must be between 1 and 1000 minutes."),
+        te.RowProblem("new row 1", "The release year must be between 1888 and 2100."),
+    ]
+    assert scalar("SELECT COUNT(*) FROM media") == 1  # "Fine" was not kept either
+    assert rows("media", media_id=movie)[0]["runtime_minutes"] is None
+
+
+@pytest.mark.parametrize("table, column", [("people", "birthdate"), ("users", "dob")])
+def test_a_birth_date_in_the_future_is_refused(moderator, table, column):
+    admin = make_user(name("adm"), role="admin")
+    original = rows("people", person_id=add_person(admin, "Vidya Balan")) if table == "people" \
+        else rows("users", username=moderator)
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    with pytest.raises(te.InvalidChanges, match=f"{column} cannot be in the future"):
+        edit(admin, table, {"edited_rows": {0: {column: tomorrow}}}, original)
+
+
+def test_deleting_a_moderator_in_the_grid_keeps_their_hidings_hidden(moderator):
+    admin, author = make_user(name("adm"), role="admin"), make_user(name("usr"))
+    reviews.save_review(author, add_title(admin, "Queen"), 7, "Rani rocks", False)
+    review = scalar("SELECT review_id FROM reviews WHERE username = :u", u=author)
+    moderation.hide_review(moderator, review, "Spoilers")
+    key = [{"username": moderator}]
+    assert "clears" not in te.describe_cascade(tables.cascade_summary("users", key))  # the preview tells no tale
+    edit(admin, "users", {"deleted_rows": [0]}, rows("users", username=moderator))
+    assert scalar("SELECT hidden_by FROM reviews WHERE review_id = :r", r=review) == admin
+
+
+def test_a_filter_value_that_does_not_fit_is_named_as_typed(moderator):
+    at = open_app(moderator, "app_pages/moderation_editor.py")
+    at.selectbox(key="ed_fcol_media").set_value("release_year")
+    at.selectbox(key="ed_fop_media").set_value("equals")
+    at.text_input(key="ed_fval_media").set_value("**1999**").run()
+    assert not at.exception
+    assert r"not '\*\*1999\*\*'" in at.error[0].value
+    at.text_input(key="ed_fval_media").set_value("100%_'\"").run()  # text filters take anything literally
+    at.selectbox(key="ed_fcol_media").set_value("title").run()
+    assert not at.exception and "No rows match" in texts(at)
+
+
+def test_the_grid_cannot_lock_out_the_last_admin_who_can_log_in(empty_db):
+    admin = make_user(name("adm"), role="admin")
+    with pytest.raises(DataRuleError, match="no admin who can log in"):
+        edit(admin, "users", {"edited_rows": {0: {"locked_until": "2999-01-01 00:00"}}}, rows("users", username=admin))
+    assert rows("users", username=admin)[0]["locked_until"] is None
+
+
+def test_the_preview_of_a_delete_says_which_row_goes_and_what_cascades(moderator):
+    genre = add_genre(moderator, "Musical")
+    movie = add_title(moderator, "Rockstar")
+    edit(moderator, "media_genres", {"added_rows": [{"media_id": movie, "genre_id": genre}]})
+    changes = te.diff(catalog().table("genres"), rows("genres", genre_id=genre), {"deleted_rows": [0]})
+    assert te.preview_rows(changes) == [{"change": "delete", "row": f"row genre_id {genre}", "values": "name: Musical"}]
+    assert te.describe_cascade(tables.cascade_summary("genres", changes.deletes)) == "also deletes 1 genre link"

@@ -11,8 +11,8 @@ from urllib.parse import quote
 import streamlit as st
 
 from core.paging import page_count
-from ui import navigation
 from core.words import plural
+from ui import navigation
 
 MEDIA_PAGE = navigation.path("media")
 EXPLORE_PAGE = navigation.path("explore")
@@ -89,7 +89,7 @@ def poster_grid(rows: list[dict], columns: int = GRID_COLUMNS) -> None:
     """Cards in rows of `columns`."""
     for start in range(0, len(rows), columns):
         cols = st.columns(columns)
-        for col, row in zip(cols, rows[start:start + columns]):
+        for col, row in zip(cols, rows[start:start + columns], strict=False):
             with col:
                 media_card(row)
 

@@ -4,9 +4,10 @@ that caused it (error_beside), and a two-click confirmation for anything destruc
 attempt() runs the write; on success it toasts what happened (or, with rerun=True, reruns the page and toasts
 then); on a refusal it keeps the message for the control named `where`, and error_beside(where), drawn next to
 that control, shows it. A refusal is shown once: the next action (the next run of the page) clears it
-(streamlit_app.py calls settle_errors() after every run: a refusal whose control is gone shows at the top). Use attempt as an on_click/on_change callback (the
-write runs before the page reads again, so the page shows the change) or inline under an `if st.button(...)`
-drawn before its error_beside. Every refusal's text is escaped the same way: refusal_text().
+(streamlit_app.py calls settle_errors() after every run; a refusal whose control is gone shows at the top).
+Use attempt as an on_click/on_change callback (the write runs before the page reads again, so the page shows
+the change) or inline under an `if st.button(...)` drawn before its error_beside. Every refusal's text is
+escaped the same way: refusal_text().
 """
 from __future__ import annotations
 

@@ -35,8 +35,10 @@ SECTIONS = {
         PageSpec("app_pages/profile.py", "Profile", ":material/account_circle:", "profile", "own_data"),
     ],
     "Moderation": [
-        PageSpec("app_pages/moderation_editor.py", "Table editor", ":material/table_edit:", "table-editor", "edit_catalog"),
-        PageSpec("app_pages/moderation_reviews.py", "Reviews", ":material/rate_review:", "review-queue", "moderate_reviews"),
+        PageSpec("app_pages/moderation_editor.py", "Table editor", ":material/table_edit:", "table-editor",
+                 "edit_catalog"),
+        PageSpec("app_pages/moderation_reviews.py", "Reviews", ":material/rate_review:", "review-queue",
+                 "moderate_reviews"),
         PageSpec("app_pages/dashboard.py", "Dashboard", ":material/monitoring:", "dashboard", "view_dashboard"),
         PageSpec("app_pages/activity.py", "Activity log", ":material/history:", "activity", "view_dashboard"),
     ],

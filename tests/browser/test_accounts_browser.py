@@ -4,7 +4,7 @@ import secrets
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login, open_page, wait_for_app
+from tests.browser.helpers import login, open_page, wait_for_app
 
 PASSWORD = "Monsoon-Reels-2024"
 DEMO_PASSWORD = "StreamSync!2024"

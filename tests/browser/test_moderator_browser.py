@@ -9,7 +9,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from db.engine import fetch_one
-from tests.browser.conftest import APP_IDLE, login, open_page, wait_for_app
+from tests.browser.helpers import APP_IDLE, login, open_page, wait_for_app
 
 DEMO_PASSWORD = "StreamSync!2024"
 APP_RUNNING = APP_IDLE.replace("notRunning", "running")

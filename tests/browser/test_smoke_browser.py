@@ -2,7 +2,7 @@
 demo account gets in through the login form (the `login` helper every browser test relies on)."""
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login, open_page
+from tests.browser.helpers import login, open_page
 
 DEMO_PASSWORD = "StreamSync!2024"
 

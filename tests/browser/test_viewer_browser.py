@@ -6,8 +6,8 @@ import uuid
 from playwright.sync_api import expect
 
 from db import engine
-from tests.browser.conftest import login, open_page, wait_for_app
-from tests.viewer_fixtures import make_user
+from tests.browser.helpers import login, open_page, wait_for_app
+from tests.viewer_helpers import make_user
 
 DEMO_PASSWORD = "StreamSync!2024"  # make_user's accounts carry the demo password's hash
 

@@ -99,3 +99,23 @@ def test_page_files_are_named_only_in_the_page_registry():
              for path in sorted((ROOT / folder).glob("*.py")) if path.name != "navigation.py"
              for n, line in enumerate(path.read_text().splitlines(), 1) if '"app_pages/' in line]
     assert found == []
+
+
+def test_no_test_module_imports_another_and_no_fixture_is_imported():
+    """Shared fixtures live in conftest.py, shared helpers in modules that are not tests (tests/*_helpers.py,
+    tests/apptest.py, tests/browser/helpers.py); nothing imports a test module or a conftest, and no import is
+    kept alive with a noqa (the sign of a fixture imported by name)."""
+    found, marker = [], "noqa" + ": F401"  # (spelt so that this file does not match itself)
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        text = path.read_text()
+        for name in imported(text):
+            last = name.split(".")
+            if any(part.startswith("test_") or part == "conftest" for part in last[1:]) and last[0] == "tests":
+                found.append(f"{path.relative_to(ROOT)}: imports {name}")
+        found += [f"{path.relative_to(ROOT)}:{n}: noqa F401" for n, line in enumerate(text.splitlines(), 1)
+                  if marker in line]
+    assert found == []
+
+
+def test_benchmarks_import_the_project_not_its_tests():
+    assert offenders("benchmarks", "tests") == []
