@@ -42,6 +42,15 @@ def _from_secrets() -> str | None:
     return None
 
 
+def database_url_source() -> str:
+    """Where database_url() finds its value, in words (for `manage.py check`)."""
+    if os.environ.get("STREAMSYNC_DB_URL"):
+        return "the environment variable STREAMSYNC_DB_URL"
+    if _from_secrets():
+        return str(SECRETS_FILE.relative_to(PROJECT_ROOT))
+    return "the built-in default"
+
+
 def database_url() -> URL:
     """The configured URL with charset and collation always set."""
     raw = os.environ.get("STREAMSYNC_DB_URL") or _from_secrets() or DEFAULT_URL

@@ -138,11 +138,11 @@ def transaction(actor: str | None) -> Iterator[Connection]:
     with _connection() as conn:
         try:
             with conn.begin():
-                conn.execute(text("SET @app_user = :actor"), {"actor": actor})
+                conn.execute(text("SET @app_user = :actor, @app_reason = NULL"), {"actor": actor})
                 yield conn
         finally:
             try:
-                conn.execute(text("SET @app_user = NULL"))
+                conn.execute(text("SET @app_user = NULL, @app_reason = NULL"))
                 conn.commit()
             except DBAPIError:
                 # The connection is broken; invalidate it so the pool never hands it out with a name set.
@@ -174,6 +174,12 @@ def transactional(fn: Callable[..., T]) -> Callable[..., T]:
         return run_in_transaction(actor, lambda conn: fn(conn, actor, *args, **kwargs))
 
     return wrapper
+
+
+def set_reason(conn: Connection, reason: str) -> None:
+    """Say why the rest of this transaction changes rows: the audit triggers log it beside the change (a
+    lockout is the system's act, with no actor). transaction() clears it at its end."""
+    conn.execute(text("SET @app_reason = :reason"), {"reason": reason})
 
 
 def actor_role(conn: Connection, actor: str | None) -> str | None:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: StreamSync on demo data. Makes .venv, finds or starts a database server
-# (scripts/dbserver.py), loads the demo data into an empty database, then serves the app.
+# (scripts/dbserver.py), loads the demo data into an empty database, applies pending schema migrations to
+# an existing one (never dropping data; a database newer than this code is refused), then serves the app.
 # STREAMSYNC_PORT picks the web port (default 8501, or the next free one); STREAMSYNC_ADDRESS the
 # address to listen on (default: every interface, as Streamlit does; 127.0.0.1 keeps it to this machine).
 set -euo pipefail
@@ -9,7 +10,8 @@ cd "$(dirname "$0")/.."
 scripts/setup_venv.sh requirements.txt
 STREAMSYNC_DB_URL="$(.venv/bin/python scripts/dbserver.py url)"
 export STREAMSYNC_DB_URL
-.venv/bin/python reset_database.py --yes --if-empty
+.venv/bin/python manage.py reset --if-empty
+.venv/bin/python manage.py migrate upgrade
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port="${STREAMSYNC_PORT:-8501}"

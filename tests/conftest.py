@@ -14,7 +14,7 @@ import os
 import pytest
 from sqlalchemy.engine import make_url
 
-from db import core, schema
+from db import core, migrations, schema
 from db.config import REQUIRED_QUERY
 
 SERVER_URL = make_url(os.environ.get("STREAMSYNC_TEST_SERVER_URL",
@@ -36,10 +36,10 @@ def use_database(url) -> None:
 
 
 def build(url) -> None:
+    """A throwaway database at the code's head revision, built through the migrations as every real one is."""
     schema.recreate_database(url)
+    migrations.upgrade_url(url)
     use_database(url)
-    with core.get_engine().begin() as conn:
-        schema.apply_schema(conn)
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +63,7 @@ def empty_db(_empty_database):
 
 @pytest.fixture(scope="session")
 def _demo_database():
-    import reset_database
+    from core import reset as reset_database
 
     url = test_url("demo")
     use_database(url)
@@ -76,3 +76,19 @@ def _demo_database():
 def demo_db(_demo_database):
     use_database(_demo_database)
     return _demo_database
+
+
+@pytest.fixture
+def scratch_url():
+    """make(kind) -> the URL of a database of this test's own (not built; dropped after the test)."""
+    made = []
+
+    def make(kind: str):
+        url = test_url(kind)
+        schema.drop_database(url)
+        made.append(url)
+        return url
+
+    yield make
+    for url in made:
+        schema.drop_database(url)
