@@ -19,7 +19,7 @@ APP_TABLES = (
     "users", "media", "genres", "people", "episodes", "playlists", "playlist_items", "watchlist_items",
     "series_progress", "reviews", "friendships", "media_genres", "media_cast", "media_crew", "activity_log",
 )
-EXTRA_TABLES = ("user_sessions", "review_reports", "schema_info")
+EXTRA_TABLES = ("user_sessions", "review_reports", "schema_info", "login_throttle")
 
 
 def split_statements(script: str) -> list[str]:
