@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import random
 import threading
 import time
 from contextlib import contextmanager
@@ -20,7 +21,8 @@ log = logging.getLogger("streamsync.db")
 T = TypeVar("T")
 
 RETRY_ERRNOS = {1205, 1213}  # lock wait timeout, deadlock: the whole transaction is safe to run again
-RETRIES = 3
+RETRIES = 5
+BACKOFF = 0.02  # seconds before the 2nd attempt; doubled each time, with jitter (see run_in_transaction)
 
 _engine: Engine | None = None
 _engine_lock = threading.Lock()
@@ -150,7 +152,9 @@ def transaction(actor: str | None) -> Iterator[Connection]:
 
 
 def run_in_transaction(actor: str | None, work: Callable[[Connection], T]) -> T:
-    """Run work(conn) in a transaction, again from the start after a deadlock or lock-wait timeout."""
+    """Run work(conn) in a transaction, again from the start after a deadlock or lock-wait timeout. The pause
+    before each retry doubles and is drawn at random up to that bound ("full jitter"): transactions that
+    deadlocked together would otherwise retry together and meet again."""
     for attempt in range(1, RETRIES + 1):
         try:
             with transaction(actor) as conn:
@@ -158,7 +162,7 @@ def run_in_transaction(actor: str | None, work: Callable[[Connection], T]) -> T:
         except DBAPIError as exc:
             if _errno(exc) in RETRY_ERRNOS and attempt < RETRIES:
                 log.warning("retrying transaction after error %s (attempt %d)", _errno(exc), attempt)
-                time.sleep(0.05 * attempt)
+                time.sleep(random.uniform(0, BACKOFF * 2 ** attempt))
                 continue
             if _errno(exc) in RETRY_ERRNOS:
                 raise DataRuleError("The database was busy; please try again.", _errno(exc)) from exc
@@ -174,6 +178,13 @@ def transactional(fn: Callable[..., T]) -> Callable[..., T]:
         return run_in_transaction(actor, lambda conn: fn(conn, actor, *args, **kwargs))
 
     return wrapper
+
+
+def lock_title_ratings(conn: Connection, media_id: int) -> None:
+    """Take the title's row lock before touching its reviews. The rating triggers read every review of the
+    title and update the media row; two raters that first locked their own review rows and then waited for
+    each other's there deadlocked. Locking the title first puts every rating write of one title in line."""
+    conn.execute(text("SELECT media_id FROM media WHERE media_id = :m FOR UPDATE"), {"m": media_id})
 
 
 def actor_role(conn: Connection, actor: str | None) -> str | None:

@@ -3,7 +3,7 @@ reviews of a title, paged. The rating triggers keep media.average_rating and rat
 """
 from __future__ import annotations
 
-from db.core import execute, fetch_all, transactional
+from db.core import execute, fetch_all, lock_title_ratings, transactional
 from db.errors import DataRuleError
 
 MAX_TEXT = 5000
@@ -31,6 +31,7 @@ def save_review(conn, actor: str, media_id: int, rating, text: str | None = "", 
     """Add or edit actor's review of media_id. Returns "added" or "updated". Editing keeps a moderator's
     hiding in place: only a moderator lifts it."""
     rating, text, spoilers = validate(rating, text, spoilers)
+    lock_title_ratings(conn, media_id)
     existing = execute(conn, "SELECT review_id FROM reviews WHERE username = :u AND media_id = :m FOR UPDATE",
                        u=actor, m=media_id).scalar()
     params = dict(u=actor, m=media_id, rating=rating, text=text, spoilers=spoilers)
@@ -46,6 +47,7 @@ def save_review(conn, actor: str, media_id: int, rating, text: str | None = "", 
 @transactional
 def delete_review(conn, actor: str, media_id: int) -> bool:
     """Delete actor's own review of media_id. False when there was none."""
+    lock_title_ratings(conn, media_id)
     result = execute(conn, "DELETE FROM reviews WHERE username = :u AND media_id = :m", u=actor, m=media_id)
     return result.rowcount > 0
 

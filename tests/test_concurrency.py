@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from decimal import ROUND_HALF_UP, Decimal
 
 import bcrypt
 
 from core import auth
-from db import fetch_one
+from db import execute, fetch_one, reviews, transaction
+from db.errors import DataRuleError
 from tests.accounts_helpers import PASSWORD, make_user
 
 BURST = 30
@@ -67,3 +69,32 @@ def test_the_right_password_inside_a_burst_of_guesses_does_not_open_more_guesses
     # Whether or not the right one got through, the guesses earned their wait: the next one waits.
     if len(wrong_checked) == auth.ACCOUNT_FREE_FAILURES:
         assert auth.login("meera", "guess-x").message.startswith("Too many failed logins")
+
+
+RATERS = 50
+
+
+def test_50_people_rating_one_title_at_once_are_never_refused_and_the_average_is_exact(empty_db):
+    with transaction("admin") as conn:
+        media_id = execute(conn, "INSERT INTO media (title, media_type) VALUES ('Crowded Premiere', 'Movie')").lastrowid
+    raters = [make_user(f"rater{i:02d}") for i in range(RATERS)]
+
+    def rate(i: int) -> list[str]:
+        """Nine writes (three inserts, four updates, two deletes); the last rating stays. Returns refusals."""
+        refused = []
+        for step, rating in enumerate([1, 2, None, 3, 4, None, 5, 6, 1 + (i * 7) % 10]):
+            try:
+                if rating is None:
+                    reviews.delete_review(raters[i], media_id)
+                else:
+                    reviews.save_review(raters[i], media_id, rating, f"take {step}")
+            except DataRuleError as exc:
+                refused.append(str(exc))
+        return refused
+
+    refused = [r for result in in_parallel([lambda i=i: rate(i) for i in range(RATERS)]) for r in result]
+    assert not refused, f"{len(refused)} of {RATERS * 9} writes refused: {refused[0]}"
+    finals = [1 + (i * 7) % 10 for i in range(RATERS)]
+    exact = (Decimal(sum(finals)) / RATERS).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    title = fetch_one("SELECT average_rating, rating_count FROM media WHERE media_id = :m", m=media_id)
+    assert (title["average_rating"], title["rating_count"]) == (exact, RATERS)
