@@ -19,6 +19,7 @@ import bcrypt
 
 from core import validation
 from db import login_throttle, users
+from db.core import text_ok as db_text_ok
 from db.errors import DataRuleError
 
 log = logging.getLogger("streamsync.auth")
@@ -103,7 +104,7 @@ def login(username: str, password: str, client: str | None = None, now: datetime
     if not isinstance(username, str) or not isinstance(password, str):
         return LoginResult(None, WRONG_CREDENTIALS)
     username = username.strip()
-    if not username:
+    if not username or not db_text_ok(username):  # a lone surrogate: no account can have that name
         return LoginResult(None, WRONG_CREDENTIALS)
     account = login_throttle.account_key(username)
     keys = [account] + ([login_throttle.client_key(client)] if client else [])
@@ -166,6 +167,7 @@ def change_password(username: str, current: str, new: str, confirm: str,
                     keep_token: str | None) -> tuple[dict[str, str], int]:
     """Change the password after checking the current one; every other session of the user ends.
     Returns (errors by field, sessions ended)."""
+    current, new, confirm = (validation.text_or_empty(v) for v in (current, new, confirm))
     record = users.login_record(username)
     errors = validation.password_errors(new, confirm, username)
     if not verify_password(current, record["password_hash"] if record else None):

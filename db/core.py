@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import random
 import threading
 import time
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any, Callable, Iterator, TypeVar
 
 from sqlalchemy import create_engine, event, text
@@ -98,8 +100,29 @@ def read() -> Iterator[Connection]:
         yield conn
 
 
+def text_ok(value: str) -> bool:
+    """Whether the text can be sent to the server (a lone surrogate, from a broken client or a fuzzer,
+    cannot be encoded as UTF-8)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _checked(params: dict) -> dict:
+    """The parameters, or DataRuleError for values the driver would fail on with a traceback: text that is
+    not UTF-8 and numbers that are not finite (which it renders as bare words: NaN, inf)."""
+    for value in params.values():
+        if isinstance(value, str) and not text_ok(value):
+            raise DataRuleError("The text holds an invalid character (a lone surrogate); type it again.")
+        if isinstance(value, (float, Decimal)) and not math.isfinite(value):
+            raise DataRuleError("A number must be finite: not NaN or infinity.")
+    return params
+
+
 def _rows(conn: Connection, sql: str, params: dict) -> list[dict[str, Any]]:
-    return [dict(r) for r in conn.execute(text(sql), params).mappings()]
+    return [dict(r) for r in conn.execute(text(sql), _checked(params)).mappings()]
 
 
 def fetch_all(sql: str, conn: Connection | None = None, **params: Any) -> list[dict[str, Any]]:
@@ -116,15 +139,15 @@ def fetch_one(sql: str, conn: Connection | None = None, **params: Any) -> dict[s
 
 def scalar(sql: str, conn: Connection | None = None, **params: Any) -> Any:
     if conn is not None:
-        return conn.execute(text(sql), params).scalar()
+        return conn.execute(text(sql), _checked(params)).scalar()
     with read() as own:
-        return own.execute(text(sql), params).scalar()
+        return own.execute(text(sql), _checked(params)).scalar()
 
 
 def execute(conn: Connection, sql: str, **params: Any):
     """Run one write inside a transaction's connection; a broken rule becomes a DataRuleError."""
     try:
-        return conn.execute(text(sql), params)
+        return conn.execute(text(sql), _checked(params))
     except DBAPIError as exc:
         errno = _errno(exc)
         if errno in UNAVAILABLE_ERRNOS or errno in RETRY_ERRNOS or exc.connection_invalidated:

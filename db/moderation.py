@@ -18,7 +18,7 @@ QUEUES = ("reported", "recent", "hidden")
 
 
 def _reason(text: str | None, what: str) -> str:
-    reason = (text or "").strip()
+    reason = text.strip() if isinstance(text, str) else ""
     if not reason:
         raise DataRuleError(f"Please give a reason for {what}.")
     if len(reason) > REASON_MAX:
