@@ -123,7 +123,7 @@ def password_errors(password: str, confirm: str, username: str = "") -> dict[str
         errors["password"] = "A password of only spaces is easy to guess; use letters, digits or symbols too."
     elif len(password.encode("utf-8")) > PASSWORD_MAX_BYTES:
         errors["password"] = f"Use at most {PASSWORD_MAX_BYTES} bytes (about {PASSWORD_MAX_BYTES} letters)."
-    elif password.lower() in common_passwords():
+    elif password.strip().lower() in common_passwords():  # "  password  " is as easy to guess
         errors["password"] = "That is one of the most common passwords; choose one that is harder to guess."
     elif username and password.lower() == username.lower():
         errors["password"] = "The password may not be your username."
