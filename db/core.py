@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
+import random
 import threading
 import time
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any, Callable, Iterator, TypeVar
 
 from sqlalchemy import create_engine, event, text
@@ -20,7 +23,8 @@ log = logging.getLogger("streamsync.db")
 T = TypeVar("T")
 
 RETRY_ERRNOS = {1205, 1213}  # lock wait timeout, deadlock: the whole transaction is safe to run again
-RETRIES = 3
+RETRIES = 5
+BACKOFF = 0.02  # seconds before the 2nd attempt; doubled each time, with jitter (see run_in_transaction)
 
 _engine: Engine | None = None
 _engine_lock = threading.Lock()
@@ -96,8 +100,29 @@ def read() -> Iterator[Connection]:
         yield conn
 
 
+def text_ok(value: str) -> bool:
+    """Whether the text can be sent to the server (a lone surrogate, from a broken client or a fuzzer,
+    cannot be encoded as UTF-8)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _checked(params: dict) -> dict:
+    """The parameters, or DataRuleError for values the driver would fail on with a traceback: text that is
+    not UTF-8 and numbers that are not finite (which it renders as bare words: NaN, inf)."""
+    for value in params.values():
+        if isinstance(value, str) and not text_ok(value):
+            raise DataRuleError("The text holds an invalid character (a lone surrogate); type it again.")
+        if isinstance(value, (float, Decimal)) and not math.isfinite(value):
+            raise DataRuleError("A number must be finite: not NaN or infinity.")
+    return params
+
+
 def _rows(conn: Connection, sql: str, params: dict) -> list[dict[str, Any]]:
-    return [dict(r) for r in conn.execute(text(sql), params).mappings()]
+    return [dict(r) for r in conn.execute(text(sql), _checked(params)).mappings()]
 
 
 def fetch_all(sql: str, conn: Connection | None = None, **params: Any) -> list[dict[str, Any]]:
@@ -114,15 +139,15 @@ def fetch_one(sql: str, conn: Connection | None = None, **params: Any) -> dict[s
 
 def scalar(sql: str, conn: Connection | None = None, **params: Any) -> Any:
     if conn is not None:
-        return conn.execute(text(sql), params).scalar()
+        return conn.execute(text(sql), _checked(params)).scalar()
     with read() as own:
-        return own.execute(text(sql), params).scalar()
+        return own.execute(text(sql), _checked(params)).scalar()
 
 
 def execute(conn: Connection, sql: str, **params: Any):
     """Run one write inside a transaction's connection; a broken rule becomes a DataRuleError."""
     try:
-        return conn.execute(text(sql), params)
+        return conn.execute(text(sql), _checked(params))
     except DBAPIError as exc:
         errno = _errno(exc)
         if errno in UNAVAILABLE_ERRNOS or errno in RETRY_ERRNOS or exc.connection_invalidated:
@@ -150,7 +175,9 @@ def transaction(actor: str | None) -> Iterator[Connection]:
 
 
 def run_in_transaction(actor: str | None, work: Callable[[Connection], T]) -> T:
-    """Run work(conn) in a transaction, again from the start after a deadlock or lock-wait timeout."""
+    """Run work(conn) in a transaction, again from the start after a deadlock or lock-wait timeout. The pause
+    before each retry doubles and is drawn at random up to that bound ("full jitter"): transactions that
+    deadlocked together would otherwise retry together and meet again."""
     for attempt in range(1, RETRIES + 1):
         try:
             with transaction(actor) as conn:
@@ -158,7 +185,7 @@ def run_in_transaction(actor: str | None, work: Callable[[Connection], T]) -> T:
         except DBAPIError as exc:
             if _errno(exc) in RETRY_ERRNOS and attempt < RETRIES:
                 log.warning("retrying transaction after error %s (attempt %d)", _errno(exc), attempt)
-                time.sleep(0.05 * attempt)
+                time.sleep(random.uniform(0, BACKOFF * 2 ** attempt))
                 continue
             if _errno(exc) in RETRY_ERRNOS:
                 raise DataRuleError("The database was busy; please try again.", _errno(exc)) from exc
@@ -180,6 +207,13 @@ def set_reason(conn: Connection, reason: str) -> None:
     """Say why the rest of this transaction changes rows: the audit triggers log it beside the change (a
     lockout is the system's act, with no actor). transaction() clears it at its end."""
     conn.execute(text("SET @app_reason = :reason"), {"reason": reason})
+
+
+def lock_title_ratings(conn: Connection, media_id: int) -> None:
+    """Take the title's row lock before touching its reviews. The rating triggers read every review of the
+    title and update the media row; two raters that first locked their own review rows and then waited for
+    each other's there deadlocked. Locking the title first puts every rating write of one title in line."""
+    conn.execute(text("SELECT media_id FROM media WHERE media_id = :m FOR UPDATE"), {"m": media_id})
 
 
 def actor_role(conn: Connection, actor: str | None) -> str | None:
