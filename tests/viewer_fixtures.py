@@ -65,8 +65,8 @@ def some_titles(viewer: str, count: int, media_type: str | None = None) -> list[
 
 def plain(text: str) -> str:
     """Markdown text as a person reads it: user text goes into Markdown escaped (ui.cards.md), and
-    `Sholay \\(1975\\)` reads `Sholay (1975)`; the invisible word joiners md() puts after ':' and '@' are
-    not read either."""
+    `Sholay \\(1975\\)` reads `Sholay (1975)`; the invisible word joiners md() puts into '://', after '@'
+    and into 'www.' are not read either."""
     return re.sub(r"\\(.)", r"\1", text).replace(WORD_JOINER, "")
 
 
