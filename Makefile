@@ -1,12 +1,16 @@
 # StreamSync. The two commands of the README:
 #   make run    StreamSync on demo data at http://localhost:8501 (installs and starts what is missing)
 #   make test   the whole test suite, browser tests included (what .ci/run runs)
+#   make run WORKERS=N   the same in N processes behind HAProxy;  make dev   reloads on save
 # Everything is in scripts/; the targets only name it, so the scripts also work without make.
 
-.PHONY: run test stop-db db-status bench help
+.PHONY: run dev test stop-db db-status bench help
 
 run:
-	@scripts/run.sh
+	@STREAMSYNC_WORKERS="$(or $(WORKERS),$(STREAMSYNC_WORKERS),1)" scripts/run.sh
+
+dev:
+	@scripts/run.sh --dev
 
 test:
 	@scripts/test.sh $(PYTEST_ARGS)
@@ -28,4 +32,4 @@ bench:
 	@.venv/bin/python benchmarks/bench_pages.py $(BENCH_ARGS)
 
 help:
-	@sed -n '1,4p' Makefile
+	@sed -n '1,5p' Makefile
