@@ -11,7 +11,7 @@ import importlib
 import sys
 
 # The cli/ modules, in the order --help lists their commands.
-COMMAND_MODULES = ("serve",)  # the spine adds migrate, reset, check
+COMMAND_MODULES = ("serve", "cluster")  # the spine adds migrate, reset, check
 
 
 def build_parser() -> argparse.ArgumentParser:
