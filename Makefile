@@ -4,7 +4,7 @@
 #   make run WORKERS=N   the same in N processes behind HAProxy;  make dev   reloads on save
 # Everything is in scripts/; the targets only name it, so the scripts also work without make.
 
-.PHONY: run dev test stop-db db-status bench help
+.PHONY: run dev test stop-db db-status bench cluster-up cluster-down cluster-status cluster-test help
 
 run:
 	@STREAMSYNC_WORKERS="$(or $(WORKERS),$(STREAMSYNC_WORKERS),1)" scripts/run.sh
@@ -30,6 +30,16 @@ bench:
 	@scripts/setup_venv.sh requirements.txt
 	@.venv/bin/python benchmarks/bench_pool.py --compare
 	@.venv/bin/python benchmarks/bench_pages.py $(BENCH_ARGS)
+
+# A 3-node MariaDB Galera cluster on loopback (.local/galera), and the failover test against it
+# (docs/deployment.md; .ci/run runs the test after the suite).
+cluster-up cluster-down cluster-status:
+	@scripts/setup_venv.sh requirements.txt
+	@.venv/bin/python manage.py $@
+
+cluster-test:
+	@scripts/setup_venv.sh requirements.txt
+	@.venv/bin/python scripts/cluster_test.py
 
 help:
 	@sed -n '1,5p' Makefile

@@ -30,3 +30,42 @@ def ready(dbapi_connection) -> bool:
         return True
     return wsrep_status(dbapi_connection).get("wsrep_ready") == "ON"
 
+
+# What the cluster test compares node by node: the rows the app's writes touch, and the rating figures.
+_SNAPSHOT = {
+    "reviews": "SELECT username, media_id, rating FROM reviews",
+    "series_progress": "SELECT username, media_id, last_watched_episode_id FROM series_progress",
+    "watchlist_items": "SELECT username, media_id, status FROM watchlist_items",
+    "playlist_items": """SELECT p.username, p.name, i.media_id FROM playlists p
+                          JOIN playlist_items i ON i.playlist_id = p.playlist_id""",
+    "media_ratings": "SELECT media_id, average_rating, rating_count FROM media",
+    "user_sessions": "SELECT token_hash, username FROM user_sessions",
+}
+# Titles whose stored average or count differs from their reviews' (the rating triggers keep them exact).
+_RATING_MISMATCHES = """
+    SELECT COUNT(*) FROM media m
+      LEFT JOIN (SELECT media_id, ROUND(AVG(rating), 1) AS average, COUNT(*) AS how_many
+                   FROM reviews GROUP BY media_id) r ON r.media_id = m.media_id
+     WHERE NOT (m.average_rating <=> r.average) OR m.rating_count <> COALESCE(r.how_many, 0)"""
+
+
+def snapshot(dbapi_connection) -> dict[str, set[tuple]]:
+    """The rows of _SNAPSHOT on this node, as sets of tuples (the connection has the app's database)."""
+    cursor = dbapi_connection.cursor()
+    try:
+        found = {}
+        for name, sql in _SNAPSHOT.items():
+            cursor.execute(sql)
+            found[name] = {tuple(row) for row in cursor.fetchall()}
+        return found
+    finally:
+        cursor.close()
+
+
+def rating_mismatches(dbapi_connection) -> int:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(_RATING_MISMATCHES)
+        return int(cursor.fetchone()[0])
+    finally:
+        cursor.close()
