@@ -16,7 +16,8 @@ at the ForwardMsg script_finished. Each level runs a ramp-up, then a measured wi
   python benchmarks/bench_load.py ... --kill-worker-at 10     # SIGKILL worker w1 10 s into each level
   python benchmarks/bench_load.py ... --rss-log FILE          # server RSS each second (the soak)
 
-Prints per level: page runs/s, p50/p95/p99 of a page run, p95 relative to one session, errors (exceptions,
+Prints per level: page runs/s, the servers' CPU time per page run and the runs/s that allows on all
+cores (the machine may be shared: load avg says how much), p50/p95/p99 of a page run, p95 relative to one session, errors (exceptions,
 "database unavailable", timeouts), pool timeouts, clicks interrupted by a dead worker (clicked again after
 reconnecting), reconnects and runs that were not logged in; then the issue's targets with PASS/FAIL where the run measured them. JSON goes to benchmarks/results/.
 The database's user_sessions get one row per simulated tab (user_agent "bench_load"), removed at the end.
@@ -86,6 +87,8 @@ class Level:
     logged_out_runs: int = 0
     cookie_route_errors: int = 0
     client_cpu_pct: float = 0.0
+    server_cpu_ms_per_run: float | None = None
+    capacity_runs_per_s: float | None = None  # what the server's CPU per run allows on every core of this machine
     load_avg: float = 0.0
     error_samples: list[str] = field(default_factory=list)
 
@@ -293,8 +296,20 @@ def percentile(values: list[float], pct: float) -> float | None:
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
+def cpu_seconds(pids) -> float:
+    """User + system CPU time of these processes so far (from /proc; 0 for one that is gone)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
 async def run_level(base: str, tokens: list[str], media_ids: list[int], duration: float, think,
-                    seed: int, on_window=None) -> Level:
+                    seed: int, on_window=None, server_pids=None) -> Level:
     stats = Stats()
     n = len(tokens)
     ramp = min(20.0, max(1.0, n / 15))
@@ -304,9 +319,19 @@ async def run_level(base: str, tokens: list[str], media_ids: list[int], duration
     tabs = [Tab(base, token, media_ids, stats, think, random.Random(rng.random())) for token in tokens]
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     watcher = asyncio.create_task(on_window(stats.window)) if on_window else None
+    server_cpu: list[float] = []
+
+    async def sample_cpu():
+        # The machine is shared: the servers' own CPU time per page run says what they could do alone.
+        for edge in stats.window:
+            await asyncio.sleep(max(0.0, edge - time.monotonic()))
+            server_cpu.append(cpu_seconds(server_pids().values()))
+
+    sampler = asyncio.create_task(sample_cpu()) if server_pids else None
     await asyncio.gather(*(tab.live(now + ramp * i / n, stats.window[1]) for i, tab in enumerate(tabs)))
-    if watcher:
-        await watcher
+    for task in (watcher, sampler):
+        if task:
+            await task
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
     level = stats.level
     level.sessions = n
@@ -317,6 +342,9 @@ async def run_level(base: str, tokens: list[str], media_ids: list[int], duration
     cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     level.client_cpu_pct = round(100 * cpu / (time.monotonic() - now), 1)
     level.load_avg = round(os.getloadavg()[0], 2)
+    if len(server_cpu) == 2 and level.runs:
+        level.server_cpu_ms_per_run = round(1000 * (server_cpu[1] - server_cpu[0]) / level.runs, 1)
+        level.capacity_runs_per_s = round(os.cpu_count() * 1000 / level.server_cpu_ms_per_run, 1)
     return level
 
 
@@ -382,13 +410,15 @@ def close_tabs(opened: list[tuple[str, str]]) -> None:
 def print_levels(title: str, levels: list[Level]) -> None:
     print(f"\n### {title}\n")
     print("| sessions | runs/s | p50 ms | p95 ms | p99 ms | p95 / 1 session | errors | pool timeouts | "
-          "interrupted | reconnects | logged-out runs | cookie-route errors | client CPU % | load avg |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "interrupted | reconnects | logged-out runs | cookie-route errors | server CPU ms/run | "
+          "runs/s the CPU allows | client CPU % | load avg |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for lv in levels:
         ratio = f"{lv.p95_ratio:.1f}x" if lv.p95_ratio is not None else "-"
         print(f"| {lv.sessions} | {lv.runs_per_s:.1f} | {lv.p50_ms} | {lv.p95_ms} | {lv.p99_ms} | {ratio} | "
               f"{lv.errors} | {lv.pool_timeouts} | {lv.interrupted} | {lv.reconnects} | {lv.logged_out_runs} | "
-              f"{lv.cookie_route_errors} | {lv.client_cpu_pct} | {lv.load_avg} |")
+              f"{lv.cookie_route_errors} | {lv.server_cpu_ms_per_run} | {lv.capacity_runs_per_s} | "
+              f"{lv.client_cpu_pct} | {lv.load_avg} |")
     for lv in levels:
         for sample in lv.error_samples:
             print(f"  {lv.sessions} sessions: {sample}")
@@ -434,7 +464,7 @@ def ladder(args, db_url: str, label: str) -> list[Level]:
                 duration = args.baseline_duration if n == 1 else args.duration
                 killer = kill_worker if (args.kill_worker_at is not None and server and n > 1) else None
                 level = asyncio.run(run_level(base, [t for _, t in opened], media_ids, duration, think,
-                                              args.seed + i, killer))
+                                              args.seed + i, killer, server.pids if server else None))
             finally:
                 close_tabs(opened)
             if levels and levels[0].p95_ms and level.p95_ms:
@@ -458,6 +488,10 @@ def targets(args, results: dict[str, list[Level]]) -> list[str]:
     best = max((lv.runs_per_s for levels in results.values() for lv in levels), default=0.0)
     lines.append(f"viewer page runs/s (best level) {best:.1f} >= {TARGET_RUNS_PER_S:.0f}: "
                  + ("PASS" if best >= TARGET_RUNS_PER_S else "FAIL"))
+    capacity = max((lv.capacity_runs_per_s or 0.0 for levels in results.values() for lv in levels), default=0.0)
+    if capacity:
+        lines.append(f"  (the servers' CPU per run allows {capacity:.1f} runs/s on {os.cpu_count()} cores "
+                     f"of their own; load avg now {os.getloadavg()[0]:.1f})")
     for label, levels in results.items():
         errors = sum(lv.errors for lv in levels)
         lines.append(f"{label}: errors over all levels {errors}: " + ("PASS" if errors == 0 else "FAIL"))
