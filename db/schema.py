@@ -25,6 +25,9 @@ EXTRA_TABLES = ("user_sessions", "review_reports", "schema_info")
 # Every table of the first schema: a database holding all of them but no alembic_version was made by the
 # reset before migrations existed.
 FIRST_SCHEMA_TABLES = frozenset(APP_TABLES + EXTRA_TABLES)
+# Revision 0005: an import's checkpoint and the rows it stages before merging them into the catalog.
+IMPORT_TABLES = ("import_runs", "import_stage_titles", "import_stage_genres", "import_stage_episodes",
+                 "import_stage_episode_titles", "import_stage_credits")
 
 
 def split_statements(script: str) -> list[str]:
