@@ -16,6 +16,7 @@ SECTIONS = {
         ("app_pages/home.py", "Home", ":material/home:", "home", "browse"),
         ("app_pages/explore.py", "Explore", ":material/search:", "explore", "browse"),
         ("app_pages/media.py", "Title details", ":material/movie_info:", "media", "browse"),
+        ("app_pages/add_title.py", "Add a title", ":material/add_circle:", "add-title", "browse"),
     ],
     "My library": [
         ("app_pages/lists.py", "Lists", ":material/playlist_play:", "lists", "own_data"),
