@@ -68,8 +68,8 @@ def add(hit: dict) -> None:
             episodes = f" with {result.episodes:,} episodes" if result.episodes else ""
             st.session_state[OUTCOME] = ("added", f"Added “{result.title}”{episodes}.", result.media_id)
         else:
-            st.session_state[OUTCOME] = ("exists", f"“{result.title}” is already in the catalog (found by "
-                                                   f"{result.matched_by}).", result.media_id)
+            message = f"“{result.title}” is already in the catalog (found by {result.matched_by})."
+            st.session_state[OUTCOME] = ("exists", message, result.media_id)
 
 
 outcome = st.session_state.get(OUTCOME)

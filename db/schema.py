@@ -26,8 +26,7 @@ EXTRA_TABLES = ("user_sessions", "review_reports", "schema_info")
 # reset before migrations existed.
 FIRST_SCHEMA_TABLES = frozenset(APP_TABLES + EXTRA_TABLES)
 # Revision 0005: an import's checkpoint and the rows it stages before merging them into the catalog.
-IMPORT_TABLES = ("import_runs", "import_stage_titles", "import_stage_genres", "import_stage_episodes",
-                 "import_stage_episode_titles", "import_stage_credits")
+IMPORT_TABLES = ("import_runs", "import_stage_episodes", "import_stage_episode_titles", "import_stage_credits")
 
 
 def split_statements(script: str) -> list[str]:

@@ -10,7 +10,8 @@ two name it unqualified.
 
 import_runs holds one row per import of a set of files (its checkpoint: phase and position, committed with
 each batch), so an interrupted `manage.py import-catalog` resumes where it stopped. The import_stage_* tables
-hold rows an import streams in and then merges into the catalog with set-based SQL.
+hold IMDb episode and credit rows an import streams in and then merges into the catalog with set-based SQL
+(they refer to titles and people by IMDb id, which only the catalog can resolve).
 
 Revision ID: 0005
 Revises: 0003
@@ -56,30 +57,6 @@ UPGRADE = [
           PRIMARY KEY (run_key),
           KEY ix_import_runs_status (status, updated_at)
         ) {TABLE_OPTIONS}""",
-    # One batch of titles that are new or changed, merged into media with two statements.
-    f"""CREATE TABLE import_stage_titles (
-          seq               INT          NOT NULL AUTO_INCREMENT,
-          media_id          INT          NULL,
-          imdb_id           VARCHAR(12)  NULL,
-          tmdb_id           INT          NULL,
-          title             VARCHAR(255) NOT NULL,
-          original_title    VARCHAR(255) NULL,
-          original_language VARCHAR(40)  NULL,
-          description       TEXT         NULL,
-          release_year      SMALLINT     NULL,
-          media_type        ENUM('Movie','Series') NOT NULL,
-          airing_status     ENUM('running','ended') NULL,
-          runtime_minutes   SMALLINT UNSIGNED NULL,
-          poster_image_url  VARCHAR(500) NULL,
-          imdb_rating       DECIMAL(3,1) NULL,
-          imdb_votes        INT UNSIGNED NULL,
-          PRIMARY KEY (seq)
-        ) {TABLE_OPTIONS}""",
-    f"""CREATE TABLE import_stage_genres (
-          imdb_id VARCHAR(12) NOT NULL,
-          name    VARCHAR(50) NOT NULL,
-          PRIMARY KEY (imdb_id, name)
-        ) {TABLE_OPTIONS}""",
     # IMDb's title.episode rows whose series is in the catalog, and the names of tvEpisode titles.
     f"""CREATE TABLE import_stage_episodes (
           seq            INT         NOT NULL AUTO_INCREMENT,
@@ -112,8 +89,6 @@ DOWNGRADE = [
     "DROP TABLE import_stage_credits",
     "DROP TABLE import_stage_episode_titles",
     "DROP TABLE import_stage_episodes",
-    "DROP TABLE import_stage_genres",
-    "DROP TABLE import_stage_titles",
     "DROP TABLE import_runs",
     """ALTER TABLE people DROP KEY uq_people_tvmaze, DROP KEY uq_people_tmdb,
          DROP COLUMN tvmaze_id, DROP COLUMN tmdb_id""",
