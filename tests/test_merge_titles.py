@@ -8,6 +8,7 @@ from core.merge import merge_titles
 from db import fetch_all, fetch_one, scalar
 from db.core import execute, transaction
 from db.errors import DataRuleError, PermissionDenied
+from tests.apptest import open_app, texts
 
 
 def _title(conn, title: str, kind: str = "Movie", imdb_id: str | None = None) -> int:
@@ -108,3 +109,20 @@ def test_refusals_change_nothing(films):
         merge_titles("moderator", keep, series)
     assert scalar("SELECT COUNT(*) FROM reviews WHERE media_id IN (:k, :g)", k=keep, g=gone) == before
     assert scalar("SELECT COUNT(*) FROM media WHERE media_id = :g", g=gone) == 1
+
+
+def test_the_page_previews_and_merges_after_a_confirmation(films):
+    keep, gone, _ = films
+    at = open_app("moderator", "app_pages/moderation_merge.py")
+    at.number_input[0].set_value(keep)
+    at.number_input[1].set_value(gone)
+    at.run()
+    page = texts(at)
+    assert "Merge Survivor" in page and "Merge Duplicate" in page and "3 reviews" in page
+    at.button(key="merge_titles").click()
+    at.run()
+    at.button(key="merge_titles__yes").click()
+    at.run()
+    assert not at.exception
+    assert "Merged “Merge Duplicate” into" in texts(at).replace("\\", "")
+    assert scalar("SELECT COUNT(*) FROM media WHERE media_id = :g", g=gone) == 0

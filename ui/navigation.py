@@ -27,6 +27,7 @@ SECTIONS = {
     "Moderation": [
         ("app_pages/moderation_editor.py", "Table editor", ":material/table_edit:", "table-editor", "edit_catalog"),
         ("app_pages/moderation_reviews.py", "Reviews", ":material/rate_review:", "review-queue", "moderate_reviews"),
+        ("app_pages/moderation_merge.py", "Merge duplicates", ":material/merge:", "merge-titles", "edit_catalog"),
         ("app_pages/dashboard.py", "Dashboard", ":material/monitoring:", "dashboard", "view_dashboard"),
         ("app_pages/activity.py", "Activity log", ":material/history:", "activity", "view_dashboard"),
     ],
