@@ -118,9 +118,9 @@ def series_to_refresh(limit: int, older_than_hours: float) -> list[dict]:
         """SELECT media_id, title, tmdb_id, tvmaze_id FROM media
             WHERE media_type = 'Series' AND airing_status = 'running'
               AND (tvmaze_id IS NOT NULL OR tmdb_id IS NOT NULL)
-              AND (last_refreshed_at IS NULL OR last_refreshed_at < NOW() - INTERVAL :hours MINUTE)
+              AND (last_refreshed_at IS NULL OR last_refreshed_at <= NOW() - INTERVAL :minutes MINUTE)
             ORDER BY last_refreshed_at IS NOT NULL, last_refreshed_at, media_id LIMIT :limit""",
-        hours=int(older_than_hours * 60), limit=limit)
+        minutes=int(older_than_hours * 60), limit=limit)
 
 
 def episode_keys(conn: Connection, media_id: int) -> dict[tuple[int, int], tuple]:

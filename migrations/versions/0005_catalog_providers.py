@@ -5,7 +5,8 @@ media gains what TMDb, TVmaze and IMDb's datasets say about a title: the origina
 TVmaze id beside imdb_id/tmdb_id (tmdb_id is unique per media type: TMDb numbers films and series
 separately), IMDb's rating and vote count, whether a series is still running and when it was last refreshed
 from its provider. people gains the TMDb and TVmaze person ids, so a person added twice from a provider is one
-row. The column is `airing_status`, not `status`: watchlist_items has a `status`, and queries that join the
+row. The new columns go at the end of each table, so the table editor's columns keep their places. The
+column is `airing_status`, not `status`: watchlist_items has a `status`, and queries that join the
 two name it unqualified.
 
 import_runs holds one row per import of a set of files (its checkpoint: phase and position, committed with
@@ -28,20 +29,20 @@ TABLE_OPTIONS = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_c
 
 UPGRADE = [
     """ALTER TABLE media
-         ADD COLUMN original_title    VARCHAR(255) NULL AFTER title,
-         ADD COLUMN original_language VARCHAR(40)  NULL AFTER original_title,
-         ADD COLUMN airing_status     ENUM('running','ended') NULL AFTER media_type,
-         ADD COLUMN tvmaze_id         INT          NULL AFTER tmdb_id,
-         ADD COLUMN imdb_rating       DECIMAL(3,1) NULL AFTER tvmaze_id,
-         ADD COLUMN imdb_votes        INT UNSIGNED NULL AFTER imdb_rating,
-         ADD COLUMN last_refreshed_at DATETIME     NULL AFTER imdb_votes,
+         ADD COLUMN original_title    VARCHAR(255) NULL,
+         ADD COLUMN original_language VARCHAR(40)  NULL,
+         ADD COLUMN airing_status     ENUM('running','ended') NULL,
+         ADD COLUMN tvmaze_id         INT          NULL,
+         ADD COLUMN imdb_rating       DECIMAL(3,1) NULL,
+         ADD COLUMN imdb_votes        INT UNSIGNED NULL,
+         ADD COLUMN last_refreshed_at DATETIME     NULL,
          ADD UNIQUE KEY uq_media_tmdb (media_type, tmdb_id),
          ADD UNIQUE KEY uq_media_tvmaze (tvmaze_id),
          ADD KEY ix_media_refresh (airing_status, last_refreshed_at),
          ADD CONSTRAINT ck_media_imdb_rating CHECK (imdb_rating IS NULL OR imdb_rating BETWEEN 1 AND 10)""",
     """ALTER TABLE people
-         ADD COLUMN tmdb_id   INT NULL AFTER imdb_id,
-         ADD COLUMN tvmaze_id INT NULL AFTER tmdb_id,
+         ADD COLUMN tmdb_id   INT NULL,
+         ADD COLUMN tvmaze_id INT NULL,
          ADD UNIQUE KEY uq_people_tmdb (tmdb_id),
          ADD UNIQUE KEY uq_people_tvmaze (tvmaze_id)""",
     f"""CREATE TABLE import_runs (
