@@ -2,7 +2,7 @@
 friends rated lately. Six statements per render (with the session check), whatever the data size."""
 import streamlit as st
 
-from core import recommend
+from core import recommend, watching
 from db import home, progress
 from ui.cards import EXPLORE_PAGE, MEDIA_PAGE, md, media_card, rating_text
 from ui.feedback import attempt, watched_message
@@ -49,7 +49,7 @@ else:
             st.progress(watched / total if total else 0.0, text=f"{watched} of {total} episodes")
             st.button(f"Mark {series['next_code']} watched", key=f"home_next_{series['media_id']}",
                       icon=":material/check:", on_click=attempt,
-                      args=(progress.mark_watched_up_to, me, series["media_id"], series["next_episode_id"]),
+                      args=(watching.mark_up_to, me, series["media_id"], series["next_episode_id"]),
                       kwargs={"success": watched_message})
     if len(unfinished) > CONTINUE_SHOWN:
         st.page_link("app_pages/progress.py", label=f"All {len(unfinished)} series on Progress",

@@ -9,7 +9,8 @@ import re
 
 import streamlit as st
 
-from db import catalog, moderation, playlists, progress, reviews, watchlist
+from core import watching
+from db import catalog, moderation, playlists, reviews, watchlist
 from db.errors import DataRuleError
 from ui import cards
 from ui.feedback import attempt, confirm_button, watched_message
@@ -186,7 +187,7 @@ def people_grid(heading: str, people: list[dict], caption) -> None:
 
 # --- episodes and my progress -------------------------------------------------------------------------------
 def mark_up_to(media_id: int, key: str) -> None:
-    attempt(progress.mark_watched_up_to, me, media_id, st.session_state[key], success=watched_message)
+    attempt(watching.mark_up_to, me, media_id, st.session_state[key], success=watched_message)
 
 
 def episodes_section(title: dict, episode_rows: list[dict]) -> None:

@@ -22,6 +22,8 @@ APP_TABLES = (
     "series_progress", "reviews", "friendships", "media_genres", "media_cast", "media_crew", "activity_log",
 )
 EXTRA_TABLES = ("user_sessions", "review_reports", "schema_info")
+# Tables later revisions add (0004: the watch diary and calendar-feed secrets); not part of the first schema.
+LATER_TABLES = ("watch_events", "calendar_feeds")
 # Every table of the first schema: a database holding all of them but no alembic_version was made by the
 # reset before migrations existed.
 FIRST_SCHEMA_TABLES = frozenset(APP_TABLES + EXTRA_TABLES)

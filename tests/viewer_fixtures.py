@@ -93,7 +93,8 @@ def make_busy_user(items: int = 30, username: str | None = None) -> str:
     ratings, progress on several series, friends who rate, and pending requests both ways. A page whose
     statement count grew with any of these would show it against a fresh user. With `username`, the user
     and the friends get names derived from it (the page benchmark makes the same viewer at every scale)."""
-    from db import friends, playlists, progress, reviews, watchlist
+    from core import watching
+    from db import friends, playlists, reviews, watchlist
 
     def other(tag: str, n: int = 0) -> str:
         return make_user(tag, username=f"{username}_{tag}{n}" if username else None)
@@ -111,7 +112,7 @@ def make_busy_user(items: int = 30, username: str | None = None) -> str:
         reviews.save_review(me, row["media_id"], 5 + i % 6, "")
     for skip in range(4):
         series, episodes = a_series(me, skip=skip)
-        progress.mark_watched_up_to(me, series["media_id"], episodes[0]["episode_id"])
+        watching.mark_up_to(me, series["media_id"], episodes[0]["episode_id"])
     for i in range(4):
         friend = other("pal", i)
         friends.send_request(me, friend)
