@@ -16,10 +16,13 @@ SECTIONS = {
         ("app_pages/home.py", "Home", ":material/home:", "home", "browse"),
         ("app_pages/explore.py", "Explore", ":material/search:", "explore", "browse"),
         ("app_pages/media.py", "Title details", ":material/movie_info:", "media", "browse"),
+        ("app_pages/feed.py", "Feed", ":material/dynamic_feed:", "feed", "own_data"),
     ],
     "My library": [
         ("app_pages/lists.py", "Lists", ":material/playlist_play:", "lists", "own_data"),
         ("app_pages/progress.py", "Progress", ":material/live_tv:", "progress", "own_data"),
+        ("app_pages/diary.py", "Diary", ":material/book:", "diary", "own_data"),
+        ("app_pages/calendar.py", "Calendar", ":material/calendar_month:", "calendar", "own_data"),
         ("app_pages/friends.py", "Friends", ":material/group:", "friends", "own_data"),
         ("app_pages/profile.py", "Profile", ":material/account_circle:", "profile", "own_data"),
     ],

@@ -3,6 +3,7 @@ film (its page and its card), a diary date, and the message after a series write
 from __future__ import annotations
 
 from datetime import date
+from itertools import groupby
 
 import streamlit as st
 
@@ -10,6 +11,7 @@ from core import watching
 from db import reviews
 from db.errors import DataRuleError
 from ui.cards import MEDIA_PAGE, md
+from ui.feedback import attempt, confirm_button
 from ui.forms import submit_once
 from ui.session import after_rerun
 
@@ -26,6 +28,28 @@ def viewing_text(viewing) -> str:
     """'' for a first watch, 'rewatch', 'rewatch 2', ..."""
     viewing = int(viewing or 1)
     return "" if viewing <= 1 else "rewatch" if viewing == 2 else f"rewatch {viewing - 1}"
+
+
+def _save_date(me: str, event_id: int, label: str) -> None:
+    day = st.session_state[f"edit_day_{event_id}"]
+    unknown = st.session_state[f"edit_unknown_{event_id}"]
+    attempt(watching.edit_date, me, event_id, None if unknown or day is None else day,
+            success=f"{label}: date saved.")
+
+
+def entry_controls(me: str, entry: dict, label: str) -> None:
+    """Edit the day of one diary entry, or delete it (title page and Diary)."""
+    event_id = entry["event_id"]
+    with st.popover("Edit date", icon=":material/edit_calendar:"), st.form(f"edit_watch_{event_id}", border=False):
+        st.date_input("Watched on", value=entry["watched_at"].date() if entry["watched_at"] else None,
+                      min_value=watching.EARLIEST, max_value=date.today(), format="DD/MM/YYYY",
+                      key=f"edit_day_{event_id}")
+        st.checkbox("I don't remember when", value=entry["watched_at"] is None, key=f"edit_unknown_{event_id}")
+        st.form_submit_button("Save date", key=f"edit_save_{event_id}", on_click=_save_date,
+                              args=(me, event_id, label))
+    confirm_button("Delete", f"delete_watch_{event_id}", f"Delete {md(label)} from your diary?",
+                   lambda: attempt(watching.delete_entry, me, event_id, success=f"{label}: deleted from your diary."),
+                   confirm_label="Yes, delete it")
 
 
 def upcoming_list(rows: list[dict], limit: int | None = None) -> None:
@@ -47,6 +71,43 @@ def upcoming_block(rows: list[dict], limit: int = 5) -> None:
     upcoming_list(rows, limit)
     more = f"All {len(rows)} on the Calendar" if len(rows) > limit else "Calendar and iCal feed"
     st.page_link(CALENDAR_PAGE, label=more, icon=":material/calendar_month:")
+
+
+def _feed_key(row: dict):
+    """A friend's episodes of one series (same day: the caller groups by day) make one entry."""
+    if row["kind"] == "watch" and row["code"]:
+        return ("episodes", row["username"], row["media_id"])
+    return (row["kind"], row["item_id"])
+
+
+def feed_entries(rows: list[dict]) -> None:
+    """Friends' watches, ratings and reviews (newest first), as on the Feed page and Home. Review text is
+    shown as text (never Markdown); a spoiler stays in a closed expander until clicked."""
+    for key, entry in groupby(rows, key=_feed_key):
+        entry = list(entry)
+        row = entry[0]
+        who = f"**{md(row['username'])}**"
+        with st.container(border=True):
+            if key[0] == "episodes":
+                codes = f"{entry[-1]['code']}–{entry[0]['code']}" if len(entry) > 1 else row["code"]
+                count = f" ({len(entry)} episodes)" if len(entry) > 1 else f" · {md(row['episode_title'])}"
+                st.markdown(f"{who} watched {codes}{count} of")
+            elif row["kind"] == "watch":
+                again = viewing_text(row["viewing"])
+                st.markdown(f"{who} watched" + (f" ({again})" if again else ""))
+            else:
+                st.markdown(f"{who} rated ★ {row['rating']}/10" + (" and reviewed" if row["review_text"] else ""))
+            st.page_link(MEDIA_PAGE, label=f"{md(row['title'])} ({row['release_year'] or '?'})",
+                         query_params={"id": str(row["media_id"])})
+            st.caption(f"{row['at']:%d %b %Y, %H:%M}")
+            if row["kind"] == "review":
+                if row["review_text"] is None:
+                    st.caption(":material/visibility_off: A moderator hid this review's text.")
+                elif row["review_text"] and row["contains_spoilers"]:
+                    with st.expander("Contains spoilers: click to read"):
+                        st.text(row["review_text"])
+                elif row["review_text"]:
+                    st.text(row["review_text"])
 
 
 def series_message(done: dict) -> str:
