@@ -11,7 +11,7 @@ from db import watch_events as events
 from ui.cards import EXPLORE_PAGE, MEDIA_PAGE, md, media_card, rating_text
 from ui.feedback import attempt, watched_message
 from ui.layout import page_header, signed_in_user
-from ui.watching import feed_entries, log_watch_dialog, upcoming_block
+from ui.watching import feed_entries, log_watch_button, upcoming_block
 
 CONTINUE_SHOWN = 6
 COLUMNS = 6
@@ -73,7 +73,7 @@ else:
     for start in range(0, len(picks), COLUMNS):
         for col, pick in zip(st.columns(COLUMNS), picks[start:start + COLUMNS]):
             with col:
-                media_card(pick, log_watch=lambda row: log_watch_dialog(me, row["media_id"], row["title"]))
+                media_card(pick, log_watch=lambda row: log_watch_button(me, row, f"home_log_{row['media_id']}"))
                 st.caption(md(pick["reason"]))
 
 # --- top rated and friends' ratings ----------------------------------------------------------------------

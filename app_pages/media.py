@@ -21,7 +21,7 @@ from ui import cards
 from ui.feedback import attempt, confirm_button, watched_message
 from ui.layout import page_header, signed_in_user
 from ui.session import after_rerun
-from ui.watching import DIARY_PAGE, day_text, entry_controls, log_watch_dialog, series_message, viewing_text
+from ui.watching import DIARY_PAGE, day_text, entry_controls, log_watch_button, series_message, viewing_text
 
 REVIEWS_PAGE = "media_reviews_page"
 WATCHLIST_NONE = "none"
@@ -345,9 +345,8 @@ with info_col:
     if title["imdb_id"]:
         st.markdown(f"[IMDb page ↗](https://www.imdb.com/title/{title['imdb_id']}/)")
 with library_col:
-    if title["media_type"] == "Movie" and st.button("Log a watch", type="primary", icon=":material/add_task:",
-                                                    key=f"log_watch_{media_id}", width="stretch"):
-        log_watch_dialog(me, media_id, title["title"], title["my_rating"])
+    if title["media_type"] == "Movie":
+        log_watch_button(me, title, f"log_watch_{media_id}", type="primary", width="stretch")
     library_box(title, catalog.playlists_with_title(me, media_id))
 
 people = catalog.credits(media_id)

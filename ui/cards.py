@@ -71,7 +71,7 @@ def rating_text(average, count) -> str:
 
 def media_card(row: dict, log_watch: Callable[[dict], None] | None = None) -> None:
     """One title in a grid: poster, title linking to its details, year, type, rating, and a mark when it is
-    in one of my lists; with log_watch, a film's card has a "Log a watch" button that calls it."""
+    in one of my lists; with log_watch, a film's card calls it to draw its "Log a watch" button."""
     with st.container(border=True):
         poster(row)
         # A long title is cut to the card's width; the tooltip holds all of it.
@@ -81,8 +81,7 @@ def media_card(row: dict, log_watch: Callable[[dict], None] | None = None) -> No
         st.caption(f"{year} · {row['media_type']}  \n{rating_text(row.get('average_rating'), row.get('rating_count'))}")
         if row.get("in_my_lists"):
             st.badge("In your lists", icon=":material/bookmark_added:", color="green")
-        if log_watch and row["media_type"] == "Movie" and st.button(
-                "Log a watch", key=f"card_log_{row['media_id']}", icon=":material/add_task:", width="stretch"):
+        if log_watch and row["media_type"] == "Movie":
             log_watch(row)
 
 

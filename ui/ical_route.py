@@ -26,7 +26,7 @@ def routes(base_url_path: str = "") -> list[Route]:
             log.warning("iCal feed: %s", exc)
             return PlainTextResponse("The calendar is unavailable for a moment; try again later.", status_code=503)
         if body is None:
-            return PlainTextResponse("Not found", status_code=404)
+            return PlainTextResponse("Not Found", status_code=404)  # word for word Starlette's own 404
         return Response(body, media_type="text/calendar; charset=utf-8",
                         headers={"Cache-Control": "private, max-age=900",
                                  "Content-Disposition": 'inline; filename="streamsync.ics"'})

@@ -126,7 +126,25 @@ def film_message(done: dict) -> str:
     return f"Logged {kind} of '{done['title']}' in your diary.{extra}"
 
 
-@st.dialog("Log a watch")
+OPEN_DIALOG = "log_watch_open"  # the film whose "Log a watch" dialog is open, kept across its reruns
+
+
+def _open(media_id: int) -> None:
+    st.session_state[OPEN_DIALOG] = media_id
+
+
+def _dismissed() -> None:
+    st.session_state.pop(OPEN_DIALOG, None)
+
+
+def log_watch_button(me: str, row: dict, key: str, **style) -> None:
+    """The "Log a watch" button of a film (its page, its card) and, while it is open, its dialog."""
+    st.button("Log a watch", key=key, icon=":material/add_task:", on_click=_open, args=(row["media_id"],), **style)
+    if st.session_state.get(OPEN_DIALOG) == row["media_id"]:
+        log_watch_dialog(me, row["media_id"], row["title"], row.get("my_rating"))
+
+
+@st.dialog("Log a watch", on_dismiss=_dismissed)
 def log_watch_dialog(me: str, media_id: int, title: str, my_rating: int | None = None) -> None:
     """Date (today by default, or unknown), an optional rating and review; saved in one transaction. A
     double click logs once; a refusal shows beside the form and keeps what was typed."""
@@ -150,5 +168,6 @@ def log_watch_dialog(me: str, media_id: int, title: str, my_rating: int | None =
     except DataRuleError as exc:
         error.error(md(exc), icon=":material/error:")
         return
+    _dismissed()
     after_rerun(film_message(done))
     st.rerun()
