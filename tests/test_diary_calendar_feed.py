@@ -13,7 +13,12 @@ from db import calendar_feeds, catalog, core, friends, reviews, watchlist
 from db import watch_events as events
 from tests.apptest import open_app
 from tests.viewer_fixtures import (  # noqa: F401 (removed_after_test is a fixture)
-    PAGE_BUDGET, make_user, plain, removed_after_test, rerun_statements, shown,
+    PAGE_BUDGET,
+    make_user,
+    plain,
+    removed_after_test,
+    rerun_statements,
+    shown,
 )
 from ui import ical_route
 
