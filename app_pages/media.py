@@ -224,13 +224,13 @@ def episodes_section(title: dict, episode_rows: list[dict], mine: list[dict]) ->
     watched = {e["episode_id"] for e in mine if e["viewing"] == viewing}
     counted = [e for e in episode_rows if e["season_number"] > 0 and (not e["air_date"] or e["air_date"] <= date.today())]
     done = sum(1 for e in counted if e["episode_id"] in watched)
-    where = f"{viewing_text(viewing).capitalize()}: " if viewing > 1 else ""
+    you = f"{viewing_text(viewing).capitalize()}: you" if viewing > 1 else "You"
     if title["my_episode_id"] is not None:
         last = next(e for e in episode_rows if e["episode_id"] == title["my_episode_id"])
-        st.markdown(f"{where}you have watched up to **{last['code']}** · {cards.md(last['title'])} "
+        st.markdown(f"{you} have watched up to **{last['code']}** · {cards.md(last['title'])} "
                     f"({done} of {len(counted)} episodes).")
     else:
-        st.markdown(f"{where}you have not marked any of the {len(counted)} episodes watched yet.")
+        st.markdown(f"{you} have not marked any of the {len(counted)} episodes watched yet.")
     if counted and done == len(counted):
         st.button("Rewatch this series", icon=":material/replay:", key=f"rewatch_{media_id}", on_click=attempt,
                   args=(watching.start_rewatch, me, media_id),
