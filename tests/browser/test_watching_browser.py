@@ -12,8 +12,9 @@ from core import ical, watching
 from db import catalog, core, watchlist
 from db import watch_events as events
 from tests.browser.conftest import login, open_page, wait_for_app
-from tests.viewer_fixtures import make_user
+from tests.viewer_fixtures import make_user, removed_after_test  # noqa: F401 (a fixture)
 
+pytestmark = pytest.mark.usefixtures("removed_after_test")
 DEMO_PASSWORD = "StreamSync!2024"
 
 
