@@ -29,10 +29,10 @@ def validate(rating, text: str | None, spoilers) -> tuple[int, str, bool]:
     return rating, text, bool(spoilers)
 
 
-@transactional
-def save_review(conn, actor: str, media_id: int, rating, text: str | None = "", spoilers=False) -> str:
-    """Add or edit actor's review of media_id. Returns "added" or "updated". Editing keeps a moderator's
-    hiding in place: only a moderator lifts it."""
+def save_review_in(conn, actor: str, media_id: int, rating, text: str | None = "", spoilers=False) -> str:
+    """Add or edit actor's review of media_id inside a running transaction (logging a film watch with a
+    rating does both in one). Returns "added" or "updated". Editing keeps a moderator's hiding in place:
+    only a moderator lifts it."""
     rating, text, spoilers = validate(rating, text, spoilers)
     lock_title_ratings(conn, media_id)
     existing = execute(conn, "SELECT review_id FROM reviews WHERE username = :u AND media_id = :m FOR UPDATE",
@@ -45,6 +45,9 @@ def save_review(conn, actor: str, media_id: int, rating, text: str | None = "", 
     execute(conn, """UPDATE reviews SET rating = :rating, review_text = :text, contains_spoilers = :spoilers
                       WHERE username = :u AND media_id = :m""", **params)
     return "updated"
+
+
+save_review = transactional(save_review_in)
 
 
 @transactional
