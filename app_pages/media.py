@@ -2,13 +2,15 @@
 my playlists, watchlist status, rating and review, progress, and the community's reviews.
 
 Writes run in widget callbacks (ui.feedback.attempt), before the page reads, so what is drawn is what the
-database now holds; the review form is checked where it is drawn, so a refusal shows beside it. At most six
-statements per render: session, title with my state, my playlists, credits, episodes (series only), reviews.
+database now holds; the review form is checked where it is drawn, so a refusal shows beside it. At most seven
+statements per render: session, title with my state, my playlists, credits, episodes (series only), reviews,
+similar titles.
 """
 import re
 
 import streamlit as st
 
+from core import recommend
 from db import catalog, moderation, playlists, progress, reviews, watchlist
 from db.errors import DataRuleError
 from ui import cards
@@ -319,3 +321,11 @@ with tabs[credits_tab]:
     credits_section(people)
 with tabs["Reviews"]:
     community_section(media_id)
+
+st.subheader("Similar titles")
+similar = recommend.similar(media_id)
+if not similar:
+    st.caption("No similar titles yet: they are learned from what viewers rate and watch together "
+               "(`manage.py train-recommender`).")
+else:
+    cards.poster_grid(similar, columns=6)
