@@ -16,7 +16,7 @@ import os
 import resource
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -28,10 +28,10 @@ from sqlalchemy.pool import NullPool
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import rec_evaluation, recommend  # noqa: E402
-from core.catalog_import.movielens import import_movielens  # noqa: E402
-from db import bulk, core, migrations, schema  # noqa: E402
-from db.config import REQUIRED_QUERY  # noqa: E402
+from core import rec_evaluation, recommend
+from core.catalog_import.movielens import import_movielens
+from db import bulk, core, migrations, schema
+from db.config import REQUIRED_QUERY
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "movielens-latest-small"
 PASSWORD_HASH = "$2b$04$P336gfh85k8dTalde1DAVeZjY8QorbCESVFnCbHFf9kaDmUx6SIua"  # nobody logs in as these
@@ -51,7 +51,7 @@ def load_training(conn, train: pd.DataFrame, media_ids: dict[int, int]) -> int:
         bulk.insert_rows(conn, "users", ("username", "firstname", "lastname", "email", "password_hash", "created_at"),
                          ((username(int(u)), "MovieLens", f"User {u}", f"{username(int(u))}@example.test",
                            PASSWORD_HASH, created) for u in users))
-        stamp = [datetime.fromtimestamp(int(t), timezone.utc).replace(tzinfo=None) for t in rows["timestamp"]]
+        stamp = [datetime.fromtimestamp(int(t), UTC).replace(tzinfo=None) for t in rows["timestamp"]]
         bulk.insert_rows(conn, "reviews", ("username", "media_id", "review_text", "rating", "created_at", "updated_at"),
                          ((username(int(u)), media_ids[int(m)], "", max(1, min(10, round(r * 2))), s, s)
                           for u, m, r, s in zip(rows["userId"], rows["movieId"], rows["rating"], stamp)))

@@ -10,8 +10,8 @@
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -31,7 +31,7 @@ def split(ratings: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]
 
 def relevant_by_user(test: pd.DataFrame) -> dict[int, set[int]]:
     liked = test[test["rating"] >= RELEVANT_STARS]
-    return {int(u): set(int(m) for m in group) for u, group in liked.groupby("userId")["movieId"]}
+    return {int(u): {int(m) for m in group} for u, group in liked.groupby("userId")["movieId"]}
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ the most rated titles, so a fresh instance recommends something sensible at once
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import scipy.sparse as sp

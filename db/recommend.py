@@ -14,7 +14,7 @@ that reads them; it is used when the table exists (watch_events_present()).
 """
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from sqlalchemy.engine import Connection
 
@@ -193,8 +193,7 @@ def stream_signals(conn: Connection, with_watch_events: bool, batch: int = 50_00
     sources = _ALL_SIGNALS + ((WATCH_EVENTS_ALL,) if with_watch_events else ())
     for sql in sources:
         result = conn.exec_driver_sql(sql).yield_per(batch)
-        for part in result.partitions(batch):
-            yield part
+        yield from result.partitions(batch)
 
 
 def content_features(conn: Connection) -> list[tuple]:

@@ -4,8 +4,8 @@ import pytest
 
 from core import recommend
 from db import friends, progress, reviews
-from tests.test_recommend import train_recommender
 from tests.apptest import open_app
+from tests.test_recommend import train_recommender
 from tests.viewer_fixtures import (  # noqa: F401 (removed_after_test is a fixture)
     PAGE_BUDGET, a_series, button, make_busy_user, make_user, removed_after_test, rerun_statements, shown,
     some_titles,

@@ -25,8 +25,8 @@ depends_on = None
 _BUMPS = [
     ("media", "INSERT", None),
     ("media", "DELETE", None),
-    ("media", "UPDATE", "NOT (CAST(OLD.title AS BINARY) <=> CAST(NEW.title AS BINARY) "
-                        "AND OLD.release_year <=> NEW.release_year AND OLD.media_type <=> NEW.media_type)"),
+    ("media", "UPDATE", ("NOT (CAST(OLD.title AS BINARY) <=> CAST(NEW.title AS BINARY) "
+                         "AND OLD.release_year <=> NEW.release_year AND OLD.media_type <=> NEW.media_type)")),
     ("people", "INSERT", None),
     ("people", "DELETE", None),
     ("people", "UPDATE", "NOT (CAST(OLD.name AS BINARY) <=> CAST(NEW.name AS BINARY))"),
