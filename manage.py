@@ -11,7 +11,8 @@ import importlib
 import sys
 
 # The cli/ modules, in the order --help lists their commands.
-COMMAND_MODULES = ("migrate", "reset", "check", "import_catalog", "refresh_catalog", "serve", "cluster")
+COMMAND_MODULES = ("migrate", "reset", "check", "import_catalog", "refresh_catalog", "train_recommender",
+                   "serve", "cluster")
 
 
 def build_parser() -> argparse.ArgumentParser:
