@@ -4,11 +4,12 @@ import re
 
 import streamlit as st
 
-from core import titles
+from core import search, titles
 from core.search import MEDIA_TYPES, SORTS, Filters
 from core.words import plural
 from ui import cards
 from ui.layout import page_header, signed_in_user
+from ui.watching import log_watch_button
 
 PAGE_KEY = "explore_page"
 QUERY_KEY = "explore_q"
@@ -70,14 +71,23 @@ if year_from is not None and year_to is not None and year_from > year_to:
     year_from, year_to = year_to, year_from
     st.caption(f"Showing {year_from} to {year_to}: the years were the wrong way round.")
 
-filters = Filters(query=query, media_type=None if media_type == "All" else media_type,
+filters = search.resolve(Filters(query=query, media_type=None if media_type == "All" else media_type,
                   genre_ids=tuple(genre_ids), genre_mode=genre_mode, year_from=year_from, year_to=year_to,
-                  min_rating=min_rating or None, person_id=person["person_id"] if person else None, sort=sort)
+                  min_rating=min_rating or None, person_id=person["person_id"] if person else None, sort=sort))
 
 # A new search starts on page 1.
 if st.session_state.get("explore_filters") != filters:
     st.session_state["explore_filters"] = filters
     cards.reset_page(PAGE_KEY)
+
+def use_query(text: str) -> None:
+    st.session_state[QUERY_KEY] = text
+
+
+top_matches = search.suggestions(filters)
+if top_matches:
+    st.caption("Top matches: " + " · ".join(
+        f"[{cards.md(m['title'])}](/media?id={m['media_id']})" for m in top_matches))
 
 parsed = filters.parsed
 if parsed is not None:
@@ -99,7 +109,12 @@ if not results.rows and page > 1:  # the page ran past the end (titles were remo
 
 if results.total == 0:
     hints = filters.suggestions()
-    if hints:
+    did_you_mean = filters.hits.did_you_mean if filters.hits else None
+    if did_you_mean:
+        st.info(f"**No titles match.** Did you mean **{cards.md(did_you_mean)}**?", icon=":material/search_off:")
+        st.button(f"Search for {cards.md(did_you_mean)}", on_click=use_query, args=(did_you_mean,),
+                  icon=":material/search:")
+    elif hints:
         st.info("**No titles match.** Try " + "; or ".join(hints) + ".", icon=":material/search_off:")
     else:
         st.info("**The catalog has no titles yet.** A moderator can add them in the Table editor.",
@@ -107,5 +122,6 @@ if results.total == 0:
 else:
     counted = cards.count_label(results.total, "titles", capped=results.capped)
     st.caption(f"{counted} · sorted by {SORTS[filters.effective_sort()].lower()}")
-    cards.poster_grid(results.rows)
+    cards.poster_grid(results.rows,
+                      log_watch=lambda row: log_watch_button(user["username"], row, f"card_log_{row['media_id']}"))
     cards.pager(PAGE_KEY, results.total, titles.PAGE_SIZE, noun="titles", capped=results.capped)

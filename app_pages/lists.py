@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import playlists, titles, watchlist
 from core.paging import last_page
-from core.search import Filters
+from core.search import Filters, resolve
 from core.words import plural
 from ui.cards import MEDIA_PAGE, md, page_number, pager
 from ui.feedback import attempt, confirm_button, error_beside
@@ -88,7 +88,7 @@ def show_playlist(playlist: dict) -> None:
 
     query = st.text_input("Add a title", key=f"add_query_{pid}", placeholder="Type part of a title or a name")
     if query.strip():
-        found = titles.search_titles(Filters(query=query), me, per_page=SEARCH_RESULTS).rows
+        found = titles.search_titles(resolve(Filters(query=query)), me, per_page=SEARCH_RESULTS).rows
         if not found:
             st.caption("No title matches that. Try fewer or shorter words.")
         else:

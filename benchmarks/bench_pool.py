@@ -1,4 +1,4 @@
-"""Round trip of a primary-key query through the app's pool (db.catalog.person: checkout with pre-ping,
+"""Round trip of a primary-key query through the app's pool (db.titles.person: checkout with pre-ping,
 one SELECT by key, return), and of a bare protocol ping on one pooled connection, with the connector
 class the pool hands out: CMySQLConnection (C extension) or MySQLConnection (pure Python).
 

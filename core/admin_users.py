@@ -10,7 +10,7 @@ from typing import Any
 from core import permissions, tables
 from core.accounts import LAST_ADMIN, end_sessions, keep_hidden_reviews, refuse_last_admin, set_role
 from db import admin_users as sql
-from db import users
+from db import login_throttle, users
 from db.engine import actor_role, transactional
 from db.errors import Invalid, NotFound
 from db.paging import ResultPage
@@ -59,9 +59,10 @@ def lock_user(conn, actor: str, username: str, until: datetime = LOCKED_FOR_GOOD
 
 @transactional
 def unlock_user(conn, actor: str, username: str) -> None:
-    """Lift a lock (an admin's or the failed-login one) and forget the failed logins."""
+    """Lift an admin's lock and the wait failed logins left on the account's name."""
     permissions.require(actor_role(conn, actor), "manage_users")
     users.unlock(conn, _target(conn, username)["username"])
+    login_throttle.clear(conn, login_throttle.account_key(username))
 
 
 @transactional

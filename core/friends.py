@@ -102,11 +102,14 @@ def unblock(conn, actor: str, username: str) -> None:
 def profile(viewer: str, username: str) -> dict:
     """Another user's profile as `viewer` may see it. Raises NotFound for an unknown user and
     PermissionDenied when either has blocked the other. {username, firstname, lastname, status, outgoing,
-    is_friend}; their lists and ratings (their_playlists, recent_ratings, ...) are for friends only."""
+    is_friend}, the names only for a friend; their lists and ratings (their_playlists, recent_ratings, ...)
+    are for friends only."""
     row = sql.profile_row(viewer, username)
     if row is None:
         raise NotFound(f"There is no user called '{username}'.")
     if row["status"] == "blocked":
         raise PermissionDenied(f"You cannot see {row['username']}'s profile.")
     row["is_friend"] = row["status"] == "accepted"
+    if not row["is_friend"]:  # a stranger (or a pending request) sees the username only
+        row["firstname"] = row["lastname"] = None
     return row

@@ -7,7 +7,7 @@ from typing import Any
 
 from core import permissions
 from db import moderation as sql
-from db.engine import actor_role, transactional
+from db.engine import actor_role, lock_title_ratings, transactional
 from db.errors import Conflict, Invalid, NotFound
 from db.paging import ResultPage
 
@@ -17,7 +17,7 @@ QUEUES = sql.QUEUES
 
 
 def _reason(text: str | None, what: str) -> str:
-    reason = (text or "").strip()
+    reason = text.strip() if isinstance(text, str) else ""
     if not reason:
         raise Invalid(f"Please give a reason for {what}.", "reason")
     if len(reason) > REASON_MAX:
@@ -75,6 +75,8 @@ def dismiss_reports(conn, actor: str, review_id: int) -> int:
 def delete_review(conn, actor: str, review_id: int) -> None:
     """Delete a review for good (its reports go with it; the title's rating is recomputed by trigger)."""
     permissions.require(actor_role(conn, actor), "moderate_reviews")
+    # The title first, then the review: the order every rating write takes its locks in.
+    lock_title_ratings(conn, sql.media_of(conn, review_id) or 0)
     _review(conn, review_id)
     sql.delete(conn, review_id)
 

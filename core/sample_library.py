@@ -4,9 +4,11 @@ any of these rows would show it)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 
-from core import friends, playlists, progress, reviews, titles, watchlist
+from core import friends, playlists, reviews, titles, watching, watchlist
 from core.search import Filters
+from db import engine
 
 
 def a_series(viewer: str, min_episodes: int = 3, skip: int = 0) -> tuple[dict, list[dict]]:
@@ -52,12 +54,26 @@ def make_busy_viewer(make_user: Callable[..., str], items: int = 30, username: s
         reviews.save_review(me, row["media_id"], 5 + i % 6, "")
     for skip in range(4):
         series, episodes = a_series(me, skip=skip)
-        progress.mark_watched_up_to(me, series["media_id"], episodes[0]["episode_id"])
+        watching.mark_up_to(me, series["media_id"], episodes[0]["episode_id"])
+    pals = []
     for i in range(4):
         friend = other("pal", i)
+        pals.append(friend)
         friends.send_request(me, friend)
         friends.accept(friend, me)
         reviews.save_review(friend, picked[i]["media_id"], 8, "Loved it.")
+    # a diary of the completed films (logging one marks it completed: the statuses above stay): one a week,
+    # the first ones seen twice; and friends who watch them too, for the Feed
+    films = [row for i, row in enumerate(picked)
+             if row["media_type"] == "Movie" and statuses[i % len(statuses)] == "completed"]
+    for i, row in enumerate(films):
+        watching.log_film(me, row["media_id"], date.today() - timedelta(days=7 * i))
+        if i < 3:
+            watching.log_film(me, row["media_id"], date.today() - timedelta(days=7 * i + 400))
+        watching.log_film(pals[i % len(pals)], row["media_id"], date.today() - timedelta(days=i))
+    announced = engine.fetch_all("SELECT DISTINCT media_id FROM episodes WHERE air_date > CURDATE() LIMIT 3")
+    for row in announced:  # the Calendar's episodes
+        watchlist.set_status(me, row["media_id"], "plan_to_watch")
     friends.send_request(other("asker"), me)
     friends.send_request(me, other("asked"))
     return me

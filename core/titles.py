@@ -5,6 +5,7 @@ from __future__ import annotations
 from db import titles as sql
 
 PAGE_SIZE = sql.PAGE_SIZE
+MAX_ID = sql.MAX_ID
 SearchPage = sql.SearchPage
 search_titles = sql.search_titles
 matching_people = sql.matching_people

@@ -1,4 +1,5 @@
-"""Where the database is. First found wins: STREAMSYNC_DB_URL, .streamlit/secrets.toml, the default."""
+"""Where the database is. First found wins: STREAMSYNC_DB_URL, .streamlit/secrets.toml, the default.
+Several servers of one cluster (MariaDB Galera): STREAMSYNC_DB_HOSTS or secrets' `hosts`, see database_hosts()."""
 from __future__ import annotations
 
 import os
@@ -10,6 +11,8 @@ from sqlalchemy.engine import URL, make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+# The environment configuration is read from (tests put a mapping of their own here, never into os.environ).
+ENVIRON = os.environ
 DEFAULT_URL = "mysql+mysqlconnector://root@127.0.0.1:3306/streamsync"
 # MySQL 8's default collation does not exist in MariaDB, so the connection always names one.
 REQUIRED_QUERY = {"charset": "utf8mb4", "collation": "utf8mb4_unicode_ci"}
@@ -23,11 +26,15 @@ class PoolSettings:
     recycle: int
 
 
-def _from_secrets() -> str | None:
+def _secrets_section() -> dict:
     if not SECRETS_FILE.exists():
-        return None
+        return {}
     with SECRETS_FILE.open("rb") as fh:
-        section = tomllib.load(fh).get("connections", {}).get("streamsync", {})
+        return tomllib.load(fh).get("connections", {}).get("streamsync", {})
+
+
+def _from_secrets() -> str | None:
+    section = _secrets_section()
     if "url" in section:
         return section["url"]
     if "host" in section:
@@ -42,15 +49,39 @@ def _from_secrets() -> str | None:
     return None
 
 
+def database_url_source() -> str:
+    """Where database_url() finds its value, in words (for `manage.py check`)."""
+    if ENVIRON.get("STREAMSYNC_DB_URL"):
+        return "the environment variable STREAMSYNC_DB_URL"
+    if _from_secrets():
+        return str(SECRETS_FILE.relative_to(PROJECT_ROOT))
+    return "the built-in default"
+
+
 def database_url() -> URL:
     """The configured URL with charset and collation always set."""
-    raw = os.environ.get("STREAMSYNC_DB_URL") or _from_secrets() or DEFAULT_URL
+    raw = ENVIRON.get("STREAMSYNC_DB_URL") or _from_secrets() or DEFAULT_URL
     url = make_url(raw)
     return url.update_query_dict({**REQUIRED_QUERY, **dict(url.query)})
 
 
+def database_hosts() -> list[tuple[str, int]]:
+    """The servers of a multi-primary cluster (MariaDB Galera), in order of preference: a new connection goes
+    to the first one that answers and is in the cluster's primary component. STREAMSYNC_DB_HOSTS
+    ("db1:3306,db2:3306,db3:3306") or secrets' `hosts = ["db1:3306", ...]`; the URL's user, password and
+    database apply to each. Empty (the default): only the URL's own host."""
+    raw = ENVIRON.get("STREAMSYNC_DB_HOSTS")
+    entries = raw.split(",") if raw else _secrets_section().get("hosts", [])
+    hosts = []
+    for entry in (e.strip() for e in entries):
+        if entry:
+            host, _, port = entry.rpartition(":") if ":" in entry else (entry, "", "3306")
+            hosts.append((host, int(port)))
+    return hosts
+
+
 def pool_settings() -> PoolSettings:
-    env = os.environ.get
+    env = ENVIRON.get
     return PoolSettings(
         size=int(env("STREAMSYNC_POOL_SIZE", "5")),
         max_overflow=int(env("STREAMSYNC_POOL_OVERFLOW", "10")),

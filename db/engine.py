@@ -9,34 +9,56 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
+import random
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any, TypeVar
 
+# The connector before anything imports pandas: pandas loads the system's libcrypto, after which the connector's C
+# extension (its vendored libssl) cannot load and every connection silently falls back to pure Python.
+import mysql.connector  # noqa: F401
 from sqlalchemy import bindparam, create_engine, event, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from db import statement_counter
-from db.config import REQUIRED_QUERY, PoolSettings, database_url, pool_settings
-from db.errors import Busy, DatabaseUnavailable, errno_of, is_unavailable, readable_error, server_message
+from db import cluster, statement_counter
+from db.config import REQUIRED_QUERY, PoolSettings, database_hosts, database_url, pool_settings
+from db.errors import (
+    LOST_ERRNOS,
+    Busy,
+    ConnectionLost,
+    DatabaseUnavailable,
+    DataRuleError,
+    errno_of,
+    is_unavailable,
+    readable_error,
+    server_message,
+)
 
 log = logging.getLogger("streamsync.db")
 T = TypeVar("T")
 
-RETRY_ERRNOS = {1205, 1213}  # lock wait timeout, deadlock: the whole transaction is safe to run again
-RETRIES = 3
+# Lock wait timeout, deadlock: the whole transaction is safe to run again. On MariaDB Galera a transaction
+# that loses certification to a conflicting one committed on another node also fails with 1213.
+RETRY_ERRNOS = {1205, 1213}
+RETRIES = 5
+BACKOFF = 0.02  # seconds before the 2nd attempt; doubled each time, with jitter (see run_in_transaction)
 
 
 class Database:
     """One database: its URL and a pooled engine made on first use. Every statement it runs is counted
-    (db.statement_counter)."""
+    (db.statement_counter). With `hosts` (a Galera cluster's nodes), each new connection goes to the first of
+    them that accepts it and is in its cluster's primary component."""
 
-    def __init__(self, url: URL | str, pool: PoolSettings | None = None):
+    def __init__(self, url: URL | str, pool: PoolSettings | None = None,
+                 hosts: list[tuple[str, int]] | None = None):
         url = make_url(url)
+        self.hosts = list(hosts or [])
         # MySQL 8's default collation does not exist in MariaDB, so the connection always names one.
         self.url: URL = url.update_query_dict({**REQUIRED_QUERY, **dict(url.query)})
         self.pool = pool or pool_settings()
@@ -61,6 +83,8 @@ class Database:
                     hide_parameters=True,
                     connect_args={"connection_timeout": 5},
                 )
+                if self.hosts:
+                    event.listen(self._engine, "do_connect", _first_ready_host(self.hosts))
                 event.listen(self._engine, "before_cursor_execute", statement_counter.before_execute)
                 event.listen(self._engine, "after_cursor_execute", statement_counter.after_execute)
             return self._engine
@@ -72,9 +96,10 @@ class Database:
                 self._engine.dispose()
             self._engine = None
 
-    def unavailable(self, exc: Exception) -> DatabaseUnavailable:
+    def unavailable(self, exc: Exception, kind: type[DatabaseUnavailable] = DatabaseUnavailable
+                    ) -> DatabaseUnavailable:
         reason = server_message(exc) if isinstance(exc, DBAPIError) else "every pooled connection is busy"
-        return DatabaseUnavailable(self.url, reason)
+        return kind(self.url, reason)
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
@@ -86,11 +111,51 @@ class Database:
         try:
             yield conn
         except DBAPIError as exc:
+            if _lost(exc):
+                if not conn.invalidated:
+                    conn.invalidate()  # a Galera node that left its primary component still answers pings
+                raise self.unavailable(exc, ConnectionLost) from exc
             if is_unavailable(exc):
                 raise self.unavailable(exc) from exc
             raise
         finally:
-            conn.close()
+            try:
+                conn.close()
+            except Exception:
+                # The server went away just after the work was done (its result stands): the rollback that
+                # hands the connection back to the pool failed (the connector's C extension raises its own
+                # MySQLInterfaceError there, not a DBAPI error). Unless that already closed it, invalidating
+                # it gives its pool slot back.
+                if not conn.closed:
+                    conn.invalidate()
+
+
+def _lost(exc: DBAPIError) -> bool:
+    return bool(exc.connection_invalidated) or errno_of(exc) in LOST_ERRNOS
+
+
+def _first_ready_host(hosts: list[tuple[str, int]]):
+    """A do_connect hook that opens each new pooled connection on the first of `hosts` that accepts it and
+    is in its cluster's primary component. With pool_pre_ping, connections to a server that died are
+    replaced through it on their next checkout, so the app moves to the next node by itself. One preferred
+    node for every process also keeps certification conflicts between nodes rare."""
+
+    def connect(dialect, connection_record, cargs, cparams):
+        refused = []
+        for host, port in hosts:
+            try:
+                dbapi_connection = dialect.connect(*cargs, **{**cparams, "host": host, "port": port})
+            except dialect.loaded_dbapi.Error as exc:
+                refused.append(f"{host}:{port} ({getattr(exc, 'msg', exc)})")
+                continue
+            if cluster.ready(dbapi_connection):
+                return dbapi_connection
+            dbapi_connection.close()
+            refused.append(f"{host}:{port} (not in the cluster's primary component)")
+        raise dialect.loaded_dbapi.InterfaceError(msg="no database server answered: " + ", ".join(refused),
+                                                  errno=2003)
+
+    return connect
 
 
 _default: Database | None = None
@@ -103,7 +168,7 @@ def default() -> Database:
     global _default, _from_config
     with _default_lock:
         if _default is None:
-            _default, _from_config = Database(database_url()), True
+            _default, _from_config = Database(database_url(), hosts=database_hosts()), True
         return _default
 
 
@@ -148,15 +213,49 @@ def statement(sql: str, params: dict[str, Any]):
     return stmt.bindparams(*lists) if lists else stmt
 
 
+def text_ok(value: str) -> bool:
+    """Whether the text can be sent to the server (a lone surrogate, from a broken client or a fuzzer,
+    cannot be encoded as UTF-8)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _checked(params: dict) -> dict:
+    """The parameters, or DataRuleError for values the driver would fail on with a traceback: text that is
+    not UTF-8 and numbers that are not finite (which it renders as bare words: NaN, inf)."""
+    for value in params.values():
+        values = value if isinstance(value, (list, tuple)) else (value,)
+        for one in values:
+            if isinstance(one, str) and not text_ok(one):
+                raise DataRuleError("The text holds an invalid character (a lone surrogate); type it again.")
+            if isinstance(one, (float, Decimal)) and not math.isfinite(one):
+                raise DataRuleError("A number must be finite: not NaN or infinity.")
+    return params
+
+
 def _rows(conn: Connection, sql: str, params: dict) -> list[dict[str, Any]]:
-    return [dict(r) for r in conn.execute(statement(sql, params), params).mappings()]
+    return [dict(r) for r in conn.execute(statement(sql, params), _checked(params)).mappings()]
+
+
+def _read_once_more(work: Callable[[Connection], T]) -> T:
+    """work(conn) on a pooled connection; once more on a new one when the first died under it (its server
+    was killed or restarted: with several hosts the new connection goes to another node)."""
+    try:
+        with read() as conn:
+            return work(conn)
+    except ConnectionLost:
+        log.warning("connection lost during a read; reading again on a new connection")
+        with read() as conn:
+            return work(conn)
 
 
 def fetch_all(sql: str, conn: Connection | None = None, **params: Any) -> list[dict[str, Any]]:
     if conn is not None:
         return _rows(conn, sql, params)
-    with read() as own:
-        return _rows(own, sql, params)
+    return _read_once_more(lambda own: _rows(own, sql, params))
 
 
 def fetch_one(sql: str, conn: Connection | None = None, **params: Any) -> dict[str, Any] | None:
@@ -166,16 +265,27 @@ def fetch_one(sql: str, conn: Connection | None = None, **params: Any) -> dict[s
 
 def scalar(sql: str, conn: Connection | None = None, **params: Any) -> Any:
     if conn is not None:
-        return conn.execute(statement(sql, params), params).scalar()
-    with read() as own:
-        return own.execute(statement(sql, params), params).scalar()
+        return conn.execute(statement(sql, params), _checked(params)).scalar()
+    return _read_once_more(lambda own: own.execute(statement(sql, params), _checked(params)).scalar())
 
 
 def execute(conn: Connection, sql: str, **params: Any):
     """Run one write inside a transaction's connection; a broken rule becomes a DataRuleError (of its kind:
     Conflict, NotFound, Invalid naming the field)."""
     try:
-        return conn.execute(statement(sql, params), params)
+        return conn.execute(statement(sql, params), _checked(params))
+    except DBAPIError as exc:
+        errno = errno_of(exc)
+        if is_unavailable(exc) or errno in RETRY_ERRNOS:
+            raise
+        raise readable_error(errno, server_message(exc)) from exc
+
+
+def execute_many(conn: Connection, sql: str, rows: list[tuple]):
+    """One driver-level statement with %s marks over many rows (the connector sends an INSERT's rows as one
+    multi-row statement); a broken rule becomes a DataRuleError, as in execute()."""
+    try:
+        return conn.exec_driver_sql(sql, rows)
     except DBAPIError as exc:
         errno = errno_of(exc)
         if is_unavailable(exc) or errno in RETRY_ERRNOS:
@@ -187,15 +297,25 @@ def execute(conn: Connection, sql: str, **params: Any):
 def transaction(actor: str | None) -> Iterator[Connection]:
     """One unit of work as `actor`: sets @app_user for the audit triggers, commits or rolls back as a whole,
     and always clears @app_user so a pooled connection never carries one user's name into another's work.
-    Use run_in_transaction()/@transactional to also retry deadlocks."""
-    with default().connect() as conn:
+    Use run_in_transaction()/@transactional to also retry deadlocks.
+    A connection lost while the work ran raises ConnectionLost (nothing was committed: safe to run again);
+    lost during the COMMIT itself, the outcome is unknown, so it raises plain DatabaseUnavailable."""
+    database = default()
+    with database.connect() as conn:
+        committing = False
         try:
             with conn.begin():
-                conn.execute(text("SET @app_user = :actor"), {"actor": actor})
+                conn.execute(text("SET @app_user = :actor, @app_reason = NULL, @streamsync_title_merge = NULL"),
+                             {"actor": actor})
                 yield conn
+                committing = True
+        except DBAPIError as exc:
+            if committing and _lost(exc):
+                raise database.unavailable(exc) from exc
+            raise
         finally:
             try:
-                conn.execute(text("SET @app_user = NULL"))
+                conn.execute(text("SET @app_user = NULL, @app_reason = NULL, @streamsync_title_merge = NULL"))
                 conn.commit()
             except DBAPIError:
                 # The connection is broken; invalidate it so the pool never hands it out with a name set.
@@ -203,15 +323,23 @@ def transaction(actor: str | None) -> Iterator[Connection]:
 
 
 def run_in_transaction(actor: str | None, work: Callable[[Connection], T]) -> T:
-    """Run work(conn) in a transaction, again from the start after a deadlock or lock-wait timeout."""
+    """Run work(conn) in a transaction, again from the start after a deadlock, a lock-wait timeout, a Galera
+    certification conflict or a connection lost before COMMIT. The pause before each retry after a conflict
+    doubles and is drawn at random up to that bound ("full jitter"): transactions that deadlocked together
+    would otherwise retry together and meet again."""
     for attempt in range(1, RETRIES + 1):
         try:
             with transaction(actor) as conn:
                 return work(conn)
+        except ConnectionLost:
+            if attempt == RETRIES:
+                raise
+            log.warning("connection lost before commit; running the transaction again (attempt %d)", attempt)
+            continue
         except DBAPIError as exc:
             if errno_of(exc) in RETRY_ERRNOS and attempt < RETRIES:
                 log.warning("retrying transaction after error %s (attempt %d)", errno_of(exc), attempt)
-                time.sleep(0.05 * attempt)
+                time.sleep(random.uniform(0, BACKOFF * 2 ** attempt))
                 continue
             if errno_of(exc) in RETRY_ERRNOS:
                 raise Busy("The database was busy; please try again.", errno_of(exc)) from exc
@@ -227,6 +355,25 @@ def transactional(fn: Callable[..., T]) -> Callable[..., T]:
         return run_in_transaction(actor, lambda conn: fn(conn, actor, *args, **kwargs))
 
     return wrapper
+
+
+def set_reason(conn: Connection, reason: str) -> None:
+    """Say why the rest of this transaction changes rows: the audit triggers log it beside the change (a
+    lockout is the system's act, with no actor). transaction() clears it at its end."""
+    conn.execute(text("SET @app_reason = :reason"), {"reason": reason})
+
+
+def lock_title_ratings(conn: Connection, media_id: int) -> None:
+    """Take the title's row lock before touching its reviews. The rating triggers read every review of the
+    title and update the media row; two raters that first locked their own review rows and then waited for
+    each other's there deadlocked. Locking the title first puts every rating write of one title in line."""
+    conn.execute(text("SELECT media_id FROM media WHERE media_id = :m FOR UPDATE"), {"m": media_id})
+
+
+def allow_title_merge(conn: Connection) -> None:
+    """For the rest of this transaction, episodes that people watched may move to another title: a merge
+    moves their watch events with them in the same transaction. transaction() clears it at its end."""
+    conn.execute(text("SET @streamsync_title_merge = 1"))
 
 
 def actor_role(conn: Connection, actor: str | None) -> str | None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from db.engine import execute, fetch_all, fetch_one, read
+from db.engine import execute, fetch_all, fetch_one, read, scalar
 from db.paging import ResultPage, last_page
 
 QUEUE_PAGE = 20
@@ -35,6 +35,11 @@ def resolve_reports(conn: Connection, review_id: int) -> int:
     """Close the open reports on a review; returns how many were closed."""
     return execute(conn, "UPDATE review_reports SET resolved_at = CURRENT_TIMESTAMP WHERE review_id = :r "
                          "AND resolved_at IS NULL", r=review_id).rowcount
+
+
+def media_of(conn: Connection, review_id: int) -> int | None:
+    """The title a review is of (None when the review is gone)."""
+    return scalar("SELECT media_id FROM reviews WHERE review_id = :r", conn, r=review_id)
 
 
 def hide(conn: Connection, review_id: int, moderator: str, reason: str) -> None:

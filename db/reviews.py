@@ -3,7 +3,9 @@ reviews of a title, paged. The rating triggers keep media.average_rating and rat
 """
 from __future__ import annotations
 
-from db.engine import execute, fetch_all, transactional
+import math
+
+from db.engine import execute, fetch_all, lock_title_ratings, transactional
 from db.errors import DataRuleError
 
 MAX_TEXT = 5000
@@ -15,22 +17,29 @@ def validate(rating, text: str | None, spoilers) -> tuple[int, str, bool]:
     checking first gives the viewer the message before anything is sent."""
     if rating is None:
         raise DataRuleError("Choose a rating from 1 to 10.")
-    if isinstance(rating, bool) or not isinstance(rating, (int, float)) or rating != int(rating):
+    # no text, no bool, no NaN or infinity, no fraction (the checks of core.validation.whole_number, which
+    # db/ may not import)
+    ok = (isinstance(rating, (int, float)) and not isinstance(rating, bool) and math.isfinite(rating)
+          and rating == int(rating))
+    whole = int(rating) if ok else None
+    if whole is None:
         raise DataRuleError("A rating is a whole number from 1 to 10.")
-    if not 1 <= int(rating) <= 10:
-        raise DataRuleError(f"A rating is a whole number from 1 to 10, not {int(rating)}.")
-    text = (text or "").strip()
+    if not 1 <= whole <= 10:
+        raise DataRuleError(f"A rating is a whole number from 1 to 10, not {whole}.")
+    rating = whole
+    text = text.strip() if isinstance(text, str) else ""
     if len(text) > MAX_TEXT:
         raise DataRuleError(f"A review may be at most {MAX_TEXT:,} characters; this one has {len(text):,}. "
                             "Shorten it and save again.")
-    return int(rating), text, bool(spoilers)
+    return rating, text, bool(spoilers)
 
 
-@transactional
-def save_review(conn, actor: str, media_id: int, rating, text: str | None = "", spoilers=False) -> str:
-    """Add or edit actor's review of media_id. Returns "added" or "updated". Editing keeps a moderator's
-    hiding in place: only a moderator lifts it."""
+def save_review_in(conn, actor: str, media_id: int, rating, text: str | None = "", spoilers=False) -> str:
+    """Add or edit actor's review of media_id inside a running transaction (logging a film watch with a
+    rating does both in one). Returns "added" or "updated". Editing keeps a moderator's hiding in place:
+    only a moderator lifts it."""
     rating, text, spoilers = validate(rating, text, spoilers)
+    lock_title_ratings(conn, media_id)
     existing = execute(conn, "SELECT review_id FROM reviews WHERE username = :u AND media_id = :m FOR UPDATE",
                        u=actor, m=media_id).scalar()
     params = dict(u=actor, m=media_id, rating=rating, text=text, spoilers=spoilers)
@@ -43,9 +52,13 @@ def save_review(conn, actor: str, media_id: int, rating, text: str | None = "", 
     return "updated"
 
 
+save_review = transactional(save_review_in)
+
+
 @transactional
 def delete_review(conn, actor: str, media_id: int) -> bool:
     """Delete actor's own review of media_id. False when there was none."""
+    lock_title_ratings(conn, media_id)
     result = execute(conn, "DELETE FROM reviews WHERE username = :u AND media_id = :m", u=actor, m=media_id)
     return result.rowcount > 0
 
@@ -54,14 +67,17 @@ def community_reviews(media_id: int, viewer: str, page: int = 1,
                       per_page: int = REVIEWS_PER_PAGE) -> tuple[list[dict], int]:
     """Other people's reviews of media_id, newest first, one page, with the total. A review a moderator
     hid comes without its text (hidden = True), so the text never leaves the database for others.
-    reported_by_me says whether viewer has already reported it. One statement."""
+    reported_by_me says whether viewer has already reported it. One statement. The total comes from
+    media.rating_count (the rating triggers keep it equal to the title's reviews), so a popular title's page
+    reads its ten newest reviews, not all of them to count them."""
     rows = fetch_all("""
         SELECT r.review_id, r.username, r.rating, r.contains_spoilers, r.created_at, r.updated_at,
                r.hidden_by IS NOT NULL AS hidden,
                CASE WHEN r.hidden_by IS NULL THEN r.review_text END AS review_text,
                EXISTS (SELECT 1 FROM review_reports rr
                         WHERE rr.review_id = r.review_id AND rr.reported_by = :me) AS reported_by_me,
-               COUNT(*) OVER () AS total
+               (SELECT m.rating_count FROM media m WHERE m.media_id = :m)
+                 - EXISTS (SELECT 1 FROM reviews mine WHERE mine.media_id = :m AND mine.username = :me) AS total
           FROM reviews r
          WHERE r.media_id = :m AND r.username <> :me
          ORDER BY r.created_at DESC, r.review_id DESC

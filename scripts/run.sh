@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # `make run`: StreamSync on demo data. Makes .venv, finds or starts a database server
-# (scripts/dbserver.py), loads the demo data into an empty database, then serves the app.
+# (scripts/dbserver.py), loads the demo data into an empty database, applies pending schema migrations to
+# an existing one (never dropping data; a database newer than this code is refused), then serves the app.
 # STREAMSYNC_PORT picks the web port (default 8501, or the next free one); STREAMSYNC_ADDRESS the
 # address to listen on (default: every interface, as Streamlit does; 127.0.0.1 keeps it to this machine).
+# STREAMSYNC_WORKERS=N (`make run WORKERS=N`) serves from N Streamlit processes behind HAProxy
+# (manage.py serve, docs/deployment.md); `--dev` (`make dev`) reruns on save.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup_venv.sh requirements.txt
 STREAMSYNC_DB_URL="$(.venv/bin/python scripts/dbserver.py url)"
 export STREAMSYNC_DB_URL
-.venv/bin/python reset_database.py --yes --if-empty
+.venv/bin/python manage.py reset --if-empty
+.venv/bin/python manage.py migrate upgrade
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port="${STREAMSYNC_PORT:-8501}"
@@ -22,6 +26,13 @@ cat <<BANNER
   Stop with Ctrl-C. A private database server keeps running for next time; \`make stop-db\` stops it.
 
 BANNER
+workers="${STREAMSYNC_WORKERS:-1}"
+if [ "$workers" != 1 ] || [ "${1:-}" = "--dev" ]; then
+    serve_options=(--workers "$workers" --port "$port")
+    if [ -n "${STREAMSYNC_ADDRESS:-}" ]; then serve_options+=(--address "$STREAMSYNC_ADDRESS"); fi
+    if [ "${1:-}" = "--dev" ]; then serve_options+=(--dev); fi
+    exec .venv/bin/python manage.py serve "${serve_options[@]}"
+fi
 address_option=()
 if [ -n "${STREAMSYNC_ADDRESS:-}" ]; then address_option=(--server.address "$STREAMSYNC_ADDRESS"); fi
 exec .venv/bin/python -m streamlit run streamlit_app.py --server.port "$port" "${address_option[@]}"

@@ -15,7 +15,7 @@ import os
 import pytest
 from sqlalchemy.engine import make_url
 
-from db import engine, schema
+from db import engine, migrations, schema
 from db.config import REQUIRED_QUERY
 from db.engine import Database
 from tests import viewer_helpers
@@ -42,10 +42,10 @@ def use_database(url) -> Database:
 
 
 def build(url) -> None:
-    """A throwaway database at url with the schema and no rows."""
+    """A throwaway database at the code's head revision, built through the migrations as every real one is."""
     schema.recreate_database(url)
-    with use_database(url).engine.begin() as conn:
-        schema.apply_schema(conn)
+    migrations.upgrade_url(url)
+    use_database(url)
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +60,7 @@ def _empty_database():
 def empty_db(_empty_database):
     with use_database(_empty_database).engine.begin() as conn:
         conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 0")
-        for table in schema.APP_TABLES + schema.EXTRA_TABLES:
+        for table in schema.APP_TABLES + schema.EXTRA_TABLES + schema.IMPORT_TABLES + schema.LATER_TABLES:
             conn.exec_driver_sql(f"TRUNCATE TABLE `{table}`")
         conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 1")
     return _empty_database
@@ -68,7 +68,7 @@ def empty_db(_empty_database):
 
 @pytest.fixture(scope="session")
 def _demo_database():
-    import reset_database
+    from core import reset as reset_database
 
     url = test_url("demo")
     use_database(url)
@@ -85,13 +85,13 @@ def demo_db(_demo_database):
 
 @pytest.fixture
 def swap_database():
-    """swap_database(url, pool=None) installs a Database of its own for one test (an unreachable server, a pool
-    of one) and returns it; the previous default comes back afterwards."""
+    """swap_database(url, pool=None, hosts=None) installs a Database of its own for one test (an unreachable
+    server, a pool of one, a cluster's hosts) and returns it; the previous default comes back afterwards."""
     previous = engine.default()
     made: list[Database] = []
 
-    def swap(url, pool=None) -> Database:
-        made.append(Database(url, pool))
+    def swap(url, pool=None, hosts=None) -> Database:
+        made.append(Database(url, pool, hosts=hosts))
         engine.use(made[-1])
         return made[-1]
 
@@ -131,3 +131,19 @@ def install_database():
 @pytest.fixture(scope="session")
 def demo_seed():
     return DEMO_SEED
+
+
+@pytest.fixture
+def scratch_url():
+    """make(kind) -> the URL of a database of this test's own (not built; dropped after the test)."""
+    made = []
+
+    def make(kind: str):
+        url = test_url(kind)
+        schema.drop_database(url)
+        made.append(url)
+        return url
+
+    yield make
+    for url in made:
+        schema.drop_database(url)

@@ -2,7 +2,7 @@
 watchlist follows (watching while in progress, completed after the last episode)."""
 import pytest
 
-from core import progress, watchlist
+from core import progress, watching, watchlist
 from db import engine
 from db.errors import DataRuleError
 from tests.apptest import open_app
@@ -36,7 +36,7 @@ def test_shows_where_i_am_and_marks_the_next_episode_in_one_click(demo_db):
     me = make_user()
     series, episodes = a_series(me)
     first, second = episodes[0], episodes[1]
-    progress.mark_watched_up_to(me, series["media_id"], first["episode_id"])
+    watching.mark_up_to(me, series["media_id"], first["episode_id"])
     at = open_app(me, page=PAGE)
     text = shown(at)
     assert f"{first['code']} · {first['title']}" in text
@@ -57,7 +57,7 @@ def test_marking_an_episode_starts_watching_but_keeps_other_statuses(demo_db):
     watchlist.set_status(me, planned[0]["media_id"], "plan_to_watch")
     watchlist.set_status(me, held[0]["media_id"], "on_hold")
     for series, episodes in (planned, held):
-        progress.mark_watched_up_to(me, series["media_id"], episodes[0]["episode_id"])
+        watching.mark_up_to(me, series["media_id"], episodes[0]["episode_id"])
     assert status_of(me, planned[0]["media_id"]) == "watching"
     assert status_of(me, held[0]["media_id"]) == "on_hold"
 
@@ -65,7 +65,7 @@ def test_marking_an_episode_starts_watching_but_keeps_other_statuses(demo_db):
 def test_the_last_episode_marks_the_title_completed(demo_db):
     me = make_user()
     series, episodes = a_series(me)
-    progress.mark_watched_up_to(me, series["media_id"], episodes[0]["episode_id"])
+    watching.mark_up_to(me, series["media_id"], episodes[0]["episode_id"])
     at = open_app(me, page=PAGE)
     at.selectbox(key="progress_series").select(series["media_id"]).run()
     at.selectbox(key=f"progress_episode_{series['media_id']}").select(episodes[-1]["episode_id"]).run()
@@ -80,8 +80,8 @@ def test_the_last_episode_marks_the_title_completed(demo_db):
 def test_setting_an_earlier_episode_goes_back(demo_db):
     me = make_user()
     series, episodes = a_series(me)
-    progress.mark_watched_up_to(me, series["media_id"], episodes[2]["episode_id"])
-    progress.mark_watched_up_to(me, series["media_id"], episodes[0]["episode_id"])
+    watching.mark_up_to(me, series["media_id"], episodes[2]["episode_id"])
+    watching.mark_up_to(me, series["media_id"], episodes[0]["episode_id"])
     [row] = progress.for_user(me)
     assert row["watched_episodes"] == 1 and row["next_episode_id"] == episodes[1]["episode_id"]
 
@@ -90,14 +90,14 @@ def test_an_episode_of_another_title_is_refused(demo_db):
     me = make_user()
     (one, _), (_, other_episodes) = a_series(me), a_series(me, skip=1)
     with pytest.raises(DataRuleError, match="does not belong to this title"):
-        progress.mark_watched_up_to(me, one["media_id"], other_episodes[0]["episode_id"])
+        watching.mark_up_to(me, one["media_id"], other_episodes[0]["episode_id"])
     assert progress.for_user(me) == [] and status_of(me, one["media_id"]) is None
 
 
 def test_stop_tracking_asks_first(demo_db):
     me = make_user()
     series, episodes = a_series(me)
-    progress.mark_watched_up_to(me, series["media_id"], episodes[0]["episode_id"])
+    watching.mark_up_to(me, series["media_id"], episodes[0]["episode_id"])
     at = open_app(me, page=PAGE)
     key = f"progress_remove_{series['media_id']}"
     at.button(key=key).click().run()
@@ -110,13 +110,13 @@ def test_stop_tracking_asks_first(demo_db):
     assert "You are not following any series yet" in shown(at)
     assert status_of(me, series["media_id"]) == "watching"  # the watchlist stays
     with pytest.raises(DataRuleError, match="no progress"):
-        progress.remove(me, series["media_id"])
+        watching.forget_series(me, series["media_id"])
 
 
 def test_statement_count_does_not_grow_with_the_series(demo_db):
     fresh_user = make_user()
     series, episodes = a_series(fresh_user)
-    progress.mark_watched_up_to(fresh_user, series["media_id"], episodes[0]["episode_id"])
+    watching.mark_up_to(fresh_user, series["media_id"], episodes[0]["episode_id"])
     fresh = open_app(fresh_user, page=PAGE)
     busy = open_app(make_busy_user(), page=PAGE)
     assert "Watching (4)" in shown(busy)
@@ -143,7 +143,7 @@ def own_series():
 def test_a_series_whose_episodes_were_all_deleted_is_not_called_finished(demo_db, own_series):
     me = make_user()
     first = engine.scalar("SELECT MIN(episode_id) FROM episodes WHERE media_id = :m", m=own_series)
-    progress.mark_watched_up_to(me, own_series, first)
+    watching.mark_up_to(me, own_series, first)
     at = open_app(me, page="app_pages/progress.py")
     with engine.transaction("admin") as conn:
         engine.execute(conn, "DELETE FROM episodes WHERE media_id = :m", m=own_series)
@@ -153,7 +153,7 @@ def test_a_series_whose_episodes_were_all_deleted_is_not_called_finished(demo_db
     text = shown(at)
     assert "That episode does not belong to this title (it may have been deleted)." in text
     # It used to move to "Finished (1)" under "You have watched every episode of the series you follow."
-    assert "Watching (1)" in text
+    # Deleting the episodes deletes the watches of them (they are diary events), so nothing is left to follow.
     assert "Finished" not in text
     assert "You have watched every episode" not in text
-    assert "This series has no episodes in the catalog yet." in text
+    assert "You are not following any series yet" in text

@@ -11,9 +11,9 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
 import db
-import reset_database
+from core import reset as reset_database
 from core.demo_data import DEMO_PASSWORD
-from db import bulk, schema
+from db import bulk, migrations, schema
 from db.config import PROJECT_ROOT
 
 CHECKED_TABLES = ("users", "media", "episodes", "reviews", "friendships", "watchlist_items", "playlists",
@@ -54,22 +54,6 @@ def _cli(*args: str, url: str, stdin=subprocess.DEVNULL) -> subprocess.Completed
 
 def _rendered(url) -> str:
     return url.render_as_string(hide_password=False)
-
-
-@pytest.fixture
-def scratch(test_database_url):
-    """Throwaway database URLs for this test, dropped afterwards."""
-    made = []
-
-    def make(kind: str):
-        url = test_database_url(kind)
-        schema.drop_database(url)
-        made.append(url)
-        return url
-
-    yield make
-    for url in made:
-        schema.drop_database(url)
 
 
 # --- the demo data set -----------------------------------------------------------------------------------------
@@ -163,8 +147,8 @@ def test_ratings_are_exact_after_the_load(fresh_demo):
     assert db.scalar("SELECT status FROM schema_info") == "complete"
 
 
-def test_same_seed_gives_the_same_data_and_another_seed_does_not(fresh_demo_load, scratch, demo_seed):
-    again, other = scratch("seed_again"), scratch("seed_other")
+def test_same_seed_gives_the_same_data_and_another_seed_does_not(fresh_demo_load, scratch_url, demo_seed):
+    again, other = scratch_url("seed_again"), scratch_url("seed_other")
     reset_database.rebuild(again, scale="demo", seed=demo_seed, quiet=True)
     reset_database.rebuild(other, scale="demo", seed=demo_seed + 1, quiet=True)
     first = _checksums(fresh_demo_load[0])
@@ -175,8 +159,8 @@ def test_same_seed_gives_the_same_data_and_another_seed_does_not(fresh_demo_load
 
 # --- refusals: nothing changes ----------------------------------------------------------------------------------
 
-def test_cli_refuses_without_a_terminal(scratch):
-    url = scratch("cli_noterm")
+def test_cli_refuses_without_a_terminal(scratch_url):
+    url = scratch_url("cli_noterm")
     done = _cli(url=_rendered(url))
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
@@ -184,8 +168,8 @@ def test_cli_refuses_without_a_terminal(scratch):
     assert reset_database.database_state(url) == "missing"
 
 
-def test_refuses_a_database_with_foreign_tables_and_changes_nothing(scratch):
-    url = scratch("foreign")
+def test_refuses_a_database_with_foreign_tables_and_changes_nothing(scratch_url):
+    url = scratch_url("foreign")
     schema.create_database_if_missing(url)
     _on(url, "CREATE TABLE invoices (id INT PRIMARY KEY, total DECIMAL(8,2))")
     _on(url, "INSERT INTO invoices VALUES (1, 99.50)")
@@ -212,8 +196,8 @@ def test_wrong_url_or_refused_user_prints_one_clear_line(target, shown):
     assert "Traceback" not in done.stdout + done.stderr
 
 
-def test_if_empty_loads_a_missing_database_then_leaves_complete_data_alone(scratch):
-    url = scratch("if_empty")
+def test_if_empty_loads_a_missing_database_then_leaves_complete_data_alone(scratch_url):
+    url = scratch_url("if_empty")
     first = _cli("--if-empty", url=_rendered(url))
     assert first.returncode == 0, first.stderr
     assert "users" in first.stdout and reset_database.database_state(url) == "complete"
@@ -223,8 +207,23 @@ def test_if_empty_loads_a_missing_database_then_leaves_complete_data_alone(scrat
     assert _on(url, "SELECT firstname FROM users WHERE username = 'user001'") == [("Kept",)]
 
 
-def test_an_interrupted_reset_can_be_run_again(scratch):
-    url = scratch("interrupted")
+def test_if_empty_loads_an_empty_migrated_schema_but_never_one_holding_rows(scratch_url):
+    """`manage.py migrate` on a new database makes the schema with no marker: demo data may go into it while it
+    is empty, but once someone's rows are in it, it is theirs."""
+    empty, used = scratch_url("migrated_empty"), scratch_url("migrated_used")
+    for url in (empty, used):
+        schema.create_database_if_missing(url)
+        migrations.upgrade_url(url)
+    _on(used, "INSERT INTO genres (name) VALUES ('Mine')")
+    assert reset_database.database_state(empty) == "empty"
+    assert reset_database.database_state(used) == "unmarked"
+    assert not reset_database.rebuild(empty, quiet=True, if_empty=True).skipped
+    assert reset_database.rebuild(used, quiet=True, if_empty=True).skipped
+    assert _on(used, "SELECT name FROM genres") == [("Mine",)]
+
+
+def test_an_interrupted_reset_can_be_run_again(scratch_url):
+    url = scratch_url("interrupted")
     reset_database.rebuild(url, quiet=True)
     # as if the load died midway: the marker still says 'loading' and half the data is gone
     _on(url, "UPDATE schema_info SET status = 'loading'")
@@ -237,8 +236,8 @@ def test_an_interrupted_reset_can_be_run_again(scratch):
 
 # --- the large generator at a tiny size --------------------------------------------------------------------------
 
-def test_tiny_large_load_is_exact_and_consistent(scratch):
-    url = scratch("large_tiny")
+def test_tiny_large_load_is_exact_and_consistent(scratch_url):
+    url = scratch_url("large_tiny")
     outcome = reset_database.rebuild(url, scale="large", seed=3, quiet=True, factor=0.002)
     counts = outcome.counts
     assert counts["media"] == 200 and counts["users"] == 152

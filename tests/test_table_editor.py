@@ -17,6 +17,8 @@ from db.whitelist import NotInWhitelist, catalog
 from tests.accounts_helpers import make_user
 from tests.apptest import open_app, texts
 from tests.catalog_helpers import add_genre, add_person, add_title, edit, insert, name, rows
+from ui.cards import md
+from ui.session import SESSION_ENDED
 
 
 @pytest.fixture
@@ -369,3 +371,13 @@ def test_the_preview_of_a_delete_says_which_row_goes_and_what_cascades(moderator
     changes = te.diff(catalog().table("genres"), rows("genres", genre_id=genre), {"deleted_rows": [0]})
     assert te.preview_rows(changes) == [{"change": "delete", "row": f"row genre_id {genre}", "values": "name: Musical"}]
     assert te.describe_cascade(tables.cascade_summary("genres", changes.deletes)) == "also deletes 1 genre link"
+
+
+def test_a_lock_set_in_the_table_editor_ends_the_users_sessions_at_once(admin):
+    viewer = make_user(name("usr"))
+    at = open_app(viewer, "app_pages/lists.py")
+    assert f"Logged in as **{viewer}** (user)" in [c.value for c in at.sidebar.caption]
+    edit(admin, "users", {"edited_rows": {0: {"locked_until": "2099-01-01 00:00:00"}}}, rows("users", username=viewer))
+    at.run()  # the viewer's next click
+    assert not at.sidebar.caption and "session_token" not in at.session_state
+    assert [t.value for t in at.toast] == [md(SESSION_ENDED)]

@@ -9,6 +9,7 @@ import uuid
 from core import accounts, sample_library
 from db import statement_counter, users
 from tests.apptest import texts
+from ui.cards import WORD_JOINER
 
 # Every page render may issue at most 10 statements, the session check of streamlit_app.py included.
 PAGE_BUDGET = 10
@@ -42,8 +43,9 @@ some_titles = sample_library.some_titles
 
 def plain(text: str) -> str:
     """Markdown text as a person reads it: user text goes into Markdown escaped (ui.cards.md), and
-    `Sholay \\(1975\\)` reads `Sholay (1975)`."""
-    return re.sub(r"\\(.)", r"\1", text)
+    `Sholay \\(1975\\)` reads `Sholay (1975)`; the invisible word joiners md() puts into '://', after '@'
+    and into 'www.' are not read either."""
+    return re.sub(r"\\(.)", r"\1", text).replace(WORD_JOINER, "")
 
 
 def shown(at) -> str:

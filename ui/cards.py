@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+from collections.abc import Callable
 from urllib.parse import quote
 
 import streamlit as st
@@ -18,11 +19,19 @@ MEDIA_PAGE = navigation.path("media")
 EXPLORE_PAGE = navigation.path("explore")
 GRID_COLUMNS = 6
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# GitHub-flavoured Markdown links bare `http(s)://`, `www.` and `name@host` AFTER escapes are resolved,
+# so backslashes cannot stop it: an invisible WORD JOINER (U+2060) in '://', after each '@' and inside
+# 'www.' breaks those patterns while the text looks the same. Only there: "Saved: 2 rows" stays as it is.
+WORD_JOINER = "\u2060"
+_AUTOLINK_TRIGGER = re.compile(r"(?<=:)(?=//)|(?<=@)|(?<=www)(?=\\?\.)", re.IGNORECASE)
 
 
 def md(text) -> str:
-    """text escaped for st.markdown / labels, so a title like `*[x](javascript:...)*` shows as typed."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    """User or catalog text for st.markdown, captions, alerts, toasts and widget labels: it shows exactly as
+    typed. Markdown syntax is escaped (a title like `*[x](javascript:...)*` stays text), and bare URLs,
+    `www.` names and emails do not become links. Every page shows such text through this function."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    return _AUTOLINK_TRIGGER.sub(WORD_JOINER, escaped)
 
 
 def placeholder_poster(media_id: int, title: str) -> str:
@@ -59,7 +68,9 @@ def poster(row: dict) -> None:
         layers.insert(0, f'url("{quote(url, safe=":/?#[]@!$&*+,;=%-._~")}")')
     style = (f"aspect-ratio: 2 / 3; width: 100%; border-radius: 0.5rem; background-image: {', '.join(layers)}; "
              "background-size: cover; background-position: center;")
-    label = html.escape(f"Poster of {row['title']}", quote=True)
+    # One line whatever the title holds: a blank line would end the HTML block and let the rest of the
+    # title be read as Markdown (an image that every viewer's browser fetches, a live link).
+    label = html.escape(" ".join(f"Poster of {row['title']}".split()), quote=True)
     st.markdown(f'<div role="img" aria-label="{label}" style="{html.escape(style, quote=True)}"></div>',
                 unsafe_allow_html=True)
 
@@ -71,9 +82,9 @@ def rating_text(average, count) -> str:
     return f"★ {float(average):.1f} · {plural(count, 'rating')}"
 
 
-def media_card(row: dict) -> None:
+def media_card(row: dict, log_watch: Callable[[dict], None] | None = None) -> None:
     """One title in a grid: poster, title linking to its details, year, type, rating, and a mark when it is
-    in one of my lists."""
+    in one of my lists; with log_watch, a film's card calls it to draw its "Log a watch" button."""
     with st.container(border=True):
         poster(row)
         # A long title is cut to the card's width; the tooltip holds all of it.
@@ -83,15 +94,18 @@ def media_card(row: dict) -> None:
         st.caption(f"{year} · {row['media_type']}  \n{rating_text(row.get('average_rating'), row.get('rating_count'))}")
         if row.get("in_my_lists"):
             st.badge("In your lists", icon=":material/bookmark_added:", color="green")
+        if log_watch and row["media_type"] == "Movie":
+            log_watch(row)
 
 
-def poster_grid(rows: list[dict], columns: int = GRID_COLUMNS) -> None:
-    """Cards in rows of `columns`."""
+def poster_grid(rows: list[dict], columns: int = GRID_COLUMNS,
+                log_watch: Callable[[dict], None] | None = None) -> None:
+    """Cards in rows of `columns` (log_watch: see media_card)."""
     for start in range(0, len(rows), columns):
         cols = st.columns(columns)
         for col, row in zip(cols, rows[start:start + columns], strict=False):
             with col:
-                media_card(row)
+                media_card(row, log_watch)
 
 
 def page_number(key: str) -> int:
