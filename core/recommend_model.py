@@ -22,11 +22,11 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-MAX_TITLES = 5000     # the Gram matrix is MAX_TITLES² float64: 200 MB at 5,000
+MAX_TITLES = 3000     # the Gram matrix is MAX_TITLES² float64: 72 MB at 3,000
 MIN_SUPPORT = 2       # a title seen by one user teaches nothing about co-occurrence
 L2 = 100.0            # EASE's lambda, tuned on MovieLens (50-200 within 0.005 recall@10)
-NEIGHBOURS = 100      # sources kept per title; the serving query reads up to this many rows per signal
-CONTENT_WEIGHT = 0.3  # how much one shared feature (genre, person, type) counts, against one user's 1.0
+NEIGHBOURS = 200      # sources kept per title; the serving query reads up to this many rows per signal
+CONTENT_WEIGHT = 0.0  # how much one shared feature (genre, person, type) counts, against one user's 1.0
 MIN_ABS_WEIGHT = 1e-5
 _BLOCK = 512          # columns truncated at a time, to keep the index arrays small
 
