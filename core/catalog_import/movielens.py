@@ -83,7 +83,7 @@ def _csv_rows(path: Path, header: tuple[str, ...]) -> list[dict]:
 def read_films(directory: Path) -> tuple[list[_Film], list[str]]:
     """The films of movies.csv with their links.csv ids, and why any row was skipped."""
     links = {row["movieId"]: row for row in _csv_rows(directory / "links.csv", ("movieId", "imdbId", "tmdbId"))}
-    films, skipped, seen_imdb = [], [], set()
+    films, skipped, seen_imdb, seen_tmdb = [], [], set(), {""}
     for row in _csv_rows(directory / "movies.csv", ("movieId", "title", "genres")):
         movie_id = row["movieId"]
         link = links.get(movie_id)
@@ -103,6 +103,9 @@ def read_films(directory: Path) -> tuple[list[_Film], list[str]]:
             skipped.append(f"movieId {movie_id}: empty title")
             continue
         tmdb = (link or {}).get("tmdbId", "").strip()
+        if tmdb in seen_tmdb:  # two movieIds share a TMDb id in links.csv: a TMDb id names one film only
+            tmdb = ""
+        seen_tmdb.add(tmdb)
         genres = tuple(g.strip() for g in row["genres"].split("|") if g.strip() and g.strip() != NO_GENRES)
         seen_imdb.add(imdb_id)
         films.append(_Film(int(movie_id), title[:TITLE_MAX], year, imdb_id,
@@ -119,6 +122,10 @@ def import_movielens(conn: Connection, directory: Path | str) -> MovieLensImport
     outcome = MovieLensImport(skipped=skipped)
     existing = {imdb: (media_id, title, year, tmdb) for media_id, imdb, title, year, tmdb in conn.exec_driver_sql(
         "SELECT media_id, imdb_id, title, release_year, tmdb_id FROM media WHERE imdb_id IS NOT NULL")}
+    # A TMDb id another title of the catalog holds already (added from TMDb, say) stays with that title.
+    taken = {tmdb: imdb for imdb, (_, _, _, tmdb) in existing.items() if tmdb is not None}
+    films = [f if f.tmdb_id is None or taken.get(f.tmdb_id, f.imdb_id) == f.imdb_id
+             else _Film(f.movie_id, f.title, f.year, f.imdb_id, None, f.genres) for f in films]
     new = [f for f in films if f.imdb_id not in existing]
     changed = [f for f in films if f.imdb_id in existing
                and existing[f.imdb_id][1:] != (f.title, f.year, f.tmdb_id)]
