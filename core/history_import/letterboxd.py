@@ -21,6 +21,7 @@ from pathlib import PurePosixPath
 from core.history_import.records import MOVIE, Parsed, Problem, Record, Refused
 from core.history_import.source import (
     TextFile,
+    cell,
     csv_rows,
     dict_rows,
     header_key,
@@ -182,14 +183,16 @@ def _list(file: TextFile, out: Parsed) -> None:
     meta: dict[str, str] = {}
     head = [r for r in rows[:start] if any(c.strip() for c in r) and not r[0].startswith("Letterboxd list export")]
     if len(head) >= 2:
-        meta = {header_key(k): v.strip() for k, v in zip(head[0], head[1])}
+        meta = {header_key(k): cell(v) for k, v in zip(head[0], head[1], strict=False)}
     name = meta.get("name") or PurePosixPath(file.path).stem.replace("-", " ").strip().capitalize()
     description = meta.get("description") or None
     keys = [header_key(c) for c in rows[start]]
+    if not any(any(c.strip() for c in cells) for cells in rows[start + 1:]):
+        out.empty_lists.append((name, description, parse_when(meta.get("date", "")), file.path))
     for offset, cells in enumerate(rows[start + 1:], start=1):
         if not any(c.strip() for c in cells):
             continue
-        row = {k: (cells[i].strip() if i < len(cells) else "") for i, k in enumerate(keys)}
+        row = {k: (cell(cells[i]) if i < len(cells) else "") for i, k in enumerate(keys)}
         try:
             out.records.append(_film(row, file, offset, "list_item", when=parse_when(meta.get("date", "")),
                                      list_name=name, list_description=description,

@@ -143,14 +143,18 @@ class Preview:
                 newest = _newest(listed)
                 watchlist[media_id] = {"status": newest.status or "plan_to_watch", "when": _stamp(newest.when)}
         playlists, names = [], Counter()
-        for (name, _file), records in lists.items():
-            name = name.strip()[:PLAYLIST_NAME_MAX]
+        declared = {(name, file): (description, _stamp(when))
+                    for name, description, when, file in self.parsed.empty_lists}
+        for key in declared:
+            lists.setdefault(key, [])
+        for (listed_name, list_file), records in lists.items():
+            description, when = declared.get((listed_name, list_file)) or (records[0].list_description, None)
+            name = listed_name.strip()[:PLAYLIST_NAME_MAX]
             names[name.casefold()] += 1
             if names[name.casefold()] > 1:  # two lists of one name (Letterboxd allows it; playlists do not)
                 name = f"{name[:PLAYLIST_NAME_MAX - 5]} ({names[name.casefold()]})"
-            description = records[0].list_description
             if description and len(description) > DESCRIPTION_MAX:
-                problems.append(Problem(records[0].file, None, f"the list's description has {len(description):,} "
+                problems.append(Problem(list_file, None, f"the list's description has {len(description):,} "
                                         f"characters; the first {DESCRIPTION_MAX} are kept"))
                 description = description[:DESCRIPTION_MAX - 1].rstrip() + "…"
             order, seen = [], set()
@@ -160,7 +164,7 @@ class Preview:
                     seen.add(media_id)
                     order.append(media_id)
             playlists.append({"name": name, "description": description or None,
-                              "when": max((_stamp(r.when) for r in records if r.when), default=None),
+                              "when": max((_stamp(r.when) for r in records if r.when), default=when),
                               "items": order})
         return reviews, watchlist, playlists, problems
 

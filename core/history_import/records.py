@@ -68,6 +68,8 @@ class Parsed:
     records: list[Record] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Lists without a single item have no record to carry them: (name, description, when, file).
+    empty_lists: list[tuple[str, str | None, date | datetime | None, str]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         found = {kind: 0 for kind in KINDS}

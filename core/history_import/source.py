@@ -156,6 +156,15 @@ def header_key(cell: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", cell.replace("\ufeff", "").lower()).strip()
 
 
+_DEFUSED = re.compile(r"^'(?=[=+\-@\t\r])")
+
+
+def cell(value: str) -> str:
+    """A cell's text, without the apostrophe a spreadsheet-safe export (StreamSync's own among them) put in
+    front of a leading = + - @ so spreadsheets would not run it as a formula."""
+    return _DEFUSED.sub("", value.strip())
+
+
 def dict_rows(file: TextFile, rows: list[list[str]] | None = None) -> tuple[list[str], list[dict[str, str]]]:
     """(header keys, one dict per non-blank data row keyed by header_key). Extra cells are dropped."""
     rows = csv_rows(file) if rows is None else rows
@@ -167,7 +176,7 @@ def dict_rows(file: TextFile, rows: list[list[str]] | None = None) -> tuple[list
         if not any(c.strip() for c in cells):
             out.append({})  # kept so that row numbers stay those of the file
             continue
-        out.append({k: (cells[i].strip() if i < len(cells) else "") for i, k in enumerate(keys) if k})
+        out.append({k: (cell(cells[i]) if i < len(cells) else "") for i, k in enumerate(keys) if k})
     return keys, out
 
 

@@ -67,6 +67,9 @@ def _read(path: str, data: Any, file: TextFile, out: Parsed) -> None:
                 name = str(item.get("name") or "").strip()
                 if not name:
                     raise ValueError("the playlist has no name")
+                if not item.get("items"):
+                    out.empty_lists.append((name, item.get("description") or None, _when(item.get("created_at")),
+                                            file.path))
                 for position, entry in enumerate(item.get("items") or [], start=1):
                     out.records.append(Record(kind="list_item", list_name=name,
                                               list_description=item.get("description") or None,

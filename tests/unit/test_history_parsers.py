@@ -92,8 +92,8 @@ def test_imdb_ratings_export_skips_episodes_and_games_with_a_line_each():
     assert parsed.records[0].when == date(2023, 5, 1)
     assert [str(p) for p in parsed.problems] == [
         "ratings.csv row 4: 'Mirzapur: Jhadap' is a TV episode; StreamSync tracks films and series, so it is skipped",
-        "ratings.csv row 5: 'Naruto Shippuden: Ultimate Ninja Storm' is a video game; StreamSync tracks films and "
-        "series, so it is skipped"]
+        ("ratings.csv row 5: 'Naruto Shippuden: Ultimate Ninja Storm' is a video game; StreamSync tracks films and "
+        "series, so it is skipped")]
 
 
 def test_imdb_oldest_layout_with_you_rated_and_long_dates():
@@ -187,8 +187,8 @@ def test_imdb_rating_of_eleven_and_a_date_that_does_not_exist():
     assert [r.title for r in parsed.records] == ["C"]
     assert [str(p) for p in parsed.problems] == [
         "ratings.csv row 1: the rating '11' is not a whole number from 1 to 10; the row is skipped",
-        "ratings.csv row 2: the date '31/02/2020' is not a real date (or not in a form StreamSync reads, such as "
-        "2024-02-29); the row is skipped"]
+        ("ratings.csv row 2: the date '31/02/2020' is not a real date (or not in a form StreamSync reads, such as "
+        "2024-02-29); the row is skipped")]
 
 
 def test_a_renamed_or_missing_column_refuses_the_file():
