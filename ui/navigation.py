@@ -22,6 +22,8 @@ SECTIONS = {
         ("app_pages/progress.py", "Progress", ":material/live_tv:", "progress", "own_data"),
         ("app_pages/friends.py", "Friends", ":material/group:", "friends", "own_data"),
         ("app_pages/profile.py", "Profile", ":material/account_circle:", "profile", "own_data"),
+        ("app_pages/import_history.py", "Import", ":material/upload_file:", "import", "own_data"),
+        ("app_pages/export.py", "Export", ":material/download:", "export", "own_data"),
     ],
     "Moderation": [
         ("app_pages/moderation_editor.py", "Table editor", ":material/table_edit:", "table-editor", "edit_catalog"),

@@ -74,7 +74,8 @@ class Changes:
     kept_mine: Counter = field(default_factory=Counter)
 
     def size(self) -> int:
-        return len(self.reviews) + len(self.watchlist) + sum(max(1, len(p["items"])) for p in self.playlists)
+        """Rows to write: each review, watchlist entry, playlist and playlist entry."""
+        return len(self.reviews) + len(self.watchlist) + sum(1 + len(p["items"]) for p in self.playlists)
 
 
 @dataclass(slots=True)
