@@ -177,3 +177,32 @@ def test_an_ambiguous_title_is_imported_once_chosen():
     choice = {line.identity: line.match.candidates[0].media_id}
     assert commit(seen, "r.csv", b"x").written == {}
     assert commit(seen, "r.csv", b"x", choices=choice).written == {"ratings and reviews": 1}
+
+
+def test_manage_import_history_prints_the_preview_and_the_report(demo_db):
+    import subprocess
+    import sys
+
+    from db.config import PROJECT_ROOT
+    from tests.unit.history_files import FIXTURES
+
+    user = make_user("cli")
+
+    def manage(*args):
+        env = {"STREAMSYNC_DB_URL": demo_db.render_as_string(hide_password=False), "PATH": "/usr/bin:/bin"}
+        return subprocess.run([sys.executable, "manage.py", "import-history", *args], cwd=PROJECT_ROOT, env=env,
+                              check=False, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+
+    ratings = str(FIXTURES / "imdb" / "ratings.csv")
+    dry = manage("--user", user, "--dry-run", ratings)
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.splitlines()[:2] == ["IMDb export (ratings): 3 ratings.",
+                                           "Titles: 2 matched by id, 0 matched by title, 0 ambiguous, 1 unmatched."]
+    assert "Dry run: would write 2 rows; nothing was written." in dry.stdout
+    assert scalar("SELECT COUNT(*) FROM reviews WHERE username = :u", u=user) == 0
+    done = manage("--user", user, ratings)
+    assert done.returncode == 0 and "Written: 2 ratings and reviews." in done.stdout
+    assert scalar("SELECT COUNT(*) FROM reviews WHERE username = :u", u=user) == 2
+    refused = manage("--user", user, str(FIXTURES / "README.md"))
+    assert refused.returncode == 1 and "StreamSync imports Letterboxd" in refused.stderr
+    assert manage("--user", "nobody_here", ratings).stderr == "There is no user 'nobody_here'.\n"

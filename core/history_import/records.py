@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 KINDS = ("watch", "rating", "review", "watchlist", "list_item")
+KIND_LABELS = {"watch": "watches", "rating": "ratings", "review": "reviews", "watchlist": "watchlist entries",
+               "list_item": "list entries"}
 MOVIE, SERIES = "Movie", "Series"
 
 
