@@ -64,6 +64,8 @@ def _stars(text: str) -> int | None:
     text = text.strip()
     if not text:
         return None
+    if set(text) <= {"★", "½"}:  # the stars as Letterboxd shows them, pasted into a spreadsheet
+        return text.count("★") * 2 + text.count("½")
     try:
         stars = float(text)
     except ValueError:
@@ -211,8 +213,10 @@ _LABELS = {"diary": "diary", "reviews": "reviews", "ratings": "ratings", "watche
 def skipped(path: str) -> str | None:
     """Why this member of a Letterboxd ZIP is left out, or None when it is read."""
     parts = PurePosixPath(path).parts
-    if len(parts) > 1 and parts[0] in _SKIPPED_FOLDERS:
-        return f"{parts[0]}/ is not imported (likes, deleted and orphaned entries)"
+    # Some unpackers and re-zips put the whole export in a folder of its own: look at every level.
+    folder = next((p for p in parts[:-1] if p.lower() in _SKIPPED_FOLDERS), None)
+    if folder:
+        return f"{folder}/ is not imported (likes, deleted and orphaned entries)"
     return _SKIPPED_FILES.get(parts[-1].lower()) and f"{parts[-1]} ({_SKIPPED_FILES[parts[-1].lower()]}) is not imported"
 
 

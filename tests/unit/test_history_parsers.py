@@ -73,6 +73,15 @@ def test_letterboxd_import_format_reads_ids_and_ten_point_ratings():
         ("watch", "3 Idiots", "tt1187043", 9), ("review", "3 Idiots", "tt1187043", 9), ("rating", "PK", "tt2338151", 7)]
 
 
+def test_stars_as_letterboxd_shows_them_and_an_export_inside_its_own_folder():
+    csv = "Date,Name,Year,Letterboxd URI,Rating\n2020-01-01,Heat,1995,u,★★★★½\n"
+    assert read_upload("ratings.csv", csv.encode()).records[0].rating == 9
+    likes = "Date,Name,Year,Letterboxd URI\n2020-01-01,Heat,1995,https://boxd.it/x\n"
+    parsed = read_upload("export.zip", zipped({"letterboxd-me-2024/likes/films.csv": likes,
+                                               "letterboxd-me-2024/ratings.csv": csv}))
+    assert parsed.counts()["watch"] == 0 and parsed.counts()["rating"] == 1
+
+
 def test_profile_comments_and_likes_are_left_out_with_a_note():
     data = zipped({"profile.csv": "Date Joined,Username\n2019-01-01,someone\n",
                    "likes/films.csv": "Date,Name,Year,Letterboxd URI\n2020-01-01,Heat,1995,https://boxd.it/x\n",
