@@ -66,7 +66,7 @@ def confirm_prune(days: int) -> None:
         try:
             removed = activity.prune_older_than(user["username"], days)
         except (DataRuleError, PermissionDenied) as exc:
-            st.error(str(exc))
+            st.error(md(exc))
             return
         after_rerun(f"Deleted {removed:,} old entries.")
         st.rerun()

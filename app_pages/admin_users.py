@@ -33,7 +33,7 @@ def act(action, *args, done: str, rerun: bool = True):
     if rerun:
         after_rerun(done)
         st.rerun()
-    st.toast(done, icon=":material/check:")
+    st.toast(md(done), icon=":material/check:")
     return result
 
 
@@ -87,7 +87,7 @@ def manage(row: dict) -> None:
         confirm_delete(name)
     shown = st.session_state.pop("au_one_time", None)  # shown once: gone on the next run
     if shown and shown[0] == name:
-        st.success(f"One-time password for {name}: `{shown[1]}`. Hand it over now: it is shown only once. "
+        st.success(f"One-time password for {md(name)}: `{shown[1]}`. Hand it over now: it is shown only once. "
                    "They must choose a new password when they log in; their sessions were ended.")
 
 

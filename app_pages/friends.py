@@ -57,8 +57,8 @@ def show_profile(username: str) -> None:
     except (DataRuleError, PermissionDenied) as exc:
         st.error(md(f"{exc} Choose one of your friends instead."), icon=":material/block:")
         return
-    st.subheader(f"{md(person['firstname'])} {md(person['lastname'])} ({md(person['username'])})")
-    if not person["is_friend"]:
+    if not person["is_friend"]:  # a stranger sees the username only, never the real name
+        st.subheader(md(person["username"]))
         if person["status"] == "pending":
             st.info("A friend request between you is pending. Their lists and ratings show once you are friends.")
         else:
@@ -67,6 +67,7 @@ def show_profile(username: str) -> None:
                       on_click=attempt, args=(friends.send_request, me, person["username"]),
                       kwargs={"success": lambda other: f"Friend request sent to {other}."})
         return
+    st.subheader(f"{md(person['firstname'])} {md(person['lastname'])} ({md(person['username'])})")
     their_lists, ratings, both, mutual = (friends.their_playlists(person["username"]),
                                           friends.recent_ratings(person["username"]),
                                           friends.both_rated(me, person["username"]),

@@ -1,4 +1,4 @@
-"""Log in with username and password; five wrong passwords in 15 minutes lock the account for 15."""
+"""Log in with username and password; after five wrong passwords each further try waits longer (core.auth)."""
 import streamlit as st
 
 from core import auth
@@ -17,7 +17,7 @@ if submitted:
         st.error("Enter both your username and your password.")
     else:
         def check_and_open() -> tuple[auth.LoginResult, str | None]:
-            result = auth.login(username, password)
+            result = auth.login(username, password, client=session.client_address())
             return result, session.open_session(result.username) if result.ok else None
 
         with st.spinner("Checking your password…"):  # a double click: one login, one failure counted

@@ -130,7 +130,7 @@ def my_review_section(title: dict) -> None:
         try:
             outcome = reviews.save_review(me, media_id, rating, text, spoilers)
         except DataRuleError as exc:
-            st.error(str(exc), icon=":material/error:")  # the form keeps what was typed, to fix and save again
+            st.error(cards.md(exc), icon=":material/error:")  # the form keeps what was typed, to fix and save again
         else:
             after_rerun(f"Your rating and review were {outcome}.")
             st.rerun()
@@ -170,7 +170,7 @@ def credits_section(people: list[dict]) -> None:
     if cast:
         people_grid("Cast", cast, lambda p: f"as {cards.md(p['detail'])}" if p["detail"] else "")
     if crew:
-        people_grid("Crew", crew, lambda p: p["detail"])
+        people_grid("Crew", crew, lambda p: cards.md(p["detail"]))
 
 
 def people_grid(heading: str, people: list[dict], caption) -> None:

@@ -18,7 +18,7 @@ def act(action, *args, done: str) -> None:
     try:
         action(user["username"], *args)
     except (DataRuleError, PermissionDenied) as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     after_rerun(done)
     st.rerun()

@@ -97,7 +97,7 @@ with danger:
                 try:
                     users.delete_own_account(me["username"])
                 except DataRuleError as exc:
-                    st.error(str(exc))
+                    st.error(md(exc))
                 else:
                     session.end()
                     session.after_rerun("Your account is deleted. Goodbye!")

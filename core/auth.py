@@ -1,31 +1,39 @@
-"""Passwords and logins: bcrypt hashing (cost 12), registration, login with lockout, password changes.
+"""Passwords and logins: bcrypt hashing (cost 12), registration, login with throttling, password changes.
 
 A login answers "Wrong username or password." whether or not the username exists, and spends the same
 bcrypt work either way (an unknown username is checked against a dummy hash), so neither the words nor
-the time tell an attacker which usernames exist. Five failures within 15 minutes lock the account for
-15 minutes. Every function that depends on the time takes `now`, so tests move the clock instead of
+the time tell an attacker which usernames exist. Throttling follows OWASP's authentication guidance:
+failures are counted per account NAME (real or not, so a real one does not answer differently) and per
+client address; past the free ones each attempt waits a delay that doubles, instead of a fixed lock a
+stranger could keep a victim in. An admin's lock is only mentioned to someone who typed the right
+password. Every function that depends on the time takes `now`, so tests move the clock instead of
 sleeping."""
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import bcrypt
 
 from core import validation
-from db import users
+from db import login_throttle, users
+from db.core import text_ok as db_text_ok
 from db.errors import DataRuleError
 
 log = logging.getLogger("streamsync.auth")
 
 BCRYPT_COST = 12
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
-LOCK_DURATION = timedelta(minutes=15)
+ACCOUNT_FREE_FAILURES = 5  # per account name: 5 guesses, then a wait before each further one
+CLIENT_FREE_FAILURES = 20  # per client address, over every name it tries
+FIRST_DELAY = timedelta(seconds=30)  # the first wait; each further failure doubles it ...
+MAX_DELAY = timedelta(minutes=15)  # ... up to this
+FORGET_AFTER = timedelta(hours=24)  # failures this old no longer count
 WRONG_CREDENTIALS = "Wrong username or password. Check both (the password is case-sensitive) and try again."
 USERNAME_TAKEN = "That username is taken (names are compared ignoring case); choose another."
 EMAIL_TAKEN = "An account with this email already exists; log in instead, or use another."
+ADMIN_LOCKED = "This account is locked by an admin. Ask an admin to unlock it."
 # A real cost-12 hash of a random secret nobody knows: unknown usernames are verified against it.
 DUMMY_HASH = b"$2b$12$1ZNJPbZFW7Z/UbHZz4CW6uXCh3XGUav0ihoO/LwBWXdJacdafNHK6"
 
@@ -41,8 +49,9 @@ def hash_password(password: str) -> str:
 
 def _matches(password: str, hashed: bytes) -> bool:
     # bcrypt refuses more than 72 bytes; no stored password is longer (validation), so such a guess is
-    # wrong, but it still costs the same bcrypt work as any other guess.
-    secret = password.encode("utf-8")
+    # wrong, but it still costs the same bcrypt work as any other guess. A lone surrogate cannot be
+    # encoded: it is no one's password either.
+    secret = password.encode("utf-8", "surrogatepass")
     return bcrypt.checkpw(secret[:72], hashed) and len(secret) <= 72
 
 
@@ -54,17 +63,30 @@ def verify_password(password: str, hashed: str | None) -> bool:
     return _matches(password, hashed.encode("ascii"))
 
 
-def minutes_left(until: datetime, now: datetime) -> int:
-    """Whole minutes until `until`, rounded up, at least 1."""
-    return max(1, -(-int((until - now).total_seconds()) // 60))
+def delay_after(failures: int, free: int) -> timedelta:
+    """The wait owed after `failures` failures when `free` of them cost nothing: 0, then 30 s doubling
+    to at most 15 minutes."""
+    if failures < free:
+        return timedelta(0)
+    return min(MAX_DELAY, FIRST_DELAY * 2 ** min(failures - free, 16))
 
 
-def locked_message(until: datetime, now: datetime) -> str:
-    if until - now > LOCK_DURATION:  # longer than the failed-login lock: an admin locked the account
-        return "This account is locked by an admin. Ask an admin to unlock it."
-    minutes = minutes_left(until, now)
-    return (f"Too many failed logins: this account is locked for {minutes} more minute"
-            f"{'' if minutes == 1 else 's'} (until {until:%H:%M}). Wait, then try again, or ask an admin.")
+def _wait(key: str, failures: int) -> timedelta:
+    free = CLIENT_FREE_FAILURES if key.startswith("client:") else ACCOUNT_FREE_FAILURES
+    return delay_after(failures, free)
+
+
+def throttled_reason() -> str:
+    return (f"{ACCOUNT_FREE_FAILURES} failed logins: each further try for this account waits, "
+            f"{FIRST_DELAY.seconds} s doubling up to {MAX_DELAY.seconds // 60} minutes")
+
+
+def wait_message(until: datetime, now: datetime) -> str:
+    """The same words for every name, real or not, so they cannot tell which exist."""
+    seconds = max(1, math.ceil((until - now).total_seconds()))
+    left = f"{seconds} seconds" if seconds < 120 else f"{-(-seconds // 60)} minutes"
+    return (f"Too many failed logins for this username or from this device: wait {left} (until "
+            f"{until:%H:%M:%S}), then try again. An admin can lift the wait.")
 
 
 @dataclass(frozen=True)
@@ -77,25 +99,33 @@ class LoginResult:
         return self.username is not None
 
 
-def login(username: str, password: str, now: datetime | None = None) -> LoginResult:
-    """Check a login. A locked account is refused even with the right password (the lock must hold against
-    a guesser who finds it), and the guesses made while locked do not count. A wrong guess for a username
-    that does not exist runs the same failure-counting transaction (it finds no row), so it costs what a
-    wrong guess for a real user costs."""
+def login(username: str, password: str, client: str | None = None, now: datetime | None = None) -> LoginResult:
+    """Check a login from `client` (the address, None when unknown). The attempt is claimed against the
+    name's and the client's counts before the password is checked, in one locked transaction, so a burst
+    of parallel guesses gets no more than the free ones; a refused attempt checks no password and counts
+    nothing. A good password gives the name's claim back; the client's stays, so guessing between logins
+    to one's own account does not reset it."""
     now = now or clock()
-    username = username.strip()
-    record = users.login_record(username) if username else None
-    good = verify_password(password, record["password_hash"] if record else None)
-    if record and record["locked_until"] and record["locked_until"] > now:
-        return LoginResult(None, locked_message(record["locked_until"], now))
-    if record is None or not good:
-        locked_until = users.record_login_failure(record["username"] if record else username, now,
-                                                  max_failures=MAX_FAILURES, window=FAILURE_WINDOW,
-                                                  lock_for=LOCK_DURATION)
-        if locked_until:
-            log.info("account %s locked after %d failed logins", record["username"], MAX_FAILURES)
-            return LoginResult(None, locked_message(locked_until, now))
+    if not isinstance(username, str) or not isinstance(password, str):
         return LoginResult(None, WRONG_CREDENTIALS)
+    username = username.strip()
+    if not username or not db_text_ok(username):  # a lone surrogate: no account can have that name
+        return LoginResult(None, WRONG_CREDENTIALS)
+    account = login_throttle.account_key(username)
+    keys = [account] + ([login_throttle.client_key(client)] if client else [])
+    ready_at, claimed = login_throttle.claim(None, keys, now, FORGET_AFTER, _wait)
+    if ready_at:
+        return LoginResult(None, wait_message(ready_at, now))
+    record = users.login_record(username)
+    if not verify_password(password, record["password_hash"] if record else None):
+        if claimed[account] == ACCOUNT_FREE_FAILURES:
+            log.info("%d failed logins for the name %r: its further tries wait", claimed[account], username)
+            if record:
+                users.log_login_throttled(None, record["username"], throttled_reason())
+        return LoginResult(None, WRONG_CREDENTIALS)
+    login_throttle.forgive(None, account, claimed[account])
+    if record["locked_until"] and record["locked_until"] > now:
+        return LoginResult(None, ADMIN_LOCKED)  # only the owner, who typed the right password, learns this
     users.record_login_success(record["username"], now)
     return LoginResult(record["username"], None)
 
@@ -144,6 +174,7 @@ def change_password(username: str, current: str, new: str, confirm: str,
                     keep_token: str | None) -> tuple[dict[str, str], int]:
     """Change the password after checking the current one; every other session of the user ends.
     Returns (errors by field, sessions ended)."""
+    current, new, confirm = (validation.text_or_empty(v) for v in (current, new, confirm))
     record = users.login_record(username)
     errors = validation.password_errors(new, confirm, username)
     if not verify_password(current, record["password_hash"] if record else None):

@@ -7,9 +7,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Iterable
 
+from core import validation
 from db import editor
 from db.schema_catalog import Column, Table
 
@@ -89,15 +90,9 @@ def _is_missing(value: Any) -> bool:
 
 
 def _to_int(col: Column, value: Any) -> int:
-    try:
-        if isinstance(value, bool):
-            raise ValueError
-        number = Decimal(str(value).strip())
-        if number != number.to_integral_value():
-            raise ValueError
-        result = int(number)
-    except (ValueError, InvalidOperation):
-        raise InvalidValue(f"{col.name} must be a whole number, not {str(value)[:40]!r}.") from None
+    result = validation.whole_number(value)
+    if result is None:
+        raise InvalidValue(f"{col.name} must be a whole number, not {str(value)[:40]!r}.")
     limit = INT_RANGES[col.data_type]
     low, high = (0, 2 * limit - 1) if col.unsigned else (-limit, limit - 1)
     if not low <= result <= high:
@@ -106,10 +101,11 @@ def _to_int(col: Column, value: Any) -> int:
 
 
 def _to_decimal(col: Column, value: Any) -> Decimal:
-    try:
-        return Decimal(str(value).strip())
-    except InvalidOperation:
-        raise InvalidValue(f"{col.name} must be a number, not {str(value)[:40]!r}.") from None
+    result = validation.number(value)
+    if result is None:
+        raise InvalidValue(f"{col.name} must be a finite number of at most {validation.NUMBER_MAX_CHARS} "
+                           f"characters, such as 7.5, not {str(value)[:40]!r}.")
+    return result
 
 
 def _to_date(col: Column, value: Any) -> date:

@@ -3,8 +3,11 @@ are wrong, so a form can show every problem beside its own field at once; an emp
 Uniqueness needs the database and is added by core.auth."""
 from __future__ import annotations
 
+import math
+import numbers
 import re
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +21,47 @@ PASSWORD_MIN = 8
 PASSWORD_MAX_BYTES = 72  # bcrypt reads only the first 72 bytes; longer would silently ignore the rest
 EARLIEST_DOB = date(1900, 1, 1)
 COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "common_passwords.txt"
+# Numbers as people type them: digits, one point, an exponent of at most three digits. Checked by shape and
+# length BEFORE Decimal sees the text: Decimal accepts inf, NaN and sNaN (which reach SQL as bare words),
+# and turning 1e400000 into an integer takes seconds and holds the whole server process.
+NUMBER_MAX_CHARS = 40
+NUMBER_LIMIT = Decimal("1e30")  # beyond every numeric column in the schema
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?", re.ASCII)
+
+
+def number(value) -> Decimal | None:
+    """value as a finite Decimal under NUMBER_LIMIT, or None when it is not one (inf, NaN, sNaN, 1e400,
+    over NUMBER_MAX_CHARS characters, not a number at all). Accepts numbers and text."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, numbers.Integral):
+        value = str(int(value))
+    elif isinstance(value, numbers.Real):
+        if not math.isfinite(value):
+            return None
+        value = repr(float(value))
+    elif isinstance(value, Decimal):
+        if not value.is_finite():
+            return None
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if len(text) > NUMBER_MAX_CHARS or not _PLAIN_NUMBER.fullmatch(text):
+        return None
+    result = Decimal(text)
+    return result if abs(result) < NUMBER_LIMIT else None
+
+
+def whole_number(value) -> int | None:
+    """value as an int when it is a whole number() (7, "7", 7.0, "7e0"), else None."""
+    found = number(value)
+    return int(found) if found is not None and found == found.to_integral_value() else None
+
+
+def text_or_empty(value) -> str:
+    """A form value that should be text: anything else (None, a number, a list) counts as nothing typed."""
+    return value if isinstance(value, str) else ""
 
 
 @lru_cache(maxsize=1)
@@ -79,7 +123,7 @@ def password_errors(password: str, confirm: str, username: str = "") -> dict[str
         errors["password"] = "A password of only spaces is easy to guess; use letters, digits or symbols too."
     elif len(password.encode("utf-8")) > PASSWORD_MAX_BYTES:
         errors["password"] = f"Use at most {PASSWORD_MAX_BYTES} bytes (about {PASSWORD_MAX_BYTES} letters)."
-    elif password.lower() in common_passwords():
+    elif password.strip().lower() in common_passwords():  # "  password  " is as easy to guess
         errors["password"] = "That is one of the most common passwords; choose one that is harder to guess."
     elif username and password.lower() == username.lower():
         errors["password"] = "The password may not be your username."
@@ -89,9 +133,10 @@ def password_errors(password: str, confirm: str, username: str = "") -> dict[str
 
 
 def clean(fields: dict) -> dict:
-    """Trim the text fields (a stray space is not part of a name); passwords stay exactly as typed."""
-    return {key: value.strip() if isinstance(value, str) and not key.startswith("password") else value
-            for key, value in fields.items()}
+    """Trim the text fields (a stray space is not part of a name); passwords stay exactly as typed. A value
+    that is not text where text belongs counts as empty, so it gets the field's own message."""
+    return {key: value if key == "dob" else text_or_empty(value) if key.startswith("password")
+            else text_or_empty(value).strip() for key, value in fields.items()}
 
 
 def profile_errors(fields: dict, today: date) -> dict[str, str]:

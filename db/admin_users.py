@@ -9,7 +9,7 @@ from typing import Any
 
 from core import permissions
 from core.search import escape_like
-from db import editor, users
+from db import editor, login_throttle, users
 from db.core import actor_role, execute, fetch_all, fetch_one, read, transactional
 from db.errors import DataRuleError
 
@@ -76,11 +76,12 @@ def lock_user(conn, actor: str, username: str, until: datetime = LOCKED_FOR_GOOD
 
 @transactional
 def unlock_user(conn, actor: str, username: str) -> None:
-    """Lift a lock (an admin's or the failed-login one) and forget the failed logins."""
+    """Lift an admin's lock and the wait failed logins left on the account's name."""
     permissions.require(actor_role(conn, actor), "manage_users")
     target = _target(conn, username)
     execute(conn, """UPDATE users SET locked_until = NULL, failed_logins = 0, first_failed_at = NULL
                       WHERE username = :u""", u=target["username"])
+    execute(conn, "DELETE FROM login_throttle WHERE throttle_key = :k", k=login_throttle.account_key(username))
 
 
 @transactional

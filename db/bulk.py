@@ -19,12 +19,17 @@ from typing import Callable, Iterable, Iterator
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
+from db import cluster
 from db.schema import APP_TABLES
 
 # A few thousand rows per statement: fewer round trips, packets well under max_allowed_packet (16 MB default).
 CHUNK_ROWS = 5000
 COMMIT_ROWS = 50_000
 FILE_ROWS = 50_000  # rows per spooled LOAD DATA file (and per progress step)
+# MariaDB Galera replicates each transaction as one write set that every node certifies and applies before
+# the COMMIT returns: smaller ones keep the other nodes' apply queues (and flow control) short and stay far
+# under the wsrep_max_ws_rows / wsrep_max_ws_size limits a cluster may set. The load commits this often there.
+GALERA_TRANSACTION_ROWS = 10_000
 _COLUMN_OK = frozenset("abcdefghijklmnopqrstuvwxyz_0123456789")
 # The server or the connector does not allow LOAD DATA LOCAL here (MySQL 8 ships with local_infile=OFF).
 LOCAL_INFILE_REFUSED = {1148, 1229, 2068, 3948}
@@ -71,23 +76,26 @@ class Loader:
 
     def __init__(self, conn: Connection, spool_dir: Path | None = None):
         self.conn, self.spool_dir = conn, spool_dir
+        galera = cluster.is_galera(conn.connection.dbapi_connection)
+        self.commit_rows = GALERA_TRANSACTION_ROWS if galera else COMMIT_ROWS
+        self.file_rows = min(FILE_ROWS, self.commit_rows)
 
     def load(self, table: str, columns: tuple[str, ...], rows: Iterable[tuple],
              on_chunk: Callable[[int], None] | None = None) -> int:
         """Insert every row; on_chunk(n) after each chunk. Returns how many rows went in."""
         done = 0
         it = iter(rows)
-        while self.spool_dir is not None and (chunk := list(islice(it, FILE_ROWS))):
+        while self.spool_dir is not None and (chunk := list(islice(it, self.file_rows))):
             try:
                 done += self._load_file(table, columns, chunk)
             except DBAPIError as exc:
                 if getattr(exc.orig, "errno", None) not in LOCAL_INFILE_REFUSED:
                     raise
                 self.spool_dir = None  # the server or connector says no: INSERTs from here on
-                done += insert_rows(self.conn, table, columns, chunk)
+                done += insert_rows(self.conn, table, columns, chunk, commit_rows=self.commit_rows)
             if on_chunk:
                 on_chunk(len(chunk))
-        return done + insert_rows(self.conn, table, columns, it, on_chunk)
+        return done + insert_rows(self.conn, table, columns, it, on_chunk, commit_rows=self.commit_rows)
 
     def _load_file(self, table: str, columns: tuple[str, ...], chunk: list[tuple]) -> int:
         path = self.spool_dir / f"{table}.tsv"

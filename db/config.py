@@ -1,4 +1,5 @@
-"""Where the database is. First found wins: STREAMSYNC_DB_URL, .streamlit/secrets.toml, the default."""
+"""Where the database is. First found wins: STREAMSYNC_DB_URL, .streamlit/secrets.toml, the default.
+Several servers of one cluster (MariaDB Galera): STREAMSYNC_DB_HOSTS or secrets' `hosts`, see database_hosts()."""
 from __future__ import annotations
 
 import os
@@ -23,11 +24,15 @@ class PoolSettings:
     recycle: int
 
 
-def _from_secrets() -> str | None:
+def _secrets_section() -> dict:
     if not SECRETS_FILE.exists():
-        return None
+        return {}
     with SECRETS_FILE.open("rb") as fh:
-        section = tomllib.load(fh).get("connections", {}).get("streamsync", {})
+        return tomllib.load(fh).get("connections", {}).get("streamsync", {})
+
+
+def _from_secrets() -> str | None:
+    section = _secrets_section()
     if "url" in section:
         return section["url"]
     if "host" in section:
@@ -56,6 +61,21 @@ def database_url() -> URL:
     raw = os.environ.get("STREAMSYNC_DB_URL") or _from_secrets() or DEFAULT_URL
     url = make_url(raw)
     return url.update_query_dict({**REQUIRED_QUERY, **dict(url.query)})
+
+
+def database_hosts() -> list[tuple[str, int]]:
+    """The servers of a multi-primary cluster (MariaDB Galera), in order of preference: a new connection goes
+    to the first one that answers and is in the cluster's primary component. STREAMSYNC_DB_HOSTS
+    ("db1:3306,db2:3306,db3:3306") or secrets' `hosts = ["db1:3306", ...]`; the URL's user, password and
+    database apply to each. Empty (the default): only the URL's own host."""
+    raw = os.environ.get("STREAMSYNC_DB_HOSTS")
+    entries = raw.split(",") if raw else _secrets_section().get("hosts", [])
+    hosts = []
+    for entry in (e.strip() for e in entries):
+        if entry:
+            host, _, port = entry.rpartition(":") if ":" in entry else (entry, "", "3306")
+            hosts.append((host, int(port)))
+    return hosts
 
 
 def pool_settings() -> PoolSettings:

@@ -5,8 +5,12 @@ import re
 
 from sqlalchemy.engine import URL
 
-# MySQL / MariaDB error numbers that mean "the server is not there or will not let us in".
-UNAVAILABLE_ERRNOS = {1044, 1045, 1049, 2002, 2003, 2005, 2006, 2013, 2055}
+# MySQL / MariaDB error numbers that mean "the server is not there or will not let us in"; 1047 is a Galera
+# node outside the cluster's primary component ("WSREP has not yet prepared node for application use").
+UNAVAILABLE_ERRNOS = {1044, 1045, 1047, 1049, 2002, 2003, 2005, 2006, 2013, 2055}
+# Of those, the ones that mean this connection died (its server was killed, restarted or left its cluster):
+# another connection, to another server of a cluster, may well work.
+LOST_ERRNOS = {1047, 2006, 2013, 2055}
 
 
 class DatabaseUnavailable(Exception):
@@ -29,6 +33,11 @@ class DatabaseUnavailable(Exception):
             "and the database exists (run `python reset_database.py --yes`), or set STREAMSYNC_DB_URL / "
             ".streamlit/secrets.toml to the right server."
         )
+
+
+class ConnectionLost(DatabaseUnavailable):
+    """The connection died under a read, or under a transaction before its COMMIT was sent (so nothing of
+    it was committed): db.core runs the work again once on a new connection before giving up."""
 
 
 class DataRuleError(Exception):

@@ -190,7 +190,8 @@ def unblock(conn, actor: str, username: str) -> None:
 def profile(viewer: str, username: str) -> dict:
     """Another user's profile as `viewer` may see it. Raises DataRuleError for an unknown user and
     PermissionDenied when either has blocked the other. {username, firstname, lastname, status, outgoing,
-    is_friend}; the lists and ratings come from profile_details() and only for friends."""
+    is_friend}, the names only for a friend; the lists and ratings come from profile_details() and only for
+    friends."""
     row = fetch_one(
         """SELECT u.username, u.firstname, u.lastname, f.status, f.username_1 = :a AS outgoing
              FROM users u
@@ -203,6 +204,8 @@ def profile(viewer: str, username: str) -> dict:
     if row["status"] == "blocked":
         raise PermissionDenied(f"You cannot see {row['username']}'s profile.")
     row["is_friend"] = row["status"] == "accepted"
+    if not row["is_friend"]:  # a stranger (or a pending request) sees the username only
+        row["firstname"] = row["lastname"] = None
     return row
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from core import permissions
-from db.core import actor_role, execute, fetch_all, fetch_one, read, transactional
+from db.core import actor_role, execute, fetch_all, fetch_one, lock_title_ratings, read, scalar, transactional
 from db.errors import DataRuleError
 
 REASON_MAX = 255
@@ -18,7 +18,7 @@ QUEUES = ("reported", "recent", "hidden")
 
 
 def _reason(text: str | None, what: str) -> str:
-    reason = (text or "").strip()
+    reason = text.strip() if isinstance(text, str) else ""
     if not reason:
         raise DataRuleError(f"Please give a reason for {what}.")
     if len(reason) > REASON_MAX:
@@ -87,6 +87,8 @@ def dismiss_reports(conn, actor: str, review_id: int) -> int:
 def delete_review(conn, actor: str, review_id: int) -> None:
     """Delete a review for good (its reports go with it; the title's rating is recomputed by trigger)."""
     permissions.require(actor_role(conn, actor), "moderate_reviews")
+    # The title first, then the review: the order every rating write takes its locks in.
+    lock_title_ratings(conn, scalar("SELECT media_id FROM reviews WHERE review_id = :r", conn, r=review_id) or 0)
     _review(conn, review_id)
     execute(conn, "DELETE FROM reviews WHERE review_id = :r", r=review_id)
 

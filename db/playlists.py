@@ -50,9 +50,9 @@ def _clean_name(name) -> str:
 
 
 def _clean_description(description) -> str | None:
-    if description is None or not str(description).strip():
+    if not isinstance(description, str) or not description.strip():
         return None
-    description = str(description).strip()
+    description = description.strip()
     if len(description) > DESCRIPTION_MAX:
         raise DataRuleError(f"A description may be at most {DESCRIPTION_MAX} characters.")
     return description

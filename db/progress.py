@@ -2,6 +2,7 @@
 (season_number, episode_number); a title's watchlist status follows the progress in the same transaction."""
 from __future__ import annotations
 
+from core.validation import whole_number
 from db.core import execute, fetch_all, fetch_one, transactional
 from db.errors import DataRuleError
 from db.watchlist import set_status_in
@@ -42,6 +43,8 @@ def mark_watched_up_to(conn, actor: str, media_id: int, episode_id: int) -> dict
     """Record that `actor` watched `media_id` up to `episode_id`. The watchlist follows in the same
     transaction: the last episode marks the title completed; otherwise an absent or plan_to_watch entry
     becomes watching. Returns {code, title, completed} for the confirmation message."""
+    if whole_number(episode_id) is None or whole_number(media_id) is None:
+        raise DataRuleError("Choose an episode of this series from the list.")
     episode = fetch_one(
         """SELECT e.episode_id, e.title, CONCAT('S', e.season_number, 'E', e.episode_number) AS code,
                   NOT EXISTS (SELECT 1 FROM episodes n WHERE n.media_id = e.media_id

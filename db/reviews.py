@@ -3,7 +3,8 @@ reviews of a title, paged. The rating triggers keep media.average_rating and rat
 """
 from __future__ import annotations
 
-from db.core import execute, fetch_all, transactional
+from core.validation import whole_number
+from db.core import execute, fetch_all, lock_title_ratings, transactional
 from db.errors import DataRuleError
 
 MAX_TEXT = 5000
@@ -15,15 +16,17 @@ def validate(rating, text: str | None, spoilers) -> tuple[int, str, bool]:
     checking first gives the viewer the message before anything is sent."""
     if rating is None:
         raise DataRuleError("Choose a rating from 1 to 10.")
-    if isinstance(rating, bool) or not isinstance(rating, (int, float)) or rating != int(rating):
+    whole = whole_number(rating) if isinstance(rating, (int, float)) else None  # no text, NaN or infinity
+    if whole is None:
         raise DataRuleError("A rating is a whole number from 1 to 10.")
-    if not 1 <= int(rating) <= 10:
-        raise DataRuleError(f"A rating is a whole number from 1 to 10, not {int(rating)}.")
-    text = (text or "").strip()
+    if not 1 <= whole <= 10:
+        raise DataRuleError(f"A rating is a whole number from 1 to 10, not {whole}.")
+    rating = whole
+    text = text.strip() if isinstance(text, str) else ""
     if len(text) > MAX_TEXT:
         raise DataRuleError(f"A review may be at most {MAX_TEXT:,} characters; this one has {len(text):,}. "
                             "Shorten it and save again.")
-    return int(rating), text, bool(spoilers)
+    return rating, text, bool(spoilers)
 
 
 @transactional
@@ -31,6 +34,7 @@ def save_review(conn, actor: str, media_id: int, rating, text: str | None = "", 
     """Add or edit actor's review of media_id. Returns "added" or "updated". Editing keeps a moderator's
     hiding in place: only a moderator lifts it."""
     rating, text, spoilers = validate(rating, text, spoilers)
+    lock_title_ratings(conn, media_id)
     existing = execute(conn, "SELECT review_id FROM reviews WHERE username = :u AND media_id = :m FOR UPDATE",
                        u=actor, m=media_id).scalar()
     params = dict(u=actor, m=media_id, rating=rating, text=text, spoilers=spoilers)
@@ -46,6 +50,7 @@ def save_review(conn, actor: str, media_id: int, rating, text: str | None = "", 
 @transactional
 def delete_review(conn, actor: str, media_id: int) -> bool:
     """Delete actor's own review of media_id. False when there was none."""
+    lock_title_ratings(conn, media_id)
     result = execute(conn, "DELETE FROM reviews WHERE username = :u AND media_id = :m", u=actor, m=media_id)
     return result.rowcount > 0
 

@@ -28,13 +28,16 @@ def create_session(conn, actor: str, user_agent: str | None = None, now: datetim
 
 
 def user_for_token(token: str, now: datetime | None = None) -> dict | None:
-    """The user a live token belongs to (one query), sliding its expiry when it was last seen long ago."""
+    """The user a live token belongs to (one query), sliding its expiry when it was last seen long ago.
+    A locked account has no live session, whichever way locked_until was set (the Users page, the table
+    editor, SQL); a deleted one has no session rows left (cascade)."""
     now = now or datetime.now()
     row = fetch_one(
         """SELECT u.username, u.firstname, u.lastname, u.email, u.role, u.must_change_password,
                   s.last_seen_at, s.expires_at
              FROM user_sessions s JOIN users u ON u.username = s.username
-            WHERE s.token_hash = :h AND s.expires_at > :now""",
+            WHERE s.token_hash = :h AND s.expires_at > :now
+              AND (u.locked_until IS NULL OR u.locked_until <= :now)""",
         h=token_hash(token), now=now)
     if row is None:
         return None

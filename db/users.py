@@ -6,7 +6,7 @@ finds "Asha" when asked for "asha". Password hashes are written here but never r
 reads, so they cannot reach a page by accident."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from core import permissions
 from db.core import actor_role, execute, fetch_all, fetch_one, transactional
@@ -23,7 +23,7 @@ def get_user(username: str) -> dict | None:
 
 
 def login_record(username: str) -> dict | None:
-    """What a login needs: the hash and the lockout columns. Only core.auth calls this."""
+    """What a login needs: the hash and an admin's lock. Only core.auth calls this."""
     return fetch_one("""SELECT username, password_hash, locked_until FROM users WHERE username = :u""",
                      u=username)
 
@@ -48,36 +48,18 @@ def create_user(conn, actor: str, *, firstname: str, lastname: str, email: str, 
 
 
 @transactional
-def record_login_failure(conn, actor: str, now: datetime, *, max_failures: int, window: timedelta,
-                         lock_for: timedelta) -> datetime | None:
-    """Count a failed login. Failures older than `window` start a new count; the `max_failures`th within it
-    locks the account until now + lock_for and starts the count again. Returns locked_until when this
-    failure locked the account. The row is locked so two parallel guesses cannot both count as the 4th.
-    For a username that does not exist there is nothing to count; the transaction still runs (see
-    core.auth.login: an unknown name must cost what a known one costs)."""
-    row = fetch_one("SELECT failed_logins, first_failed_at FROM users WHERE username = :u FOR UPDATE",
-                    conn, u=actor)
-    if row is None:
-        return None
-    if row["first_failed_at"] is None or now - row["first_failed_at"] >= window:
-        failures, first = 1, now
-    else:
-        failures, first = row["failed_logins"] + 1, row["first_failed_at"]
-    locked_until = now + lock_for if failures >= max_failures else None
-    if locked_until:
-        failures, first = 0, None
-    execute(conn, """UPDATE users SET failed_logins = :n, first_failed_at = :first,
-                                      locked_until = COALESCE(:locked, locked_until)
-                      WHERE username = :u""",
-            n=failures, first=first, locked=locked_until, u=actor)
-    return locked_until
+def record_login_success(conn, actor: str, now: datetime) -> None:
+    """A good login: stamp last_login_at (failed logins are counted in db.login_throttle)."""
+    execute(conn, "UPDATE users SET last_login_at = :now WHERE username = :u", now=now, u=actor)
 
 
 @transactional
-def record_login_success(conn, actor: str, now: datetime) -> None:
-    """A good login: forget earlier failures and any lock that has run out, and stamp last_login_at."""
-    execute(conn, """UPDATE users SET failed_logins = 0, first_failed_at = NULL, locked_until = NULL,
-                                      last_login_at = :now WHERE username = :u""", now=now, u=actor)
+def log_login_throttled(conn, actor: None, username: str, reason: str) -> None:
+    """Record, as the system's act (no actor), that an account's failed logins started its throttle: an
+    admin reading the log sees why the owner could not log in, and that the owner did not do it."""
+    execute(conn, """INSERT INTO activity_log (username, table_name, operation, record_id, change_details)
+                     VALUES (NULL, 'users', 'UPDATE', :u, JSON_OBJECT('reason', :reason))""",
+            u=username, reason=reason)
 
 
 @transactional

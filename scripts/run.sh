@@ -4,6 +4,8 @@
 # an existing one (never dropping data; a database newer than this code is refused), then serves the app.
 # STREAMSYNC_PORT picks the web port (default 8501, or the next free one); STREAMSYNC_ADDRESS the
 # address to listen on (default: every interface, as Streamlit does; 127.0.0.1 keeps it to this machine).
+# STREAMSYNC_WORKERS=N (`make run WORKERS=N`) serves from N Streamlit processes behind HAProxy
+# (manage.py serve, docs/deployment.md); `--dev` (`make dev`) reruns on save.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +26,13 @@ cat <<BANNER
   Stop with Ctrl-C. A private database server keeps running for next time; \`make stop-db\` stops it.
 
 BANNER
+workers="${STREAMSYNC_WORKERS:-1}"
+if [ "$workers" != 1 ] || [ "${1:-}" = "--dev" ]; then
+    serve_options=(--workers "$workers" --port "$port")
+    if [ -n "${STREAMSYNC_ADDRESS:-}" ]; then serve_options+=(--address "$STREAMSYNC_ADDRESS"); fi
+    if [ "${1:-}" = "--dev" ]; then serve_options+=(--dev); fi
+    exec .venv/bin/python manage.py serve "${serve_options[@]}"
+fi
 address_option=()
 if [ -n "${STREAMSYNC_ADDRESS:-}" ]; then address_option=(--server.address "$STREAMSYNC_ADDRESS"); fi
 exec .venv/bin/python -m streamlit run streamlit_app.py --server.port "$port" "${address_option[@]}"

@@ -120,3 +120,21 @@ def test_a_password_change_is_logged_without_the_hash(empty_db):
     assert [r["operation"] for r in log] == ["INSERT", "UPDATE"]  # login bookkeeping alone writes nothing
     assert log[1]["change_details"]["new"]["password_changed"] is True
     assert "xxxxxxxx" not in json.dumps(log) and "yyyyyyyy" not in json.dumps(log)
+
+
+def test_a_login_throttle_is_logged_as_the_systems_act_with_its_reason(empty_db):
+    from datetime import datetime, timedelta
+
+    from core import auth
+    from tests.accounts_helpers import make_user
+
+    make_user("victim")
+    start = datetime(2026, 1, 10, 20, 0, 0)
+    for second in range(auth.ACCOUNT_FREE_FAILURES + 1):  # the sixth is refused unchecked: no second row
+        auth.login("victim", "wrong-guess", now=start + timedelta(seconds=second))
+    auth.login("nobody-at-all", "wrong-guess", now=start)
+    rows = fetch_all("SELECT username, record_id, change_details FROM activity_log WHERE table_name = 'users' "
+                     "AND operation = 'UPDATE'")
+    assert len(rows) == 1
+    assert rows[0]["username"] is None and rows[0]["record_id"] == "victim"
+    assert json.loads(rows[0]["change_details"]) == {"reason": auth.throttled_reason()}

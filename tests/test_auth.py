@@ -1,13 +1,13 @@
-"""Login: bcrypt, the same answer for unknown users and wrong passwords, lockout after five failures in
-15 minutes and its end (on an injected clock), last_login_at, logout, and no secret in any log."""
+"""Login: bcrypt, the same answer for unknown users and wrong passwords (also once throttled), five free
+failures then doubling waits per name and per client (on an injected clock), an admin's lock, last_login_at,
+logout, and no secret in any log."""
 import logging
 from datetime import datetime, timedelta
 
 import bcrypt
-import pytest
 
 from core import auth
-from db import core, execute, fetch_all, fetch_one, transaction
+from db import admin_users, core, execute, fetch_all, fetch_one, transaction
 from tests.accounts_helpers import PASSWORD, click, fill_login, make_user
 from tests.apptest import open_app, texts
 
@@ -49,47 +49,93 @@ def test_login_ignores_username_case_and_records_last_login(empty_db):
     assert user_row("Meera")["last_login_at"] == T0
 
 
-def test_five_failures_within_15_minutes_lock_for_15_minutes(empty_db):
+def throttle_rows():
+    return {r["throttle_key"]: r["failures"] for r in fetch_all("SELECT * FROM login_throttle")}
+
+
+def test_five_failures_then_waits_that_double_on_an_injected_clock(empty_db):
     make_user("meera")
-    for minute in range(4):
-        assert auth.login("meera", "wrong-guess", now=T0 + timedelta(minutes=minute)).message == auth.WRONG_CREDENTIALS
-    fifth = auth.login("meera", "wrong-guess", now=T0 + timedelta(minutes=10))
-    assert "locked for 15 more minutes" in fifth.message
-    assert user_row("meera")["locked_until"] == T0 + timedelta(minutes=25)
-    # The right password does not open a locked account, and says how long is left.
-    during = auth.login("meera", PASSWORD, now=T0 + timedelta(minutes=20))
-    assert not during.ok and "locked for 5 more minutes" in during.message
-    # When the lock has run out, the right password works and the counters start again.
-    after = auth.login("meera", PASSWORD, now=T0 + timedelta(minutes=25, seconds=1))
-    assert after.ok
-    row = user_row("meera")
-    assert (row["failed_logins"], row["first_failed_at"], row["locked_until"]) == (0, None, None)
+    for second in range(5):
+        assert auth.login("meera", "wrong-guess", now=T0 + timedelta(seconds=second)).message == auth.WRONG_CREDENTIALS
+    last = T0 + timedelta(seconds=4)
+    # The sixth try waits 30 s from the fifth failure, even with the right password, and counts nothing.
+    sixth = auth.login("meera", PASSWORD, now=last + timedelta(seconds=10))
+    assert not sixth.ok and sixth.message == auth.wait_message(last + timedelta(seconds=30), last + timedelta(seconds=10))
+    assert "wait 20 seconds" in sixth.message
+    assert throttle_rows() == {"account:meera": 5}
+    # After the wait one more guess; a wrong one doubles the next wait to a minute.
+    later = last + timedelta(seconds=30)
+    assert auth.login("meera", "wrong-guess", now=later).message == auth.WRONG_CREDENTIALS
+    assert "wait 60 seconds" in auth.login("meera", PASSWORD, now=later).message
+    # The right password after the wait logs in and forgets the failures.
+    assert auth.login("meera", PASSWORD, now=later + timedelta(seconds=60)).ok
+    assert throttle_rows() == {}
+    assert user_row("meera")["locked_until"] is None  # the throttle never locks the account itself
 
 
-def test_failures_spread_over_more_than_15_minutes_do_not_lock(empty_db):
+def test_the_waits_stop_growing_at_15_minutes_and_a_quiet_day_forgets_them(empty_db):
+    assert [auth.delay_after(n, 5).total_seconds() for n in range(4, 12)] == [0, 30, 60, 120, 240, 480, 900, 900]
     make_user("meera")
-    for i in range(8):
-        result = auth.login("meera", "wrong-guess", now=T0 + timedelta(minutes=4 * i))
-        assert result.message == auth.WRONG_CREDENTIALS, i
-    assert user_row("meera")["locked_until"] is None
+    for _ in range(5):
+        auth.login("meera", "wrong-guess", now=T0)
+    assert auth.login("meera", "wrong-guess", now=T0 + timedelta(seconds=29)).message != auth.WRONG_CREDENTIALS
+    next_day = T0 + timedelta(hours=24)
+    for _ in range(5):  # a fresh count: five free guesses again
+        assert auth.login("meera", "wrong-guess", now=next_day).message == auth.WRONG_CREDENTIALS
 
 
-def test_an_admin_lock_says_so_instead_of_counting_minutes(empty_db):
+def test_a_real_account_and_an_unknown_name_answer_alike_through_the_throttle(empty_db):
+    make_user("meera")
+    real = [auth.login("meera", "wrong-guess", now=T0 + timedelta(seconds=i)).message for i in range(7)]
+    unknown = [auth.login("nobody", "wrong-guess", now=T0 + timedelta(seconds=i)).message for i in range(7)]
+    assert real == unknown
+    assert real[:5] == [auth.WRONG_CREDENTIALS] * 5 and real[5].startswith("Too many failed logins")
+
+
+def test_an_admin_lock_is_named_only_to_whoever_typed_the_right_password(empty_db):
     make_user("meera")
     with transaction("someone") as conn:
         execute(conn, "UPDATE users SET locked_until = '9999-12-31 23:59:59' WHERE username = 'meera'")
-    result = auth.login("meera", PASSWORD, now=T0)
-    assert result == auth.LoginResult(None, "This account is locked by an admin. Ask an admin to unlock it.")
+    assert auth.login("meera", "wrong-guess", now=T0) == auth.LoginResult(None, auth.WRONG_CREDENTIALS)
+    assert auth.login("meera", PASSWORD, now=T0) == auth.LoginResult(None, auth.ADMIN_LOCKED)
 
 
-def test_a_good_login_resets_the_failure_count(empty_db):
+def test_a_good_login_gives_the_names_failures_back(empty_db):
     make_user("meera")
-    for minute in range(4):
-        auth.login("meera", "wrong-guess", now=T0 + timedelta(minutes=minute))
-    assert auth.login("meera", PASSWORD, now=T0 + timedelta(minutes=5)).ok
-    for minute in range(4):
-        auth.login("meera", "wrong-guess", now=T0 + timedelta(minutes=6 + minute))
-    assert user_row("meera")["locked_until"] is None
+    for second in range(4):
+        auth.login("meera", "wrong-guess", now=T0 + timedelta(seconds=second))
+    assert auth.login("meera", PASSWORD, now=T0 + timedelta(seconds=5)).ok
+    for second in range(5):
+        assert auth.login("meera", "wrong-guess", now=T0 + timedelta(seconds=6 + second)).message == auth.WRONG_CREDENTIALS
+
+
+def test_one_client_guessing_many_names_waits_and_other_clients_do_not(empty_db):
+    make_user("meera")
+    for i in range(auth.CLIENT_FREE_FAILURES):  # four guesses each at five names: no name is throttled yet
+        assert auth.login(f"name{i // 4}", "wrong-guess", client="203.0.113.5", now=T0).message == auth.WRONG_CREDENTIALS
+    assert auth.login("meera", PASSWORD, client="203.0.113.5", now=T0).message.startswith("Too many failed logins")
+    assert auth.login("meera", PASSWORD, client="198.51.100.7", now=T0).ok
+
+
+def test_a_stranger_cannot_hold_the_owner_out_for_long(empty_db):
+    """The guesser's five failures cost the owner 30 seconds, not 15 minutes, and the guesser's tries during
+    the wait change nothing."""
+    make_user("meera")
+    for _ in range(5):
+        auth.login("meera", "wrong-guess", client="203.0.113.5", now=T0)
+    for second in range(1, 30):
+        auth.login("meera", "wrong-guess", client="203.0.113.5", now=T0 + timedelta(seconds=second))
+    assert auth.login("meera", PASSWORD, client="198.51.100.7", now=T0 + timedelta(seconds=30)).ok
+
+
+def test_an_admins_unlock_lifts_the_wait(empty_db):
+    make_user("meera")
+    admin = make_user("boss", role="admin")
+    for _ in range(5):
+        auth.login("meera", "wrong-guess")
+    assert not auth.login("meera", PASSWORD).ok
+    admin_users.unlock_user(admin, "MEERA")
+    assert auth.login("meera", PASSWORD).ok
 
 
 def test_login_page_logs_in_and_the_sidebar_logs_out(empty_db):
@@ -119,16 +165,16 @@ def test_login_page_says_the_same_for_unknown_users_and_wrong_passwords(empty_db
     assert [e.value for e in empty.error] == ["Enter both your username and your password."]
 
 
-def test_login_page_lockout_and_its_end_on_an_injected_clock(empty_db, monkeypatch):
+def test_login_page_says_how_long_to_wait_and_lets_in_after_it(empty_db, monkeypatch):
     make_user("meera")
     at = open_app(page="app_pages/login.py")
     for _ in range(5):
         at = fill_login(at, "meera", "wrong-guess")
-    assert "locked for 15 more minutes" in at.error[0].value
+        assert [e.value for e in at.error] == [auth.WRONG_CREDENTIALS]
     at = fill_login(at, "meera", PASSWORD)
-    assert "locked for" in at.error[0].value and "session_token" not in at.session_state
+    assert "Too many failed logins" in at.error[0].value and "session_token" not in at.session_state
 
-    later = datetime.now() + timedelta(minutes=15, seconds=5)
+    later = datetime.now() + timedelta(seconds=31)
     monkeypatch.setattr(auth, "clock", lambda: later)
     at = fill_login(at, "meera", PASSWORD)
     assert not at.error and at.session_state["session_token"]
@@ -147,7 +193,7 @@ def test_no_hash_token_or_password_reaches_the_activity_log_or_the_logs(empty_db
     at = click(at, "Create account")
     token = at.session_state["session_token"]
     for _ in range(5):
-        auth.login("leak.check", "wrong-guess")  # locks: an audited change of locked_until
+        auth.login("leak.check", "wrong-guess")  # five failures: the name now waits, which is logged
     errors, _ = auth.change_password("leak.check", PASSWORD, "Another-Long-Secret-9", "Another-Long-Secret-9", token)
     assert errors == {}
     stored = user_row("leak.check")["password_hash"]
@@ -156,6 +202,6 @@ def test_no_hash_token_or_password_reaches_the_activity_log_or_the_logs(empty_db
     for secret in (stored, "$2b$", token, PASSWORD, "Another-Long-Secret-9"):
         assert secret not in log_rows  # ...without any secret
         assert secret not in caplog.text
-    assert "locked" in caplog.text  # the lock itself is logged, by name only
+    assert "failed logins for the name 'leak.check'" in caplog.text  # logged by name only
     assert "INSERT INTO users" in caplog.text  # and so was the SQL, without its parameters
     core.dispose_engine()

@@ -157,12 +157,14 @@ def test_a_friends_profile_shows_lists_ratings_titles_in_common_and_mutual_frien
     assert rerun_statements(at) <= PAGE_BUDGET
 
 
-def test_a_non_friend_profile_shows_no_lists(demo_db):
-    me, stranger = make_user(), make_user()
+def test_a_non_friend_profile_shows_no_lists_and_no_real_name(demo_db):
+    me, stranger = make_user(), make_user(firstname="Zarina")
     playlists.create_playlist(stranger, "Secret list")
     at = open_app(me, page=PAGE, query={"user": stranger})
     assert "You are not friends yet" in shown(at)
     assert "Secret list" not in shown(at)
+    assert "Zarina" not in shown(at) and "Viewer" not in shown(at)  # the username only, as a stranger
+    assert [s.value for s in at.subheader if stranger in s.value] == [md(stranger)]
     button(at, f"Send {stranger} a friend request").click().run()
     assert status_between(me, stranger) == "pending"
 

@@ -41,6 +41,7 @@ CASES = [
     ({"Email": "asha example@x.com"}, "not a valid email address"),
     ({"Password": "Short-1", "Repeat the password": "Short-1"}, "Use at least 8 characters."),
     ({"Password": "Password123", "Repeat the password": "Password123"}, "one of the most common passwords"),
+    ({"Password": "  password123  ", "Repeat the password": "  password123  "}, "one of the most common passwords"),
     ({"Password": "é" * 37, "Repeat the password": "é" * 37}, "at most 72 bytes"),
     ({"Password": "asha.k", "Repeat the password": "asha.k"}, "Use at least 8 characters."),
     ({"Password": "ASHA.KAPOOR", "Repeat the password": "ASHA.KAPOOR", "Username": "asha.kapoor"},

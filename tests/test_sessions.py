@@ -175,6 +175,7 @@ def test_the_cookie_is_secure_behind_https_and_scoped_to_the_base_path():
 def test_cross_site_or_stale_requests_get_no_cookie(monkeypatch):
     code = session_cookie.issue_code("t3")
     assert call("POST", {"code": code}, origin="https://evil.example") == (403, [])
+    assert call("POST", {"code": code}, origin="https://app.test") == (403, [])  # same host, other scheme
     assert call("POST", {"code": code}, origin=None) == (403, [])
     assert call("DELETE", origin="https://evil.example") == (403, [])
     assert call("POST", {"nothing": 1})[0] == 400

@@ -15,6 +15,8 @@ from db.errors import DataRuleError, PermissionDenied
 from db.schema_catalog import NotInWhitelist, catalog
 from tests.accounts_helpers import make_user
 from tests.apptest import open_app, texts
+from ui.cards import md
+from ui.session import SESSION_ENDED
 
 
 def name(tag: str) -> str:
@@ -339,3 +341,13 @@ def test_an_admin_sees_user_tables_but_never_a_password_hash(admin):
     assert not at.exception
     grid = at.dataframe[0].value
     assert admin in list(grid["username"]) and "password_hash" not in grid.columns
+
+
+def test_a_lock_set_in_the_table_editor_ends_the_users_sessions_at_once(admin):
+    viewer = make_user(name("usr"))
+    at = open_app(viewer, "app_pages/lists.py")
+    assert f"Logged in as **{viewer}** (user)" in [c.value for c in at.sidebar.caption]
+    edit(admin, "users", {"edited_rows": {0: {"locked_until": "2099-01-01 00:00:00"}}}, rows("users", username=viewer))
+    at.run()  # the viewer's next click
+    assert not at.sidebar.caption and "session_token" not in at.session_state
+    assert [t.value for t in at.toast] == [md(SESSION_ENDED)]

@@ -11,6 +11,7 @@ import pytest
 from core.search import Filters
 from db import catalog, stats, users
 from tests.apptest import texts
+from ui.cards import WORD_JOINER
 
 # Every page render may issue at most 10 statements, the session check of streamlit_app.py included.
 PAGE_BUDGET = 10
@@ -64,8 +65,9 @@ def some_titles(viewer: str, count: int, media_type: str | None = None) -> list[
 
 def plain(text: str) -> str:
     """Markdown text as a person reads it: user text goes into Markdown escaped (ui.cards.md), and
-    `Sholay \\(1975\\)` reads `Sholay (1975)`."""
-    return re.sub(r"\\(.)", r"\1", text)
+    `Sholay \\(1975\\)` reads `Sholay (1975)`; the invisible word joiners md() puts into '://', after '@'
+    and into 'www.' are not read either."""
+    return re.sub(r"\\(.)", r"\1", text).replace(WORD_JOINER, "")
 
 
 def shown(at) -> str:

@@ -15,11 +15,19 @@ MEDIA_PAGE = "app_pages/media.py"
 EXPLORE_PAGE = "app_pages/explore.py"
 GRID_COLUMNS = 6
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# GitHub-flavoured Markdown links bare `http(s)://`, `www.` and `name@host` AFTER escapes are resolved,
+# so backslashes cannot stop it: an invisible WORD JOINER (U+2060) in '://', after each '@' and inside
+# 'www.' breaks those patterns while the text looks the same. Only there: "Saved: 2 rows" stays as it is.
+WORD_JOINER = "\u2060"
+_AUTOLINK_TRIGGER = re.compile(r"(?<=:)(?=//)|(?<=@)|(?<=www)(?=\\?\.)", re.IGNORECASE)
 
 
 def md(text) -> str:
-    """text escaped for st.markdown / labels, so a title like `*[x](javascript:...)*` shows as typed."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    """User or catalog text for st.markdown, captions, alerts, toasts and widget labels: it shows exactly as
+    typed. Markdown syntax is escaped (a title like `*[x](javascript:...)*` stays text), and bare URLs,
+    `www.` names and emails do not become links. Every page shows such text through this function."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    return _AUTOLINK_TRIGGER.sub(WORD_JOINER, escaped)
 
 
 def placeholder_poster(media_id: int, title: str) -> str:
@@ -56,7 +64,9 @@ def poster(row: dict) -> None:
         layers.insert(0, f'url("{quote(url, safe=":/?#[]@!$&*+,;=%-._~")}")')
     style = (f"aspect-ratio: 2 / 3; width: 100%; border-radius: 0.5rem; background-image: {', '.join(layers)}; "
              "background-size: cover; background-position: center;")
-    label = html.escape(f"Poster of {row['title']}", quote=True)
+    # One line whatever the title holds: a blank line would end the HTML block and let the rest of the
+    # title be read as Markdown (an image that every viewer's browser fetches, a live link).
+    label = html.escape(" ".join(f"Poster of {row['title']}".split()), quote=True)
     st.markdown(f'<div role="img" aria-label="{label}" style="{html.escape(style, quote=True)}"></div>',
                 unsafe_allow_html=True)
 

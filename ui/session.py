@@ -3,6 +3,8 @@ across reloads and tabs (ui/session_cookie.py sets it); every run re-checks it a
 logout elsewhere, a role change or a deleted account take effect on the next click."""
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from db import sessions
@@ -42,6 +44,21 @@ def current_user() -> dict | None:
     st.session_state["session_token"] = token
     st.session_state["user"] = user
     return user
+
+
+CLIENT_IP_HEADER_ENV = "STREAMSYNC_CLIENT_IP_HEADER"
+
+
+def client_address() -> str | None:
+    """The address failed logins are counted against. Behind a reverse proxy every connection comes from the
+    proxy, so when STREAMSYNC_CLIENT_IP_HEADER names the header the proxy sets (X-Forwarded-For, X-Real-IP)
+    its LAST entry is used: the one our proxy appended; entries before it are whatever the client sent.
+    Without the setting, the websocket's peer address (None for localhost)."""
+    header = os.environ.get(CLIENT_IP_HEADER_ENV, "").strip()
+    if header:
+        forwarded = st.context.headers.get(header)
+        return (forwarded.split(",")[-1].strip() or None) if isinstance(forwarded, str) else None
+    return st.context.ip_address
 
 
 def open_session(username: str) -> str:

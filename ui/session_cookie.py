@@ -53,15 +53,25 @@ def redeem_code(code: str) -> str | None:
     return found[0]
 
 
+def _scheme(request: Request) -> str:
+    """The scheme the browser used: https when the request came over TLS directly or through a proxy."""
+    return "https" if request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https" \
+        else "http"
+
+
 def _same_origin(request: Request) -> bool:
     """Only the app's own pages may set or clear the cookie (a cross-site form or fetch carries another
-    Origin; browsers always send Origin on POST and DELETE)."""
+    Origin; browsers always send Origin on POST and DELETE). The scheme counts too: https://host is
+    another origin than http://host."""
     origin = request.headers.get("origin")
-    return bool(origin) and urlsplit(origin).netloc == request.headers.get("host")
+    if not origin:
+        return False
+    parts = urlsplit(origin)
+    return parts.netloc == request.headers.get("host") and parts.scheme == _scheme(request)
 
 
 def _cookie(value: str, max_age: int, request: Request, path: str) -> str:
-    secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
+    secure = _scheme(request) == "https"
     return (f"{COOKIE_NAME}={value}; Max-Age={max_age}; Path={path}; HttpOnly; SameSite=Strict"
             + ("; Secure" if secure else ""))
 

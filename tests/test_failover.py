@@ -1,0 +1,94 @@
+"""Several database hosts and lost connections (MariaDB Galera failover), on the real server: a dead first
+host is skipped, a read whose connection dies is read again, a transaction whose connection dies before
+COMMIT runs again exactly once. scripts/cluster_test.py does the same against a real 3-node cluster."""
+import threading
+import time
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
+import db
+from db import config, core
+from db.errors import DatabaseUnavailable
+
+
+@pytest.fixture
+def one_connection_pool(monkeypatch):
+    monkeypatch.setenv("STREAMSYNC_POOL_SIZE", "1")
+    monkeypatch.setenv("STREAMSYNC_POOL_OVERFLOW", "0")
+    core.dispose_engine()
+    yield
+    core.dispose_engine()
+
+
+def _kill(connection_id: int, delay: float = 0.0) -> None:
+    time.sleep(delay)
+    outsider = create_engine(core.get_engine().url, poolclass=NullPool)
+    try:
+        with outsider.connect() as conn:
+            conn.execute(text(f"KILL {int(connection_id)}"))
+    finally:
+        outsider.dispose()
+
+
+def test_hosts_setting_is_parsed_in_order(monkeypatch):
+    monkeypatch.setenv("STREAMSYNC_DB_HOSTS", " db1:3307, db2 ,10.0.0.3:4306,")
+    assert config.database_hosts() == [("db1", 3307), ("db2", 3306), ("10.0.0.3", 4306)]
+    monkeypatch.delenv("STREAMSYNC_DB_HOSTS")
+    monkeypatch.setattr(config, "SECRETS_FILE", config.PROJECT_ROOT / "no-such-secrets.toml")
+    assert config.database_hosts() == []
+
+
+def test_a_dead_first_host_is_skipped(empty_db, monkeypatch):
+    url = core.get_engine().url
+    monkeypatch.setenv("STREAMSYNC_DB_HOSTS", f"127.0.0.1:1,{url.host}:{url.port or 3306}")
+    core.dispose_engine()
+    try:
+        with db.transaction("alice") as conn:
+            db.execute(conn, "INSERT INTO genres (name) VALUES ('Noir')")
+        assert db.scalar("SELECT COUNT(*) FROM genres") == 1
+    finally:
+        core.dispose_engine()
+
+
+def test_no_host_answering_is_the_one_typed_error(empty_db, monkeypatch):
+    monkeypatch.setenv("STREAMSYNC_DB_HOSTS", "127.0.0.1:1,127.0.0.1:2")
+    core.dispose_engine()
+    try:
+        with pytest.raises(DatabaseUnavailable) as info:
+            db.fetch_all("SELECT 1")
+        assert "127.0.0.1:1" in info.value.reason and "127.0.0.1:2" in info.value.reason
+    finally:
+        core.dispose_engine()
+
+
+def test_a_read_whose_connection_dies_is_read_again(empty_db, one_connection_pool):
+    pooled = db.scalar("SELECT CONNECTION_ID()")
+    killer = threading.Thread(target=_kill, args=(pooled, 0.3))
+    killer.start()
+    assert db.fetch_all("SELECT SLEEP(1) AS slept") == [{"slept": 0}]  # 1 if the killed run had returned
+    killer.join()
+    assert db.scalar("SELECT CONNECTION_ID()") != pooled
+
+
+def test_a_transaction_whose_connection_dies_before_commit_runs_again_once(empty_db, one_connection_pool):
+    attempts = []
+
+    def work(conn):
+        attempts.append(conn.execute(text("SELECT CONNECTION_ID()")).scalar())
+        db.execute(conn, "INSERT INTO genres (name) VALUES ('Heist')")
+        if len(attempts) == 1:
+            _kill(attempts[0])  # the server dies under the open transaction
+        db.execute(conn, "INSERT INTO genres (name) VALUES ('Caper')")
+
+    core.run_in_transaction("bob", work)
+    assert len(attempts) == 2 and attempts[0] != attempts[1]
+    assert [r["name"] for r in db.fetch_all("SELECT name FROM genres ORDER BY name")] == ["Caper", "Heist"]
+
+
+def test_a_server_dying_right_after_a_read_does_not_fail_the_read(empty_db, one_connection_pool):
+    with db.read() as conn:
+        pooled = conn.execute(text("SELECT CONNECTION_ID()")).scalar()
+        _kill(pooled)  # the read is done; returning the connection (its rollback) is what fails
+    assert db.scalar("SELECT CONNECTION_ID()") != pooled
