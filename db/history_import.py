@@ -65,6 +65,14 @@ def user_playlists(conn: Connection, username: str) -> list[dict]:
 
 # Writes: each takes the rows of one batch and issues one statement (executemany) per kind of change.
 
+def lock_titles(conn: Connection, media_ids: list[int]) -> None:
+    """Take the titles' row locks, in id order, before writing their reviews: the rating triggers update the
+    media rows, and a rater who locked a review row first would deadlock with us (db.core.lock_title_ratings
+    does the same for one title)."""
+    _in(conn, "SELECT media_id FROM media WHERE media_id IN :ids ORDER BY media_id FOR UPDATE", "ids",
+        sorted(set(media_ids)))
+
+
 def upsert_reviews(conn: Connection, username: str, rows: list[dict]) -> None:
     """rows: {media_id, rating, review_text, contains_spoilers, created_at}. created_at is kept for a new
     review (the date the user rated it elsewhere) and left alone for an existing one."""

@@ -85,6 +85,7 @@ def _describe(batch: list) -> str:
 def _write(conn, username: str, batch: list, batch_id: int) -> Counter:
     reviews = [p for k, p, _ in batch if k == "review"]
     watchlist = [p for k, p, _ in batch if k == "watchlist"]
+    repo.lock_titles(conn, [r["media_id"] for r in reviews])
     repo.upsert_reviews(conn, username, reviews)
     repo.upsert_watchlist(conn, username, watchlist)
     written = Counter({"ratings and reviews": len(reviews), "watchlist entries": len(watchlist)})

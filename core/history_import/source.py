@@ -143,6 +143,15 @@ def unpack(name: str, data: bytes, limit: int | None = None) -> list[TextFile]:
     return files
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def safe_text(value) -> str:
+    """Text the database can store: JSON may spell lone UTF-16 surrogates ("\\ud800"), which no UTF-8 column
+    takes; they become U+FFFD, the replacement character."""
+    return _SURROGATE.sub("\ufffd", str(value))
+
+
 def csv_rows(file: TextFile) -> list[list[str]]:
     """Every row of a CSV file as lists of cells (quoted multi-line cells stay one cell)."""
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.history_import.records import Parsed, Problem, Record, Refused
-from core.history_import.source import TextFile, imdb_id, parse_when
+from core.history_import.source import TextFile, imdb_id, parse_when, safe_text
 
 SOURCE = "streamsync"
 _PARTS = ("ratings_reviews.json", "watchlist.json", "playlists.json")
@@ -25,7 +25,7 @@ def _when(value: Any):
 
 
 def _title(item: dict, file: TextFile, number: int) -> dict:
-    title = str(item.get("title") or "").strip()
+    title = safe_text(item.get("title") or "").strip()
     if not title:
         raise ValueError("the title has no name")
     year = item.get("year")
@@ -55,7 +55,7 @@ def _read(path: str, data: Any, file: TextFile, out: Parsed) -> None:
                 when = _when(item.get("updated_at"))
                 out.records.append(Record(kind="rating", rating=rating, when=when, **base))
                 if str(item.get("review_text") or "").strip():
-                    out.records.append(Record(kind="review", rating=rating, when=when, review=item["review_text"],
+                    out.records.append(Record(kind="review", rating=rating, when=when, review=safe_text(item["review_text"]),
                                               spoilers=bool(item.get("contains_spoilers")), **base))
             elif path == "watchlist.json":
                 status = item.get("status")
@@ -64,7 +64,7 @@ def _read(path: str, data: Any, file: TextFile, out: Parsed) -> None:
                 out.records.append(Record(kind="watchlist", status=status, when=_when(item.get("updated_at")),
                                           **_title(item, file, number)))
             else:
-                name = str(item.get("name") or "").strip()
+                name = safe_text(item.get("name") or "").strip()
                 if not name:
                     raise ValueError("the playlist has no name")
                 if not item.get("items"):
@@ -72,7 +72,8 @@ def _read(path: str, data: Any, file: TextFile, out: Parsed) -> None:
                                             file.path))
                 for position, entry in enumerate(item.get("items") or [], start=1):
                     out.records.append(Record(kind="list_item", list_name=name,
-                                              list_description=item.get("description") or None,
+                                              list_description=safe_text(item["description"])
+                                              if item.get("description") else None,
                                               position=entry.get("position") or position,
                                               when=_when(item.get("created_at")), **_title(entry, file, number)))
         except (ValueError, TypeError) as exc:

@@ -21,7 +21,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from core.history_import.records import MOVIE, SERIES, Parsed, Problem, Record, Refused
-from core.history_import.source import TextFile, parse_when
+from core.history_import.source import TextFile, parse_when, safe_text
 
 SOURCE = "trakt"
 _MEDIA_KEYS = ("movie", "show", "season", "episode")
@@ -89,7 +89,7 @@ def _base(item: dict, file: TextFile, number: int) -> dict | None:
     if not isinstance(media, dict):
         raise TypeError(f"the {kind} has no {'movie' if kind == 'movie' else 'show'} with it")
     ids = media.get("ids") or {}
-    title = str(media.get("title") or "").strip()
+    title = safe_text(media.get("title") or "").strip()
     if not title and not ids:
         raise ValueError("the item names no title and no ids")
     year = _int(media.get("year"))
@@ -190,7 +190,7 @@ def _list(items, file, out, name: str, description: str | None):
 def _comments(items, file, out):
     def read(item, number):
         comment = item.get("comment") or {}
-        text = str(comment.get("comment") or "").strip()
+        text = safe_text(comment.get("comment") or "").strip()
         base = _base(item, file, number)
         if base is not None and text and "season" not in base:
             out.records.append(Record(kind="review", review=text, spoilers=bool(comment.get("spoiler")),
@@ -218,7 +218,8 @@ def parse(files: list[tuple[TextFile, str, Any]]) -> Parsed:
         if kind == "lists_meta":
             for listed in data:
                 slug = str((listed.get("ids") or {}).get("slug") or "")
-                meta[slug] = (str(listed.get("name") or slug), listed.get("description") or None)
+                meta[slug] = (safe_text(listed.get("name") or slug),
+                              safe_text(listed["description"]) if listed.get("description") else None)
     has_history = any(kind == "history" for _, kind, _ in parts)
     for file, kind, data in parts:
         if kind == "history":
@@ -236,7 +237,8 @@ def parse(files: list[tuple[TextFile, str, Any]]) -> Parsed:
             _comments(data, file, out)
         elif kind == "list":
             if isinstance(data, dict):
-                _list(data["items"], file, out, str(data.get("name")), data.get("description") or None)
+                _list(data["items"], file, out, safe_text(data.get("name")),
+                      safe_text(data["description"]) if data.get("description") else None)
             else:
                 slug = PurePosixPath(file.path).stem.removeprefix("lists-")
                 name, description = meta.get(slug, (slug.replace("-", " ").capitalize(), None))

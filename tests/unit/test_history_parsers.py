@@ -152,6 +152,13 @@ def test_trakt_export_zip():
     assert any("collection" in n for n in parsed.notes)
 
 
+def test_lone_surrogates_in_json_become_replacement_characters():
+    text = fixture("trakt/comments.json").decode().replace("All is well.", "All is well \\ud83d.")
+    review = read_upload("comments.json", text.encode()).records[0].review
+    assert review.startswith("All is well \ufffd.")
+    review.encode("utf-8")  # storable
+
+
 def test_one_trakt_file_alone_and_traktexport_bundle():
     alone = read_upload("watched-history.json", fixture("trakt/watched-history.json"))
     assert alone.counts()["watch"] == 5
