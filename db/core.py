@@ -7,9 +7,10 @@ import math
 import random
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
@@ -211,6 +212,18 @@ def execute(conn: Connection, sql: str, **params: Any):
     """Run one write inside a transaction's connection; a broken rule becomes a DataRuleError."""
     try:
         return conn.execute(text(sql), _checked(params))
+    except DBAPIError as exc:
+        errno = _errno(exc)
+        if errno in UNAVAILABLE_ERRNOS or errno in RETRY_ERRNOS or exc.connection_invalidated:
+            raise
+        raise DataRuleError(readable(errno, _server_message(exc)), errno) from exc
+
+
+def execute_many(conn: Connection, sql: str, rows: list[tuple]):
+    """One driver-level statement with %s marks over many rows (the connector sends an INSERT's rows as one
+    multi-row statement); a broken rule becomes a DataRuleError, as in execute()."""
+    try:
+        return conn.exec_driver_sql(sql, rows)
     except DBAPIError as exc:
         errno = _errno(exc)
         if errno in UNAVAILABLE_ERRNOS or errno in RETRY_ERRNOS or exc.connection_invalidated:

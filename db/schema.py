@@ -27,6 +27,8 @@ FIRST_SCHEMA_EXTRA_TABLES = ("user_sessions", "review_reports", "schema_info")
 FIRST_SCHEMA_TABLES = frozenset(APP_TABLES + FIRST_SCHEMA_EXTRA_TABLES)
 # Tables later migrations add beside them (tests empty these too).
 EXTRA_TABLES = FIRST_SCHEMA_EXTRA_TABLES + ("login_throttle",)
+# Revision 0005: an import's checkpoint and the rows it stages before merging them into the catalog.
+IMPORT_TABLES = ("import_runs", "import_stage_episodes", "import_stage_episode_titles", "import_stage_credits")
 
 
 def split_statements(script: str) -> list[str]:

@@ -16,6 +16,7 @@ SECTIONS = {
         ("app_pages/home.py", "Home", ":material/home:", "home", "browse"),
         ("app_pages/explore.py", "Explore", ":material/search:", "explore", "browse"),
         ("app_pages/media.py", "Title details", ":material/movie_info:", "media", "browse"),
+        ("app_pages/add_title.py", "Add a title", ":material/add_circle:", "add-title", "browse"),
     ],
     "My library": [
         ("app_pages/lists.py", "Lists", ":material/playlist_play:", "lists", "own_data"),
@@ -28,6 +29,7 @@ SECTIONS = {
     "Moderation": [
         ("app_pages/moderation_editor.py", "Table editor", ":material/table_edit:", "table-editor", "edit_catalog"),
         ("app_pages/moderation_reviews.py", "Reviews", ":material/rate_review:", "review-queue", "moderate_reviews"),
+        ("app_pages/moderation_merge.py", "Merge duplicates", ":material/merge:", "merge-titles", "edit_catalog"),
         ("app_pages/dashboard.py", "Dashboard", ":material/monitoring:", "dashboard", "view_dashboard"),
         ("app_pages/activity.py", "Activity log", ":material/history:", "activity", "view_dashboard"),
     ],

@@ -5,13 +5,13 @@ always says exactly how many batches were saved, and where and why an import sto
 by an import point at their batch (issue 9's watch_events.import_batch_id).
 
 Revision ID: 0007
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-29
 """
 from alembic import op
 
 revision = "0007"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

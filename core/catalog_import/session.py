@@ -1,0 +1,149 @@
+"""The shared machinery of every catalog importer: one connection in bulk mode, batches that each commit with
+their checkpoint, title and people upserts by IMDb id that count what they added, updated or left alone,
+and a compact set of IMDb ids for filtering streams without holding them as Python strings.
+
+An importer (imdb.py, timdb.py, or MovieLens's movielens.py) gets an ImportSession and calls:
+  session.phase(name)                   -> the position to resume from in that phase (0 for a fresh phase)
+  session.upsert_titles(fields, rows)   rows: (imdb_id, (values in `fields` order), genres or None)
+  session.upsert_people(rows)           rows: (imdb_id, name)
+  session.stage_credits(rows) / merge_staged_credits(), and for IMDb the episode stages
+  session.commit_batch(position)        commit the batch with the checkpoint
+with session.progress for the bar and session.report for the closing table.
+"""
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable
+from decimal import Decimal
+
+import numpy as np
+from sqlalchemy.engine import Connection
+
+from core.catalog_import.progress import Progress
+from core.catalog_import.report import Report
+from db import catalog_import as repo
+
+BATCH_ROWS = 20_000
+
+
+def imdb_number(imdb_id: str) -> int:
+    return int(imdb_id[2:])
+
+
+class IdSet:
+    """IMDb ids (tt…/nm…) as a sorted array of 4-byte numbers: 4 bytes an id where a Python set of strings
+    takes about 100, so a few million fit in a few tens of MB. Membership is asked for a batch at once."""
+
+    def __init__(self, ids: Iterable[str]):
+        numbers = array("I")
+        for imdb_id in ids:
+            numbers.append(imdb_number(imdb_id))
+        self.sorted = np.unique(np.frombuffer(numbers, dtype=np.uint32)) if numbers else np.zeros(0, np.uint32)
+
+    def __len__(self) -> int:
+        return len(self.sorted)
+
+    def mask(self, numbers: list[int]) -> list[bool]:
+        if not numbers or not len(self.sorted):
+            return [False] * len(numbers)
+        wanted = np.asarray(numbers, dtype=np.uint32)
+        at = np.searchsorted(self.sorted, wanted)
+        at[at == len(self.sorted)] = 0
+        return (self.sorted[at] == wanted).tolist()
+
+
+def _same(old, new) -> bool:
+    if isinstance(old, Decimal) and new is not None:
+        return old == Decimal(str(new))
+    return old == new
+
+
+class ImportSession:
+    def __init__(self, conn: Connection, run_key: str, phases: list[str], start_phase: str, start_position: int,
+                 report: Report, progress: Progress, batch_rows: int = BATCH_ROWS):
+        self.conn, self.run_key, self.phases = conn, run_key, phases
+        self.start_phase, self.start_position = start_phase, start_position
+        self.report, self.progress, self.batch_rows = report, progress, batch_rows
+        self.current = start_phase
+        self._genres: dict[str, int] = {}
+
+    # --- phases and checkpoints ---------------------------------------------------------------------------
+
+    def phase(self, name: str) -> int | None:
+        """Enter phase `name`: the position to resume from, or None when an earlier run finished it."""
+        if self.phases.index(name) < self.phases.index(self.start_phase):
+            return None
+        self.current = name
+        return self.start_position if name == self.start_phase else 0
+
+    def commit_batch(self, position: int) -> None:
+        """Commit the batch's rows together with the checkpoint that says they are in."""
+        repo.save_checkpoint(self.conn, self.run_key, self.current, position, self.report.to_json())
+        self.conn.commit()
+
+    # --- titles and people --------------------------------------------------------------------------------
+
+    def upsert_titles(self, fields: tuple[str, ...], rows: list[tuple[str, tuple, tuple | None]]) -> None:
+        """Add the titles the catalog lacks, update those whose `fields` (or genres, when given) differ,
+        leave the rest: three to six statements a batch. A title listed twice in a batch counts once."""
+        latest = {imdb_id: (values, genres) for imdb_id, values, genres in rows}
+        with_genres = any(genres is not None for _, genres in latest.values())
+        existing = repo.existing_titles(self.conn, list(latest), fields, with_genres)
+        new, changed, regenre = [], [], []
+        for imdb_id, (values, genres) in latest.items():
+            old = existing.get(imdb_id)
+            wanted = tuple(sorted({g.lower(): g for g in genres}.values(), key=str.lower)) if genres else ()
+            if old is None:
+                new.append((imdb_id, *values))
+                if wanted:
+                    regenre.append((imdb_id, wanted))
+                continue
+            same = all(_same(old[f], v) for f, v in zip(fields, values))
+            had = tuple(sorted((old.get("genres") or "").split("|"), key=str.lower)) if old.get("genres") else ()
+            genres_same = genres is None or [g.lower() for g in had] == [g.lower() for g in wanted]
+            if not same:
+                changed.append((imdb_id, *values))
+            if not genres_same:
+                regenre.append((imdb_id, wanted))
+            self.report.add("titles", **({"unchanged": 1} if same and genres_same else {"updated": 1}))
+        repo.insert_titles(self.conn, fields, new)
+        repo.update_titles(self.conn, fields, changed)
+        self.report.add("titles", added=len(new))
+        if regenre:
+            self._link_genres(regenre)
+
+    def _link_genres(self, regenre: list[tuple[str, tuple]]) -> None:
+        missing = {g for _, genres in regenre for g in genres if g.lower() not in self._genres}
+        if missing:
+            self._genres.update(repo.genre_ids(self.conn, missing))
+        ids = repo.media_ids(self.conn, [imdb_id for imdb_id, _ in regenre])
+        links = sorted({(ids[imdb_id], self._genres[g.lower()]) for imdb_id, genres in regenre for g in genres})
+        repo.replace_genres(self.conn, [ids[imdb_id] for imdb_id, _ in regenre], links)
+
+    def upsert_people(self, rows: list[tuple[str, str]]) -> None:
+        latest = dict(rows)
+        existing = repo.existing_people(self.conn, list(latest))
+        new = [(i, n) for i, n in latest.items() if i not in existing]
+        renamed = [(i, n) for i, n in latest.items() if i in existing and existing[i] != n]
+        repo.insert_people(self.conn, new)
+        repo.rename_people(self.conn, renamed)
+        self.report.add("people", added=len(new), updated=len(renamed),
+                        unchanged=len(latest) - len(new) - len(renamed))
+
+    # --- staged credits (IMDb and TIMDB refer to people by IMDb id) ----------------------------------------
+
+    def stage_credits(self, rows: list[tuple]) -> None:
+        repo.stage_credits(self.conn, rows)
+
+    def merge_staged(self, table: str, merge, entity: str, label: str, position: int) -> None:
+        """Merge a staging table into the catalog in seq ranges after `position`, each range committed with
+        its checkpoint."""
+        low, high = repo.stage_bounds(self.conn, table)
+        low = max(low, position + 1)
+        self.progress.start(label, max(high - low + 1, 1))
+        for start in range(low, high + 1, self.batch_rows):
+            end = min(start + self.batch_rows - 1, high)
+            self.report.add(entity, **merge(self.conn, start, end))
+            self.commit_batch(end)
+            self.progress.update(end - low + 1, end - start + 1)
+        self.progress.finish()
