@@ -7,10 +7,8 @@ from typing import Any
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
 
-from db.core import RETRY_ERRNOS, execute, fetch_all
-from db.errors import UNAVAILABLE_ERRNOS, DataRuleError, readable
+from db.core import execute, execute_many, fetch_all
 
 _CATALOG = "media_id, title, release_year, media_type, imdb_id, tmdb_id"
 
@@ -79,20 +77,20 @@ def upsert_reviews(conn: Connection, username: str, rows: list[dict]) -> None:
     if rows:
         execute_many(conn, """INSERT INTO reviews (username, media_id, rating, review_text, contains_spoilers,
                                                    created_at)
-                              VALUES (:u, :media_id, :rating, :review_text, :contains_spoilers,
-                                      COALESCE(:created_at, CURRENT_TIMESTAMP))
+                              VALUES (%s, %s, %s, %s, %s, COALESCE(%s, CURRENT_TIMESTAMP))
                               ON DUPLICATE KEY UPDATE rating = VALUES(rating), review_text = VALUES(review_text),
                                                       contains_spoilers = VALUES(contains_spoilers)""",
-                     [{"u": username, **r} for r in rows])
+                     [(username, r["media_id"], r["rating"], r["review_text"], r["contains_spoilers"],
+                       r["created_at"]) for r in rows])
 
 
 def upsert_watchlist(conn: Connection, username: str, rows: list[dict]) -> None:
     """rows: {media_id, status, added_at}."""
     if rows:
         execute_many(conn, """INSERT INTO watchlist_items (username, media_id, status, added_at)
-                              VALUES (:u, :media_id, :status, COALESCE(:added_at, CURRENT_TIMESTAMP))
+                              VALUES (%s, %s, %s, COALESCE(%s, CURRENT_TIMESTAMP))
                               ON DUPLICATE KEY UPDATE status = VALUES(status)""",
-                     [{"u": username, **r} for r in rows])
+                     [(username, r["media_id"], r["status"], r["added_at"]) for r in rows])
 
 
 def create_playlist(conn: Connection, username: str, name: str, description: str | None,
@@ -118,20 +116,9 @@ def put_playlist_items(conn: Connection, rows: list[dict]) -> None:
     """rows: {playlist_id, media_id, position, added_at}: added, or moved to that position."""
     if rows:
         execute_many(conn, """INSERT INTO playlist_items (playlist_id, media_id, position, added_at)
-                              VALUES (:playlist_id, :media_id, :position, COALESCE(:added_at, CURRENT_TIMESTAMP))
-                              ON DUPLICATE KEY UPDATE position = VALUES(position)""", rows)
-
-
-def execute_many(conn: Connection, sql: str, rows: list[dict]) -> None:
-    """One statement for many rows (the driver batches them). A broken rule becomes a DataRuleError, as in
-    db.core.execute(); lost connections, deadlocks and lock waits propagate for the caller's retry."""
-    try:
-        conn.execute(text(sql), rows)
-    except DBAPIError as exc:
-        errno = getattr(exc.orig, "errno", None)
-        if errno in UNAVAILABLE_ERRNOS or errno in RETRY_ERRNOS or exc.connection_invalidated:
-            raise
-        raise DataRuleError(readable(errno, getattr(exc.orig, "msg", None) or str(exc.orig)), errno) from exc
+                              VALUES (%s, %s, %s, COALESCE(%s, CURRENT_TIMESTAMP))
+                              ON DUPLICATE KEY UPDATE position = VALUES(position)""",
+                     [(r["playlist_id"], r["media_id"], r["position"], r["added_at"]) for r in rows])
 
 
 def start_batch(conn: Connection, username: str, source: str, file_name: str, sha256: str, policy: str,
@@ -152,7 +139,3 @@ def finish_batch(conn: Connection, batch_id: int, reason: str | None) -> None:
                                               stopped_reason = :r, finished_at = CURRENT_TIMESTAMP
                       WHERE batch_id = :b""", b=batch_id, r=reason and reason[:500])
 
-
-def batch(conn: Connection, batch_id: int) -> dict | None:
-    rows = fetch_all("SELECT * FROM import_batches WHERE batch_id = :b", conn, b=batch_id)
-    return rows[0] if rows else None
