@@ -8,7 +8,9 @@ import hashlib
 
 import streamlit as st
 
+from core import providers
 from core.history_import import SUPPORTED, Refused, preview, read_upload
+from core.history_import.adding import PROVIDER_LIMIT, add_titles
 from core.history_import.commit import commit
 from core.history_import.preview import POLICIES
 from core.history_import.source import max_upload_bytes
@@ -102,8 +104,24 @@ unmatched = [line for line in seen.titles if line.match.status == "unmatched"]
 if unmatched:
     with st.expander(f"{len(unmatched):,} titles are not in the catalog and are not imported",
                      icon=":material/search_off:"):
-        st.dataframe([{"Title": u.title, "Year": u.year, "In the file as": ", ".join(sorted(u.kinds)),
-                       "First at": u.first} for u in unmatched], hide_index=True)
+        ready, _ = providers.configured()
+        st.caption(f"Tick the ones to add to the catalog: {' and '.join(p.label for p in ready)} is asked for "
+                   f"each (at most {PROVIDER_LIMIT} at once)" if ready else
+                   "Tick the ones to add to the catalog. No provider (TMDb, TVmaze) is configured here, so they are "
+                   "added with their title and year only, and moderators are asked to complete them.")
+        table = st.data_editor(
+            [{"Add": False, "Title": u.title, "Year": u.year, "In the file as": ", ".join(sorted(u.kinds)),
+              "First at": u.first} for u in unmatched],
+            hide_index=True, disabled=["Title", "Year", "In the file as", "First at"], key="import_unmatched")
+        picked = [line for line, row in zip(unmatched, table, strict=True) if row["Add"]]
+        if picked and st.button(f"Add {len(picked):,} titles to the catalog", key="import_add"):
+            with st.spinner("Adding titles…"):
+                added = add_titles(me, picked, parsed.label.split(" (")[0], ready)
+                state["preview"] = preview.build(parsed, me)
+            state["added"] = added.lines()
+            st.rerun()
+for line in state.get("added") or []:
+    st.caption(md(line))
 
 problems = seen.plan_problems(choices)
 if problems:

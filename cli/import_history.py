@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from core.history_import import SUPPORTED, Refused, preview, read_upload
+from core.history_import.adding import PROVIDER_LIMIT, add_titles
 from core.history_import.commit import commit
 from core.history_import.preview import POLICIES
 from core.history_import.records import KIND_LABELS
@@ -25,6 +26,10 @@ def register(subparsers) -> None:
     parser.add_argument("--policy", choices=list(POLICIES), default="keep_newer",
                         help="where the file and the account disagree: keep_mine, take_file or keep_newer "
                              "(the default: whichever was changed last)")
+    parser.add_argument("--add-unmatched", action="store_true",
+                        help="add the titles the catalog does not have: from TMDb or TVmaze when configured (at "
+                             f"most {PROVIDER_LIMIT} a run), else with their title and year only, for moderators to "
+                             "complete")
     parser.add_argument("--dry-run", action="store_true", help="print the preview and write nothing")
     parser.add_argument("file", type=Path, help="the export: a ZIP, CSV or JSON file")
     parser.set_defaults(handler=run)
@@ -57,6 +62,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"skipped: {problem}")
     if len(problems) > PROBLEMS_SHOWN:
         print(f"skipped: ... and {len(problems) - PROBLEMS_SHOWN:,} more rows")
+    unmatched = [line for line in seen.titles if line.match.status == "unmatched"]
+    if args.add_unmatched and unmatched and not args.dry_run:
+        added = add_titles(args.user, unmatched, seen.parsed.label.split(" (")[0])
+        for line in added.lines():
+            print(line)
+        seen = preview.build(seen.parsed, args.user)
+        print("Titles now: " + ", ".join(f"{n:,} {what}" for what, n in seen.match_counts().items()) + ".")
     conflicts = seen.conflicts()
     if conflicts:
         print(f"{len(conflicts):,} conflicts with the account, resolved by --policy {args.policy}.")
