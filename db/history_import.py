@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from db.core import execute, execute_many, fetch_all
 
-_CATALOG = "media_id, title, release_year, media_type, imdb_id, tmdb_id"
+_CATALOG = "media_id, title, original_title, release_year, media_type, imdb_id, tmdb_id"
 
 
 def _in(conn: Connection, sql: str, name: str, values: list, **params: Any) -> list[dict]:

@@ -75,6 +75,10 @@ class Catalog:
             if row.get("tmdb_id") is not None:
                 by_tmdb[(row["tmdb_id"], row["media_type"])].append(row)
             by_key[row["key"]].append(row)
+            # A title is also found by its original title ("Tre idioti" and "3 Idiots" are one film).
+            original = title_key(row.get("original_title") or "")
+            if original and original != row["key"]:
+                by_key[original].append(row)
             by_year[row["release_year"]].append(row)
         return cls(by_imdb, dict(by_tmdb), dict(by_key), dict(by_year))
 

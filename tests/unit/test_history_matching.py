@@ -20,6 +20,8 @@ CATALOG = Catalog.of([
      "tmdb_id": None},
     {"media_id": 8, "title": "Spider-Man: Into the Spider-Verse", "release_year": 2018, "media_type": "Movie",
      "imdb_id": None, "tmdb_id": None},
+    {"media_id": 9, "title": "Spirited Away", "original_title": "Sen to Chihiro no kamikakushi", "release_year": 2001,
+     "media_type": "Movie", "imdb_id": None, "tmdb_id": None},
 ])
 
 
@@ -47,6 +49,7 @@ def test_ids_come_first_even_when_the_title_differs():
 @pytest.mark.parametrize("title, year, media_id", [
     ("The Matrix", 1999, 1), ("the matrix", 2000, 1), ("Amelie", 2001, 2), ("Dune", 2021, 4), ("Dune", 1985, 3),
     ("Spider-Man: Into the Spider-Verse", 2018, 8), ("Spiderman Into the Spider Verse", 2018, 8),
+    ("Sen to Chihiro no Kamikakushi", 2001, 9),
 ])
 def test_title_and_year_with_a_year_either_side(title, year, media_id):
     found = match_one(record(title, year, media_type="Movie"), CATALOG)
