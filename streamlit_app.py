@@ -2,17 +2,19 @@
 
 `streamlit run streamlit_app.py` first imports this file to look for an ASGI app; that import (name
 "streamlit_app") builds `app`, an st.App that serves the pages plus the route which sets the HttpOnly
-login cookie (ui/session_cookie.py). Streamlit then runs this file as "__main__" for every page view."""
+login cookie (ui/session_cookie.py) and the iCal feed of upcoming episodes (ui/ical_route.py). Streamlit
+then runs this file as "__main__" for every page view."""
 import streamlit as st
 
 if __name__ != "__main__":
     from streamlit import config
 
-    from ui.session_cookie import routes
+    from ui import ical_route, session_cookie
 
     # Page files live in app_pages/, not pages/: a folder named pages/ makes Streamlit serve each file
     # directly (old-style multipage app) until st.navigation first runs, bypassing the role-built navigation.
-    app = st.App(__file__, routes=routes(config.get_option("server.baseUrlPath")))
+    base_url_path = config.get_option("server.baseUrlPath")
+    app = st.App(__file__, routes=session_cookie.routes(base_url_path) + ical_route.routes(base_url_path))
 else:
     from db.errors import DatabaseUnavailable
     from ui.layout import database_down

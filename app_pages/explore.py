@@ -8,6 +8,7 @@ from core.search import MEDIA_TYPES, SORTS, Filters
 from db import catalog
 from ui import cards
 from ui.layout import page_header, signed_in_user
+from ui.watching import log_watch_button
 
 PAGE_KEY = "explore_page"
 QUERY_KEY = "explore_q"
@@ -106,5 +107,6 @@ if results.total == 0:
 else:
     counted = cards.count_label(results.total, "titles", capped=results.capped)
     st.caption(f"{counted} · sorted by {SORTS[filters.effective_sort()].lower()}")
-    cards.poster_grid(results.rows)
+    cards.poster_grid(results.rows,
+                      log_watch=lambda row: log_watch_button(user["username"], row, f"card_log_{row['media_id']}"))
     cards.pager(PAGE_KEY, results.total, catalog.PAGE_SIZE, noun="titles", capped=results.capped)

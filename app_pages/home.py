@@ -1,12 +1,17 @@
-"""Home: my counts, the next episode of each series I am watching, picks for me, top rated, and what my
-friends rated lately. Six statements per render (with the session check), whatever the data size."""
+"""Home: my counts, the next episode of each series I am watching, episodes coming up, picks for me, top
+rated, what my friends rated lately and their latest activity. Eight statements per render (with the
+session check), whatever the data size."""
+from datetime import date
+
 import streamlit as st
 
-from core import recommend
+from core import recommend, watching
 from db import home, progress
+from db import watch_events as events
 from ui.cards import EXPLORE_PAGE, MEDIA_PAGE, md, media_card, rating_text
 from ui.feedback import attempt, watched_message
 from ui.layout import page_header, signed_in_user
+from ui.watching import feed_entries, log_watch_button, upcoming_block
 
 CONTINUE_SHOWN = 6
 COLUMNS = 6
@@ -21,6 +26,8 @@ unfinished = progress.for_user(me, unfinished_only=True)
 picks = recommend.for_user(me)
 top = home.top_rated(recommend.MIN_RATINGS)
 friend_ratings = home.friends_recent_ratings(me)
+upcoming = events.upcoming(me, date.today(), limit=20)
+activity = events.friends_activity(me, 8, 0)
 
 # --- my counts -------------------------------------------------------------------------------------------
 cols = st.columns(4)
@@ -49,11 +56,13 @@ else:
             st.progress(watched / total if total else 0.0, text=f"{watched} of {total} episodes")
             st.button(f"Mark {series['next_code']} watched", key=f"home_next_{series['media_id']}",
                       icon=":material/check:", on_click=attempt,
-                      args=(progress.mark_watched_up_to, me, series["media_id"], series["next_episode_id"]),
+                      args=(watching.mark_up_to, me, series["media_id"], series["next_episode_id"]),
                       kwargs={"success": watched_message})
     if len(unfinished) > CONTINUE_SHOWN:
         st.page_link("app_pages/progress.py", label=f"All {len(unfinished)} series on Progress",
                      icon=":material/live_tv:")
+
+upcoming_block(upcoming)
 
 # --- recommended for you ---------------------------------------------------------------------------------
 st.subheader("Recommended for you")
@@ -64,7 +73,7 @@ else:
     for start in range(0, len(picks), COLUMNS):
         for col, pick in zip(st.columns(COLUMNS), picks[start:start + COLUMNS]):
             with col:
-                media_card(pick)
+                media_card(pick, log_watch=lambda row: log_watch_button(me, row, f"home_log_{row['media_id']}"))
                 st.caption(md(pick["reason"]))
 
 # --- top rated and friends' ratings ----------------------------------------------------------------------
@@ -89,3 +98,12 @@ with right:
                      query_params={"id": str(row["media_id"])})
         st.caption(f"★ {row['rating']}/10 by **{md(row['username'])}** on {row['updated_at']:%d %b %Y}"
                    + (" · with a review" if row["has_review"] else ""))
+
+# --- friends' activity -----------------------------------------------------------------------------------------
+st.subheader("Friends' activity")
+if not activity:
+    st.info("Nothing from friends yet: when they log films, tick episodes or rate titles, it shows up here.",
+            icon=":material/dynamic_feed:")
+else:
+    feed_entries(activity)
+    st.page_link("app_pages/feed.py", label="More on the Feed", icon=":material/dynamic_feed:")

@@ -1,20 +1,27 @@
 """Media details at `?id=`: facts, genres, rating, cast and crew (linking to Explore), seasons and episodes,
-my playlists, watchlist status, rating and review, progress, and the community's reviews.
+my playlists, watchlist status, rating and review, my watches (a film: log a watch with a date, edit and
+delete each; a series: tick episodes one by one or a season at once, watched up to here, rewatch), and the
+community's reviews.
 
 Writes run in widget callbacks (ui.feedback.attempt), before the page reads, so what is drawn is what the
-database now holds; the review form is checked where it is drawn, so a refusal shows beside it. At most six
-statements per render: session, title with my state, my playlists, credits, episodes (series only), reviews.
+database now holds; the review form is checked where it is drawn, so a refusal shows beside it. At most seven
+statements per render: session, title with my state, my playlists, my watches, credits, episodes (series
+only), reviews.
 """
 import re
+from datetime import date
 
 import streamlit as st
 
-from db import catalog, moderation, playlists, progress, reviews, watchlist
+from core import watching
+from db import catalog, moderation, playlists, reviews, watchlist
+from db import watch_events as events
 from db.errors import DataRuleError
 from ui import cards
 from ui.feedback import attempt, confirm_button, watched_message
 from ui.layout import page_header, signed_in_user
 from ui.session import after_rerun
+from ui.watching import DIARY_PAGE, day_text, entry_controls, log_watch_button, series_message, viewing_text
 
 REVIEWS_PAGE = "media_reviews_page"
 WATCHLIST_NONE = "none"
@@ -184,41 +191,76 @@ def people_grid(heading: str, people: list[dict], caption) -> None:
                 st.caption(text)
 
 
+# --- my watches: films ---------------------------------------------------------------------------------------
+def film_watches_section(mine: list[dict]) -> None:
+    if not mine:
+        st.caption("You have not logged a watch of this film yet.")
+        return
+    st.caption(f"You watched it {len(mine)} time{'s' if len(mine) != 1 else ''}. "
+               "All your watches are in your Diary.")
+    for entry in mine:
+        with st.container(border=True):
+            kind = viewing_text(entry["viewing"]) or "first watch"
+            st.markdown(f"**{day_text(entry['watched_at'])}** · {kind}")
+            entry_controls(me, entry, f"The watch of {day_text(entry['watched_at'])}")
+    st.page_link(DIARY_PAGE, label="Open my diary", icon=":material/book:")
+
+
 # --- episodes and my progress -------------------------------------------------------------------------------
 def mark_up_to(media_id: int, key: str) -> None:
-    attempt(progress.mark_watched_up_to, me, media_id, st.session_state[key], success=watched_message)
+    attempt(watching.mark_up_to, me, media_id, st.session_state[key], success=watched_message)
 
 
-def episodes_section(title: dict, episode_rows: list[dict]) -> None:
+def toggle_episode(media_id: int, episode_id: int, key: str) -> None:
+    attempt(watching.set_episode, me, media_id, episode_id, st.session_state[key], success=series_message)
+
+
+def episodes_section(title: dict, episode_rows: list[dict], mine: list[dict]) -> None:
     media_id = title["media_id"]
     if not episode_rows:
         st.caption("No episodes recorded yet. A moderator can add them in the Table editor.")
         return
-    ids = [e["episode_id"] for e in episode_rows]
-    watched_to = ids.index(title["my_episode_id"]) if title["my_episode_id"] in ids else -1
-    if watched_to >= 0:
-        last = episode_rows[watched_to]
-        st.markdown(f"You have watched up to **{last['code']}** · {cards.md(last['title'])} "
-                    f"({watched_to + 1} of {len(ids)} episodes).")
+    viewing = title["my_viewing"] or 1
+    watched = {e["episode_id"] for e in mine if e["viewing"] == viewing}
+    counted = [e for e in episode_rows if e["season_number"] > 0 and (not e["air_date"] or e["air_date"] <= date.today())]
+    done = sum(1 for e in counted if e["episode_id"] in watched)
+    you = f"{viewing_text(viewing).capitalize()}: you" if viewing > 1 else "You"
+    if title["my_episode_id"] is not None:
+        last = next(e for e in episode_rows if e["episode_id"] == title["my_episode_id"])
+        st.markdown(f"{you} have watched up to **{last['code']}** · {cards.md(last['title'])} "
+                    f"({done} of {len(counted)} episodes).")
     else:
-        st.markdown(f"You have not marked any of the {len(ids)} episodes watched yet.")
+        st.markdown(f"{you} have not marked any of the {len(counted)} episodes watched yet.")
+    if counted and done == len(counted):
+        st.button("Rewatch this series", icon=":material/replay:", key=f"rewatch_{media_id}", on_click=attempt,
+                  args=(watching.start_rewatch, me, media_id),
+                  kwargs={"success": lambda n: f"{viewing_text(n).capitalize()} starts at the first episode; your "
+                                               "earlier watch stays in your diary."})
+    ids = [e["episode_id"] for e in episode_rows]
     by_id = {e["episode_id"]: e for e in episode_rows}
-    next_index = min(watched_to + 1, len(ids) - 1)
-    key = f"progress_{media_id}_{title['my_episode_id']}"
+    pointer = ids.index(title["my_episode_id"]) if title["my_episode_id"] in ids else -1
+    key = f"progress_{media_id}_{title['my_episode_id']}_{viewing}"
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    left.selectbox("Watched up to", ids, index=next_index, key=key,
+    left.selectbox("Watched up to", ids, index=min(pointer + 1, len(ids) - 1), key=key,
                    format_func=lambda i: f"{by_id[i]['code']} · {by_id[i]['title']}")
     right.button("Mark watched", type="primary", on_click=mark_up_to, args=(media_id, key), width="stretch")
 
     seasons = sorted({e["season_number"] for e in episode_rows})
     season = seasons[0] if len(seasons) == 1 else st.selectbox(
-        "Season", seasons, key=f"season_{media_id}", format_func=lambda s: f"Season {s}")
-    shown = [(i, e) for i, e in enumerate(episode_rows) if e["season_number"] == season]
-    dated = any(e["air_date"] for _, e in shown)
-    st.dataframe(
-        [{"Episode": e["code"], "Title": e["title"], **({"Aired": e["air_date"]} if dated else {}),
-          "Watched": i <= watched_to} for i, e in shown],
-        hide_index=True, width="stretch")
+        "Season", seasons, key=f"season_{media_id}", format_func=lambda s: "Specials" if s == 0 else f"Season {s}")
+    shown = [e for e in episode_rows if e["season_number"] == season]
+    all_in = all(e["episode_id"] in watched for e in shown)
+    st.button(f"Unmark season {season}" if all_in else f"Mark all of season {season} watched",
+              key=f"season_toggle_{media_id}_{season}_{int(all_in)}", icon=":material/done_all:",
+              on_click=attempt, args=(watching.set_season, me, media_id, season, not all_in),
+              kwargs={"success": series_message})
+    for e in shown:
+        ticked = e["episode_id"] in watched
+        key = f"episode_{e['episode_id']}_{viewing}_{int(ticked)}"
+        aired = f" · {e['air_date']:%d %b %Y}" if e["air_date"] else ""
+        upcoming = " · upcoming" if e["air_date"] and e["air_date"] > date.today() else ""
+        st.checkbox(f"{e['code']} · {cards.md(e['title'])}{aired}{upcoming}", value=ticked, key=key,
+                    on_change=toggle_episode, args=(media_id, e["episode_id"], key))
 
 
 # --- community reviews --------------------------------------------------------------------------------------
@@ -303,18 +345,24 @@ with info_col:
     if title["imdb_id"]:
         st.markdown(f"[IMDb page ↗](https://www.imdb.com/title/{title['imdb_id']}/)")
 with library_col:
+    if title["media_type"] == "Movie":
+        log_watch_button(me, title, f"log_watch_{media_id}", type="primary", width="stretch")
     library_box(title, catalog.playlists_with_title(me, media_id))
 
 people = catalog.credits(media_id)
 is_series = title["media_type"] == "Series"
 credits_tab = f"Cast & crew ({len({p['person_id'] for p in people})})"
-tab_names = ["My rating & review", *(["Episodes & progress"] if is_series else []), credits_tab, "Reviews"]
+mine = events.mine_for_title(me, media_id)
+watches_tab = "Episodes & progress" if is_series else f"My watches ({len(mine)})"
+tab_names = ["My rating & review", watches_tab, credits_tab, "Reviews"]
 tabs = dict(zip(tab_names, st.tabs(tab_names)))
 with tabs["My rating & review"]:
     my_review_section(title)
-if is_series:
-    with tabs["Episodes & progress"]:
-        episodes_section(title, catalog.episodes(media_id))
+with tabs[watches_tab]:
+    if is_series:
+        episodes_section(title, catalog.episodes(media_id), mine)
+    else:
+        film_watches_section(mine)
 with tabs[credits_tab]:
     credits_section(people)
 with tabs["Reviews"]:

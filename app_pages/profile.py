@@ -1,8 +1,11 @@
-"""Profile: my details, my password, where I am logged in, and deleting my account."""
-import streamlit as st
+"""Profile: my details, my password, where I am logged in, my calendar feed, and deleting my account."""
+from urllib.parse import urlsplit
 
-from core import auth, validation
-from db import sessions, users
+import streamlit as st
+from streamlit import config
+
+from core import auth, ical, validation
+from db import calendar_feeds, sessions, users
 from db.errors import DataRuleError
 from ui import session
 from ui.cards import md
@@ -17,7 +20,8 @@ if me["must_change_password"]:
                icon=":material/key:")
 profile = users.get_user(me["username"])
 
-details, password_tab, devices, danger = st.tabs(["Details", "Password", "Sessions", "Delete account"],
+details, password_tab, devices, feed_tab, danger = st.tabs(["Details", "Password", "Sessions", "Calendar feed",
+                                                            "Delete account"],
                                                  default="Password" if me["must_change_password"] else None)
 
 with details:
@@ -85,6 +89,38 @@ with devices:
         ended = sessions.revoke_other_sessions(me["username"], token)
         session.after_rerun(f"Logged out {ended} other session{'' if ended == 1 else 's'}.")
         st.rerun()
+
+
+
+def new_feed_url() -> None:
+    secret = ical.regenerate(me["username"])
+    page = urlsplit(st.context.url or "")
+    origin = f"{page.scheme}://{page.netloc}" if page.netloc else ""
+    st.session_state["ical_url"] = origin + ical.feed_path(secret, config.get_option("server.baseUrlPath"))
+
+
+def revoke_feed() -> None:
+    ical.revoke(me["username"])
+    st.session_state.pop("ical_url", None)
+    st.toast("Your calendar feed is revoked: its URL no longer answers.", icon=":material/check_circle:")
+
+
+with feed_tab:
+    st.write("A private URL with the upcoming episodes of the series you follow, for Google Calendar, Apple "
+             "Calendar, Outlook or Thunderbird (subscribe by URL). Anyone with the URL sees those episodes, "
+             "nothing else; StreamSync keeps only a hash of it, so it is shown once, when it is made.")
+    since = calendar_feeds.created_at(me["username"])
+    if st.session_state.get("ical_url") and since:
+        st.success("Your new feed URL (copy it now: it is not shown again):", icon=":material/rss_feed:")
+        st.code(st.session_state["ical_url"], language=None)
+    elif since:
+        st.caption(f"Your feed URL was made on {since:%d %b %Y}. Lost it? Make a new one: the old one stops "
+                   "working.")
+    left, right = st.columns(2)
+    left.button("Make a new feed URL" if since else "Make my feed URL", key="ical_new", icon=":material/link:",
+                on_click=new_feed_url)
+    if since:
+        right.button("Revoke the feed", key="ical_revoke", icon=":material/link_off:", on_click=revoke_feed)
 
 with danger:
     st.write("Deleting your account removes your lists, progress, reviews and friendships for good.")

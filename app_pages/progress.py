@@ -1,12 +1,18 @@
 """Progress: every series I follow with the last episode I watched (`S2E5 · title`), the next one and how
-far I am; mark the next one watched in one click, set any episode, or stop tracking. Three statements per
-render with the session check: my series, and the episodes of the one in the picker."""
+far I am in the current viewing; mark the next one watched in one click, set any episode, rewatch a finished
+series, or stop tracking; and the episodes coming up. Four statements per render with the session check: my
+series, upcoming episodes, and the episodes of the one in the picker."""
+from datetime import date
+
 import streamlit as st
 
+from core import watching
 from db import catalog, progress
+from db import watch_events as events
 from ui.cards import EXPLORE_PAGE, MEDIA_PAGE, md
 from ui.feedback import attempt, confirm_button, watched_message
 from ui.layout import page_header, signed_in_user
+from ui.watching import upcoming_block, viewing_text
 
 user = signed_in_user()
 me = user["username"]
@@ -16,7 +22,7 @@ series = progress.for_user(me)
 # A series whose episodes were all removed from the catalog has no next episode either, but it is not
 # finished: it stays under Watching, where its card says so.
 finished = [s for s in series if s["next_episode_id"] is None and s["total_episodes"]]
-watching = [s for s in series if s not in finished]
+in_progress = [s for s in series if s not in finished]
 
 
 def episode_label(code: str | None, title: str | None) -> str:
@@ -26,8 +32,9 @@ def episode_label(code: str | None, title: str | None) -> str:
 def remove_control(row: dict) -> None:
     confirm_button(
         "Stop tracking…", key=f"progress_remove_{row['media_id']}",
-        question=f"Forget your progress on **{md(row['title'])}**? Your watchlist and ratings stay.",
-        action=lambda: attempt(progress.remove, me, row["media_id"],
+        question=f"Forget your progress on **{md(row['title'])}**? Its episodes leave your diary; your "
+                 "watchlist and ratings stay.",
+        action=lambda: attempt(watching.forget_series, me, row["media_id"],
                                success=f"Stopped tracking '{row['title']}'."),
         confirm_label="Yes, forget it")
 
@@ -35,6 +42,8 @@ def remove_control(row: dict) -> None:
 def series_card(row: dict) -> None:
     with st.container(border=True):
         st.page_link(MEDIA_PAGE, label=md(row["title"]), query_params={"id": str(row["media_id"])})
+        if row["current_viewing"] > 1:
+            st.badge(viewing_text(row["current_viewing"]).capitalize(), icon=":material/replay:")
         total, watched = row["total_episodes"], row["watched_episodes"]
         st.markdown(f"**{episode_label(row['last_code'], row['last_title'])}**")
         percent = round(100 * watched / total) if total else 0
@@ -43,10 +52,14 @@ def series_card(row: dict) -> None:
             st.caption(f"Next: {episode_label(row['next_code'], row['next_title'])}")
             st.button(f"Mark {row['next_code']} watched", key=f"progress_next_{row['media_id']}",
                       icon=":material/check:", type="primary", on_click=attempt,
-                      args=(progress.mark_watched_up_to, me, row["media_id"], row["next_episode_id"]),
+                      args=(watching.mark_up_to, me, row["media_id"], row["next_episode_id"]),
                       kwargs={"success": watched_message})
         elif total:
             st.caption("All episodes watched.")
+            st.button("Rewatch this series", key=f"progress_rewatch_{row['media_id']}", icon=":material/replay:",
+                      on_click=attempt, args=(watching.start_rewatch, me, row["media_id"]),
+                      kwargs={"success": lambda n: f"Rewatching '{row['title']}': {viewing_text(n)} starts at "
+                                                   "the first episode; your first watch stays in your diary."})
         else:
             st.caption("This series has no episodes in the catalog yet.")
         remove_control(row)
@@ -58,11 +71,13 @@ if not series:
     st.page_link(EXPLORE_PAGE, label="Find a series on Explore", icon=":material/search:")
     st.stop()
 
-st.subheader(f"Watching ({len(watching)})")
-if not watching:
+upcoming_block(events.upcoming(me, date.today()))
+
+st.subheader(f"Watching ({len(in_progress)})")
+if not in_progress:
     st.caption("You have watched every episode of the series you follow.")
 cols = st.columns(3)
-for i, row in enumerate(watching):
+for i, row in enumerate(in_progress):
     with cols[i % 3]:
         series_card(row)
 
@@ -79,7 +94,7 @@ else:
     episode = st.selectbox("Watched up to", ids, format_func=labels.get, key=f"progress_episode_{chosen}",
                            index=ids.index(current) if current in ids else 0)
     st.button("Save progress", key="progress_set", icon=":material/save:", on_click=attempt,
-              args=(progress.mark_watched_up_to, me, chosen, episode), kwargs={"success": watched_message})
+              args=(watching.mark_up_to, me, chosen, episode), kwargs={"success": watched_message})
 
 if finished:
     st.subheader(f"Finished ({len(finished)})")

@@ -6,8 +6,8 @@ check, queries and drawing), plus the Explore search query on its own.
   python benchmarks/bench_pages.py --db URL --runs 7
   python benchmarks/bench_pages.py --demo URL --large URL   # both scales and the large/demo ratio
 
-Budget (issue 4): at most 10 statements per render, large/demo time ratio at most 1.5, the search under
-100 ms at large scale. Rows over budget are marked with "!"; the exit status is 1 when any is.
+Budget (issue 4): at most 10 statements per render, large/demo time ratio at most 1.5 (1.3 for the pages
+of the watch diary, issue 9: Diary, Calendar, Feed and the title page), the search under 100 ms at large scale. Rows over budget are marked with "!"; the exit status is 1 when any is.
 Statements are the most any render issued, counting one render with Streamlit's caches emptied (so a
 cached read counts); times are the median of --runs renders after that one.
 """
@@ -44,6 +44,9 @@ for _name in ("streamlit.runtime.scriptrunner_utils.script_run_context", "stream
 
 MAX_STATEMENTS = 10
 MAX_RATIO = 1.5
+# Issue 9's tighter ratio for the pages of the watch diary.
+DIARY_RATIO = 1.3
+DIARY_PAGES = ("Media: series", "Media: popular film", "Diary", "Calendar", "Feed")
 MAX_SEARCH_MS = 100.0
 SEARCH_RUNS = 20
 RESULTS_DIR = PROJECT_ROOT / "benchmarks" / "results"
@@ -82,6 +85,9 @@ def scenarios(series_id: int | None, film_id: int | None, search: str) -> list[S
         Scenario("Media: popular film", "user", "app_pages/media.py", query={"id": film_id}),
         Scenario("Lists", "user", "app_pages/lists.py"),
         Scenario("Progress", "user", "app_pages/progress.py"),
+        Scenario("Diary", "user", "app_pages/diary.py"),
+        Scenario("Calendar", "user", "app_pages/calendar.py"),
+        Scenario("Feed", "user", "app_pages/feed.py"),
         Scenario("Friends", "user", "app_pages/friends.py"),
         # reviews is a user-owned table: only an admin edits it in the table editor.
         Scenario("Table editor: reviews", "admin", "app_pages/moderation_editor.py",
@@ -150,8 +156,9 @@ def measure_page(scenario: Scenario, username: str, runs: int) -> Result:
 
 def ensure_bench_viewer() -> None:
     """BENCH_VIEWER, made on first use with the same library at every scale (3 playlists, 30 watchlist
-    titles, 15 ratings, 4 series in progress, 4 friends, 2 requests): a large/demo ratio then measures the
-    catalog's size, not how much one demo account happens to own at each scale."""
+    titles, 15 ratings, 4 series in progress, 4 friends, 2 requests, a diary of film watches, friends who
+    watch, series with announced episodes): a large/demo ratio then measures the catalog's size, not how
+    much one demo account happens to own at each scale."""
     if users.get_user(BENCH_VIEWER) is None:
         make_busy_user(30, username=BENCH_VIEWER)
 
@@ -219,7 +226,8 @@ def page_rows(result: dict, other: dict | None = None) -> tuple[list[list[str]],
         base_mark = "!" if (base.get("statements") or 0) > MAX_STATEMENTS else ""
         over = over or bool(base_mark)
         ratio = (r["median_ms"] / base["median_ms"]) if r["median_ms"] and base.get("median_ms") else None
-        ratio_mark = "!" if ratio is not None and ratio > MAX_RATIO else ""
+        limit = DIARY_RATIO if name in DIARY_PAGES else MAX_RATIO
+        ratio_mark = "!" if ratio is not None and ratio > limit else ""
         over = over or bool(ratio_mark)
         rows.append([name, fmt(base.get("statements")) + base_mark, fmt(base.get("median_ms"), ".0f"),
                      fmt(r["statements"]) + mark, fmt(r["median_ms"], ".0f"), fmt(ratio, ".2f") + ratio_mark,
@@ -259,7 +267,8 @@ def report(results: list[dict]) -> bool:
                      "large SQL ms", "note"], rows))
     lines, search_over = search_lines(results, large=len(results) == 2)
     print("\n" + "\n".join(lines))
-    print(f"\nBudget: <= {MAX_STATEMENTS} statements per render, large/demo <= {MAX_RATIO}, "
+    print(f"\nBudget: <= {MAX_STATEMENTS} statements per render, large/demo <= {MAX_RATIO} "
+          f"({DIARY_RATIO} for {', '.join(DIARY_PAGES)}), "
           f"search < {MAX_SEARCH_MS:.0f} ms at large scale. '!' marks what is over.")
     return over or search_over
 

@@ -44,7 +44,8 @@ COLUMNS = {
     "playlists": ("playlist_id", "username", "name", "description", "created_at"),
     "playlist_items": ("playlist_id", "media_id", "added_at", "position"),
     "watchlist_items": ("username", "media_id", "status", "added_at", "updated_at"),
-    "series_progress": ("username", "media_id", "last_watched_episode_id", "last_watched_at"),
+    "series_progress": ("username", "media_id", "last_watched_episode_id", "last_watched_at", "current_viewing"),
+    "watch_events": ("event_id", "username", "media_id", "episode_id", "watched_at", "viewing", "created_at"),
     "reviews": ("review_id", "username", "media_id", "review_text", "rating", "contains_spoilers", "created_at",
                 "updated_at"),
     "friendships": ("username_1", "username_2", "status", "created_at"),
@@ -180,7 +181,7 @@ class CatalogRows:
     media_genres: list[tuple]
     media_cast: list[tuple]
     media_crew: list[tuple]
-    episode_ids: dict[int, list[int]]   # media_id -> its episode ids in viewing order
+    episode_ids: dict[int, list[int]]   # media_id -> its aired episode ids in viewing order
 
 
 
@@ -206,8 +207,30 @@ def catalog_rows(catalog: dict, seed: int) -> CatalogRows:
                 episodes.append((episode_id, media_id, season["season_number"], ep["episode_number"], ep["title"],
                                  season["air_date"], runtime))
                 ids.append(episode_id)
+    episodes += _announced_episodes(catalog["titles"], len(episodes))
     genres = [(i, name) for name, i in genre_id.items()]
     return CatalogRows(catalog["titles"], media, genres, people, episodes, mg, mc, crew, episode_ids)
+
+
+# Seasons announced after the catalog was made: (series, days from the load day to its first episode). They
+# air weekly from then on, so the Calendar and the iCal feed have this week, this month and later to show.
+ANNOUNCED = (("Panchayat", 2), ("Mirzapur", 5), ("Paatal Lok", 18), ("The Family Man", 45))
+ANNOUNCED_EPISODES = 8
+
+
+def _announced_episodes(titles: list[dict], first_id: int) -> list[tuple]:
+    """The next season of each ANNOUNCED series, with air dates after the load day (ids after the catalog's:
+    no existing episode id moves)."""
+    rows = []
+    by_name = {t["title"]: (media_id, t) for media_id, t in enumerate(titles, start=1)}
+    for name, days in ANNOUNCED:
+        media_id, title = by_name[name]
+        season = max(s["season_number"] for s in title["seasons"]) + 1
+        for number in range(1, ANNOUNCED_EPISODES + 1):
+            aired = ANCHOR.date() + timedelta(days=days + 7 * (number - 1))
+            rows.append((first_id + len(rows) + 1, media_id, season, number, f"Episode {number}", aired,
+                         title["runtime_minutes"]))
+    return rows
 
 
 # --- review text ---------------------------------------------------------------------------------------------
@@ -359,12 +382,15 @@ def demo_dataset(catalog: dict, seed: int) -> list[Table]:
     playlists, items = _demo_playlists(random.Random(f"playlists-{seed}"), names, joined, cat)
     progress = _demo_progress(random.Random(f"progress-{seed}"), watch, cat)
     reviews = _demo_reviews(random.Random(f"reviews-{seed}"), names, joined, cat, base, pick_titles)
+    events, progress = _demo_events(random.Random(f"events-{seed}"), names, watch, progress, reviews, cat,
+                                    pick_titles)
     friends = _demo_friendships(random.Random(f"friends-{seed}"), names, joined)
     tables += [
         _table("playlists", lambda: playlists, len(playlists)),
         _table("playlist_items", lambda: items, len(items)),
         _table("watchlist_items", lambda: watch, len(watch)),
         _table("series_progress", lambda: progress, len(progress)),
+        _table("watch_events", lambda: events, len(events)),
         _table("reviews", lambda: reviews, len(reviews)),
         _table("friendships", lambda: friends, len(friends)),
     ]
@@ -385,6 +411,14 @@ def _demo_watchlist(rng, names, joined, cat: CatalogRows, pick_titles) -> list[t
             start = max(joined[name], _released(cat.titles[media_id - 1]))
             added = _moment(rng, start, ANCHOR - timedelta(days=2))
             rows.append((name, media_id, status, added, _moment(rng, added, ANCHOR)))
+    # user001, the account the README suggests, follows three series with a season announced, so the
+    # Calendar, the iCal feed and Upcoming have something to show (added last: other rows stay the same)
+    titles = {t["title"]: media_id for media_id, t in enumerate(cat.titles, start=1)}
+    taken = {row[1] for row in rows if row[0] == "user001"}
+    for k, (name, _) in enumerate(ANNOUNCED[:3]):
+        if titles[name] not in taken:
+            rows.append(("user001", titles[name], "watching", ANCHOR - timedelta(days=90 - k),
+                         ANCHOR - timedelta(days=2 + k, hours=3)))
     return rows
 
 
@@ -399,8 +433,79 @@ def _demo_progress(rng, watch: list[tuple], cat: CatalogRows) -> list[tuple]:
             episode = episodes[-1]
         else:
             episode = episodes[rng.randrange(max(1, len(episodes) - 1))]
-        rows.append((name, media_id, episode, updated))
+        rows.append((name, media_id, episode, updated, 1))
     return rows
+
+
+DIARY_DAYS = 730       # the demo diary covers the two years before the load day
+UNKNOWN_DATE = 0.07    # share of watches logged as "watched long ago" (no date)
+
+
+def _binge(rng: random.Random, count: int, last: datetime, floor: datetime) -> list[datetime | None]:
+    """Dates for `count` episodes watched in order and ending at `last`: evenings of one to four episodes,
+    one to six days apart. Those that would fall before `floor` (or a few at random) have no date."""
+    dates: list[datetime | None] = []
+    moment = last
+    while len(dates) < count:
+        for _ in range(min(rng.randint(1, 4), count - len(dates))):
+            dates.append(None if moment < floor or rng.random() < UNKNOWN_DATE / 3 else moment)
+            moment -= timedelta(minutes=rng.randint(25, 60))
+        moment -= timedelta(days=rng.randint(1, 6), minutes=rng.randint(-90, 90))
+    return dates[::-1]
+
+
+def _demo_events(rng, names, watch, progress, reviews, cat: CatalogRows, pick_titles) -> tuple[list, list]:
+    """Two years of diary per viewer: the episodes up to each progress pointer watched in evenings ending at
+    the pointer's time, some finished series rewatched (the current viewing part-way, the first kept), the
+    films they completed or reviewed plus a few more, some seen twice, some with no date. Returns the
+    events and the progress rows brought in line with them (the pointer of a rewatch is in viewing 2)."""
+    floor = ANCHOR - timedelta(days=DIARY_DAYS)
+    now = ANCHOR - timedelta(minutes=5)
+    films = {media_id for media_id, t in enumerate(cat.titles, start=1) if t["media_type"] == "Movie"}
+    rows: list[tuple] = []
+
+    def add(name, media_id, episode_id, when, viewing):
+        created = when + timedelta(minutes=rng.randint(2, 240)) if when else _moment(rng, floor, now)
+        rows.append((len(rows) + 1, name, media_id, episode_id, when, viewing, min(created, now)))
+
+    new_progress = []
+    for name, media_id, pointer, updated, _ in progress:
+        episodes = cat.episode_ids[media_id]
+        seen = episodes[:episodes.index(pointer) + 1]
+        if pointer == episodes[-1] and rng.random() < 0.15:  # finished, and now watching it again
+            first_end = _moment(rng, floor, updated - timedelta(days=120))
+            for episode_id, when in zip(seen, _binge(rng, len(seen), first_end, floor)):
+                add(name, media_id, episode_id, when, 1)
+            again = episodes[:rng.randint(1, max(1, len(episodes) - 1))]
+            for episode_id, when in zip(again, _binge(rng, len(again), updated, first_end)):
+                add(name, media_id, episode_id, when, 2)
+            new_progress.append((name, media_id, again[-1], updated, 2))
+            continue
+        for episode_id, when in zip(seen, _binge(rng, len(seen), updated, floor)):
+            add(name, media_id, episode_id, when, 1)
+        new_progress.append((name, media_id, pointer, updated, 1))
+
+    seen_films: dict[str, list[int]] = {}
+    for name, media_id, status, _, _ in watch:
+        if media_id in films and status == "completed":
+            seen_films.setdefault(name, []).append(media_id)
+    for review in reviews:
+        if review[2] in films and review[2] not in seen_films.get(review[1], []):
+            seen_films.setdefault(review[1], []).append(review[2])
+    for name in names[2:]:
+        mine = seen_films.setdefault(name, [])
+        mine += [m for m in pick_titles(rng, rng.randint(3, 12)) if m in films and m not in mine]
+        # user001's friends watched something this week, so Home's friends' activity has news
+        recent = name in ("user002", "user003", "user004", "user005")
+        for k, media_id in enumerate(mine):
+            times = rng.choices((1, 2, 3), weights=(86, 11, 3))[0]
+            if recent and k == 0:
+                dates = [now - timedelta(days=rng.randint(1, 5), minutes=rng.randint(0, 600))]
+            else:
+                dates = sorted(_moment(rng, floor, now) for _ in range(times))
+            for viewing, when in enumerate(dates, start=1):
+                add(name, media_id, None, None if rng.random() < UNKNOWN_DATE else when, viewing)
+    return rows, new_progress
 
 
 def _demo_playlists(rng, names, joined, cat: CatalogRows) -> tuple[list[tuple], list[tuple]]:
@@ -496,11 +601,13 @@ class LargeSizes:
     watchlist: int
     playlist_items: int
     friendships: int
+    film_watches: int
 
     @classmethod
     def at(cls, factor: float) -> "LargeSizes":
         full = dict(titles=100_000, series=10_000, episodes=500_000, people=50_000, users=10_000,
-                    reviews=1_000_000, watchlist=1_000_000, playlist_items=200_000, friendships=50_000)
+                    reviews=1_000_000, watchlist=1_000_000, playlist_items=200_000, friendships=50_000,
+                    film_watches=1_700_000)
         return cls(**{k: max(1, round(v * factor)) for k, v in full.items()})
 
 
@@ -642,17 +749,42 @@ def large_dataset(catalog: dict, seed: int, factor: float = 1.0) -> list[Table]:
         return (name, media_id, r.choices(STATUSES, weights=(35, 20, 30, 8, 7))[0], added, added)
 
     def progress_rows() -> list[tuple]:
-        """Viewers part-way through series: a handful of (user, series) pairs per user. Small: kept in memory."""
+        """Viewers part-way through series: up to a dozen (user, series) pairs per user. Small: kept in memory."""
         r = random.Random(f"large-progress-{seed}")
         rows = []
         for name in users:
-            for media_id in sorted({r.choice(series_ids) for _ in range(r.randint(0, 6))}):
+            for media_id in sorted({r.choice(series_ids) for _ in range(r.randint(0, 12))}):
                 first, last = episode_range[media_id]
                 rows.append((name, media_id, r.randint(first, last),
-                             ANCHOR - timedelta(seconds=r.randrange(86400 * 400))))
+                             ANCHOR - timedelta(seconds=r.randrange(86400 * 400)), 1))
         return rows
 
     progress = progress_rows()
+    film_zipf = Zipf(n_titles, 1.0, max(1.0, n_titles / 1600))
+    series_set = set(series_ids)
+
+    def event_rows():
+        """The episodes up to each progress pointer (binge evenings ending at the pointer's time), then each
+        user's films, skewed like the other per-user rows, a few seen twice, some without a date."""
+        r = random.Random(f"large-events-{seed}")
+        event_id = itertools.count(1)
+        floor = ANCHOR - timedelta(days=DIARY_DAYS)
+        for name, media_id, pointer, updated, _ in progress:
+            first, _ = episode_range[media_id]
+            for episode_id, when in zip(range(first, pointer + 1), _binge(r, pointer - first + 1, updated, floor)):
+                yield (next(event_id), name, media_id, episode_id, when, 1, when or floor)
+        for name, count in zip(users, per_user_counts(size.film_watches)):
+            picked: set[int] = set()
+            while len(picked) < count:
+                media_id = order[film_zipf.draw(r) if r.random() < 0.9 else r.randrange(n_titles)]
+                if media_id in series_set or media_id in picked:
+                    continue
+                picked.add(media_id)
+                for viewing in range(1, 2 if r.random() < 0.93 else 3):
+                    when = None if r.random() < UNKNOWN_DATE else ANCHOR - timedelta(seconds=r.randrange(86400 * 730))
+                    yield (next(event_id), name, media_id, None, when, viewing, when or floor)
+
+    episode_events = sum(pointer - episode_range[m][0] + 1 for _, m, pointer, _, _ in progress)
     synthetic = n_titles - demo_titles
     playlists, playlist_items = _large_playlists(seed, users, size.playlist_items, n_titles, title_zipf, order)
     friendships = _large_friendships(seed, users, size.friendships)
@@ -671,6 +803,7 @@ def large_dataset(catalog: dict, seed: int, factor: float = 1.0) -> list[Table]:
         _table("watchlist_items", lambda: user_title_rows("watch", size.watchlist, watch_row),
                min(size.watchlist, len(users) * n_titles)),
         _table("series_progress", lambda: progress, len(progress)),
+        _table("watch_events", event_rows, episode_events + size.film_watches),
         _table("reviews", lambda: user_title_rows("reviews", size.reviews, review_row),
                min(size.reviews, len(users) * n_titles)),
         _table("friendships", lambda: friendships, len(friendships)),

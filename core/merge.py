@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from core import permissions
 from db import merge as repo
-from db.core import actor_role, run_in_transaction, set_reason
+from db.core import actor_role, allow_title_merge, run_in_transaction, set_reason
 from db.errors import DataRuleError, PermissionDenied
 
 
@@ -36,7 +36,9 @@ def merge_titles(actor: str, survivor: int, duplicate: int) -> MergeResult:
             raise DataRuleError(f"“{gone['title']}” is a {gone['media_type']} and “{keep['title']}” a "
                                 f"{keep['media_type']}: only two films or two series can be merged.")
         set_reason(conn, f"merge of title #{duplicate} “{gone['title']}” into #{survivor}")
+        allow_title_merge(conn)  # watched episodes move; their events follow at once
         result = MergeResult(survivor, gone["title"], episodes_moved=repo.move_episodes(conn, survivor, duplicate))
+        result.tables["watch_events"] = repo.move_watch_events(conn, survivor, duplicate)
         for rule in repo.REPOINTS:
             result.tables[rule.table] = repo.repoint(conn, rule, survivor, duplicate)
         repo.delete_title(conn, duplicate)

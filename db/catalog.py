@@ -199,6 +199,7 @@ def title_for_viewer(media_id: int, viewer: str) -> dict | None:
                  WHERE mg.media_id = m.media_id) AS genre_names,
                w.status AS my_status,
                sp.media_id IS NOT NULL AS my_in_progress, sp.last_watched_episode_id AS my_episode_id,
+               sp.current_viewing AS my_viewing,
                e.season_number AS my_season, e.episode_number AS my_episode_number,
                r.review_id AS my_review_id, r.rating AS my_rating, r.review_text AS my_text,
                r.contains_spoilers AS my_spoilers, r.hidden_by AS my_hidden_by,

@@ -242,7 +242,8 @@ def transaction(actor: str | None) -> Iterator[Connection]:
         committing = False
         try:
             with conn.begin():
-                conn.execute(text("SET @app_user = :actor, @app_reason = NULL"), {"actor": actor})
+                conn.execute(text("SET @app_user = :actor, @app_reason = NULL, @streamsync_title_merge = NULL"),
+                             {"actor": actor})
                 yield conn
                 committing = True
         except DBAPIError as exc:
@@ -251,7 +252,7 @@ def transaction(actor: str | None) -> Iterator[Connection]:
             raise
         finally:
             try:
-                conn.execute(text("SET @app_user = NULL, @app_reason = NULL"))
+                conn.execute(text("SET @app_user = NULL, @app_reason = NULL, @streamsync_title_merge = NULL"))
                 conn.commit()
             except DBAPIError:
                 # The connection is broken; invalidate it so the pool never hands it out with a name set.
@@ -304,6 +305,12 @@ def lock_title_ratings(conn: Connection, media_id: int) -> None:
     title and update the media row; two raters that first locked their own review rows and then waited for
     each other's there deadlocked. Locking the title first puts every rating write of one title in line."""
     conn.execute(text("SELECT media_id FROM media WHERE media_id = :m FOR UPDATE"), {"m": media_id})
+
+
+def allow_title_merge(conn: Connection) -> None:
+    """For the rest of this transaction, episodes that people watched may move to another title: a merge
+    moves their watch events with them in the same transaction. transaction() clears it at its end."""
+    conn.execute(text("SET @streamsync_title_merge = 1"))
 
 
 def actor_role(conn: Connection, actor: str | None) -> str | None:

@@ -56,7 +56,8 @@ def lock_titles(conn: Connection, survivor: int, duplicate: int) -> dict[int, di
 
 def pointing_rows(conn: Connection | None, media_id: int) -> dict[str, int]:
     """How many rows of each REPOINTS table (and episodes) point at a title: one statement."""
-    parts = [f"(SELECT COUNT(*) FROM {r.table} WHERE media_id = :m) AS {r.table}" for r in REPOINTS]
+    tables = ["watch_events", *(r.table for r in REPOINTS)]
+    parts = [f"(SELECT COUNT(*) FROM {t} WHERE media_id = :m) AS {t}" for t in tables]
     parts.append("(SELECT COUNT(*) FROM episodes WHERE media_id = :m) AS episodes")
     return fetch_one(f"SELECT {', '.join(parts)}", conn, m=media_id)
 
@@ -69,6 +70,28 @@ def move_episodes(conn: Connection, survivor: int, duplicate: int) -> int:
                                SET d.media_id = :survivor
                              WHERE d.media_id = :duplicate AND s.episode_id IS NULL""",
                    survivor=survivor, duplicate=duplicate).rowcount
+
+
+def move_watch_events(conn: Connection, survivor: int, duplicate: int) -> dict[str, int]:
+    """Every watch of the duplicate moves to the survivor, episodes carried over by season and number; a watch
+    of an episode the user already has in the same viewing of the survivor stays behind and goes with the
+    duplicate. Progress is then recomputed from the moved events for each user concerned (the per-row
+    triggers would recompute it halfway, against events not yet moved), and their progress rows on the
+    duplicate go, so the series_progress rule only meets rows that have no events."""
+    users = [r["username"] for r in fetch_all("SELECT DISTINCT username FROM watch_events WHERE media_id = :d",
+                                              conn, d=duplicate)]
+    conn.exec_driver_sql("SET @streamsync_bulk_load = 1")
+    try:
+        moved = execute(conn, f"""UPDATE IGNORE watch_events x LEFT JOIN {_EPISODE_MAP} m ON m.old_id = x.episode_id
+                                     SET x.media_id = :survivor, x.episode_id = COALESCE(m.new_id, x.episode_id)
+                                   WHERE x.media_id = :duplicate""", survivor=survivor, duplicate=duplicate).rowcount
+        dropped = execute(conn, "DELETE FROM watch_events WHERE media_id = :d", d=duplicate).rowcount
+    finally:
+        conn.exec_driver_sql("SET @streamsync_bulk_load = NULL")
+    for username in users:
+        execute(conn, "DELETE FROM series_progress WHERE username = :u AND media_id = :d", u=username, d=duplicate)
+        execute(conn, "CALL refresh_series_progress(:u, :s)", u=username, s=survivor)
+    return {"moved": moved, "dropped": dropped}
 
 
 def repoint(conn: Connection, rule: Repoint, survivor: int, duplicate: int) -> dict[str, int]:

@@ -29,10 +29,10 @@ def validate(rating, text: str | None, spoilers) -> tuple[int, str, bool]:
     return rating, text, bool(spoilers)
 
 
-@transactional
-def save_review(conn, actor: str, media_id: int, rating, text: str | None = "", spoilers=False) -> str:
-    """Add or edit actor's review of media_id. Returns "added" or "updated". Editing keeps a moderator's
-    hiding in place: only a moderator lifts it."""
+def save_review_in(conn, actor: str, media_id: int, rating, text: str | None = "", spoilers=False) -> str:
+    """Add or edit actor's review of media_id inside a running transaction (logging a film watch with a
+    rating does both in one). Returns "added" or "updated". Editing keeps a moderator's hiding in place:
+    only a moderator lifts it."""
     rating, text, spoilers = validate(rating, text, spoilers)
     lock_title_ratings(conn, media_id)
     existing = execute(conn, "SELECT review_id FROM reviews WHERE username = :u AND media_id = :m FOR UPDATE",
@@ -47,6 +47,9 @@ def save_review(conn, actor: str, media_id: int, rating, text: str | None = "", 
     return "updated"
 
 
+save_review = transactional(save_review_in)
+
+
 @transactional
 def delete_review(conn, actor: str, media_id: int) -> bool:
     """Delete actor's own review of media_id. False when there was none."""
@@ -59,14 +62,17 @@ def community_reviews(media_id: int, viewer: str, page: int = 1,
                       per_page: int = REVIEWS_PER_PAGE) -> tuple[list[dict], int]:
     """Other people's reviews of media_id, newest first, one page, with the total. A review a moderator
     hid comes without its text (hidden = True), so the text never leaves the database for others.
-    reported_by_me says whether viewer has already reported it. One statement."""
+    reported_by_me says whether viewer has already reported it. One statement. The total comes from
+    media.rating_count (the rating triggers keep it equal to the title's reviews), so a popular title's page
+    reads its ten newest reviews, not all of them to count them."""
     rows = fetch_all("""
         SELECT r.review_id, r.username, r.rating, r.contains_spoilers, r.created_at, r.updated_at,
                r.hidden_by IS NOT NULL AS hidden,
                CASE WHEN r.hidden_by IS NULL THEN r.review_text END AS review_text,
                EXISTS (SELECT 1 FROM review_reports rr
                         WHERE rr.review_id = r.review_id AND rr.reported_by = :me) AS reported_by_me,
-               COUNT(*) OVER () AS total
+               (SELECT m.rating_count FROM media m WHERE m.media_id = :m)
+                 - EXISTS (SELECT 1 FROM reviews mine WHERE mine.media_id = :m AND mine.username = :me) AS total
           FROM reviews r
          WHERE r.media_id = :m AND r.username <> :me
          ORDER BY r.created_at DESC, r.review_id DESC

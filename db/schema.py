@@ -29,6 +29,8 @@ FIRST_SCHEMA_TABLES = frozenset(APP_TABLES + FIRST_SCHEMA_EXTRA_TABLES)
 EXTRA_TABLES = FIRST_SCHEMA_EXTRA_TABLES + ("login_throttle",)
 # Revision 0005: an import's checkpoint and the rows it stages before merging them into the catalog.
 IMPORT_TABLES = ("import_runs", "import_stage_episodes", "import_stage_episode_titles", "import_stage_credits")
+# Revision 0004: the watch diary and calendar-feed secrets.
+LATER_TABLES = ("watch_events", "calendar_feeds")
 
 
 def split_statements(script: str) -> list[str]:

@@ -55,7 +55,7 @@ def empty_db(_empty_database):
     use_database(_empty_database)
     with core.get_engine().begin() as conn:
         conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 0")
-        for table in schema.APP_TABLES + schema.EXTRA_TABLES + schema.IMPORT_TABLES:
+        for table in schema.APP_TABLES + schema.EXTRA_TABLES + schema.IMPORT_TABLES + schema.LATER_TABLES:
             conn.exec_driver_sql(f"TRUNCATE TABLE `{table}`")
         conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 1")
     return _empty_database

@@ -2,6 +2,7 @@
 top rated and my friends' ratings, in a fixed handful of statements."""
 import pytest
 
+from core import watching
 from db import friends, progress, reviews
 from tests.apptest import open_app
 from tests.viewer_fixtures import (  # noqa: F401 (removed_after_test is a fixture)
@@ -30,7 +31,7 @@ def test_new_user_sees_popular_titles_and_what_to_do(demo_db):
 def test_continue_watching_marks_the_next_episode(demo_db):
     me = make_user()
     series, episodes = a_series(me)
-    progress.mark_watched_up_to(me, series["media_id"], episodes[0]["episode_id"])
+    watching.mark_up_to(me, series["media_id"], episodes[0]["episode_id"])
     at = open_app(me, page=PAGE)
     assert "Series in progress 1" in shown(at)
     assert f"Next: **{episodes[1]['code']}** · {md(episodes[1]['title'])}" in shown(at)

@@ -72,7 +72,7 @@ def test_a_series_lists_its_episodes_and_marks_progress_up_to_any_episode(demo_d
     at = open_title(me, series["media_id"])
     assert f"none of the {len(episodes)} episodes" in texts(at) or "not marked any" in texts(at)
     third = episodes[2]
-    at.selectbox(key=f"progress_{series['media_id']}_None").set_value(third["episode_id"])
+    at.selectbox(key=f"progress_{series['media_id']}_None_1").set_value(third["episode_id"])
     button(at, "Mark watched").click().run()
     assert not at.exception
     assert core.scalar("SELECT last_watched_episode_id FROM series_progress WHERE username = :u AND media_id = :m",
@@ -80,7 +80,8 @@ def test_a_series_lists_its_episodes_and_marks_progress_up_to_any_episode(demo_d
     assert f"You have watched up to **{third['code']}**" in texts(at)
     status = next(s for s in at.selectbox if s.key.startswith("watchlist_"))
     assert status.value == "watching"
-    assert at.dataframe, "the season's episodes are listed"
+    ticked = {box.label.split(" · ")[0]: box.value for box in at.checkbox if box.key.startswith("episode_")}
+    assert ticked == {e["code"]: i <= 2 for i, e in enumerate(episodes) if e["season_number"] == third["season_number"]}
 
 
 def test_someone_with_several_crew_roles_is_listed_once_with_all_of_them(demo_db):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from core import watching
 from core.merge import merge_titles
 from db import fetch_all, fetch_one, scalar
-from db.core import execute, transaction
+from db import watch_events as events
+from db.core import execute, read, transaction
 from db.errors import DataRuleError, PermissionDenied
 from tests.apptest import open_app, texts
 
@@ -77,10 +79,11 @@ def test_series_progress_follows_to_the_survivors_episode(demo_db):
                               "VALUES (:m, 1, :n, :t)", m=media_id, n=n, t=f"Ep {n} of {media_id}")
         ep = {(r["media_id"], r["episode_number"]): r["episode_id"] for r in fetch_all(
             "SELECT media_id, episode_number, episode_id FROM episodes WHERE media_id IN (:k, :g)", conn, k=keep, g=gone)}
-        for user, media_id, number, when in [("user001", gone, 3, "2024-02-01"), ("user002", gone, 2, "2024-02-01"),
-                                             ("user003", keep, 1, "2024-01-01"), ("user003", gone, 2, "2024-03-01")]:
-            execute(conn, "INSERT INTO series_progress (username, media_id, last_watched_episode_id, last_watched_at) "
-                          "VALUES (:u, :m, :e, :w)", u=user, m=media_id, e=ep[(media_id, number)], w=when)
+    # Progress as viewers make it: events through the watching service (series_progress follows them);
+    # user003 watched the survivor first, then the duplicate.
+    for user, media_id, number in [("user001", gone, 3), ("user002", gone, 2), ("user003", keep, 1),
+                                   ("user003", gone, 2)]:
+        watching.mark_up_to(user, media_id, ep[(media_id, number)])
     result = merge_titles("moderator", keep, gone)
     assert result.episodes_moved == 1
     assert scalar("SELECT COUNT(*) FROM episodes WHERE media_id = :k", k=keep) == 3
@@ -92,6 +95,13 @@ def test_series_progress_follows_to_the_survivors_episode(demo_db):
     assert progress == {"user001": (keep, 3), "user002": (keep, 2), "user003": (keep, 2)}
     assert fetch_one("SELECT last_watched_episode_id AS e FROM series_progress WHERE username = 'user002' "
                      "AND media_id = :k", k=keep)["e"] == ep[(keep, 2)]
+    # the watches moved with the progress: each user's events are on the survivor, and they agree
+    assert scalar("SELECT COUNT(*) FROM watch_events WHERE media_id = :g", g=gone) == 0
+    assert {r["username"]: r["n"] for r in fetch_all(
+        "SELECT username, COUNT(*) AS n FROM watch_events WHERE media_id = :k GROUP BY username", k=keep)} \
+        == {"user001": 3, "user002": 2, "user003": 2}
+    with read() as conn:
+        assert [d for d in events.disagreements(conn) if d["media_id"] in (keep, gone)] == []
 
 
 def test_refusals_change_nothing(films):

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from core import demo_data
-from db import bulk, migrations, schema
+from db import bulk, migrations, schema, watch_events
 from db.config import PROJECT_ROOT
 
 # The key columns of every table of the first schema: a checksum over them proves each row is still there.
@@ -72,12 +72,7 @@ def _first_schema_with_demo_data(url) -> None:
                 conn.exec_driver_sql(statement)
             conn.exec_driver_sql("INSERT INTO schema_info (id, version, scale, seed, status) "
                                  "VALUES (1, 1, 'demo', 42, 'complete')")
-            tables = demo_data.demo_dataset(demo_data.load_catalog(), 42)
-            loader = bulk.Loader(conn, None)
-            with bulk.bulk_session(conn):
-                for table in tables:
-                    loader.load(table.name, table.columns, table.rows())
-                bulk.recompute_ratings(conn)
+            _load_demo_as_before_0004(conn)
             # Rows the demo does not carry, so every table has something to lose.
             conn.exec_driver_sql("INSERT INTO activity_log (username, table_name, operation, record_id) "
                                  "VALUES ('admin', 'media', 'UPDATE', '1')")
@@ -86,6 +81,18 @@ def _first_schema_with_demo_data(url) -> None:
             conn.commit()
     finally:
         engine.dispose()
+
+
+def _load_demo_as_before_0004(conn) -> None:
+    """The demo data as a schema before revision 0004 holds it: progress pointers, no watch events."""
+    loader = bulk.Loader(conn, None)
+    with bulk.bulk_session(conn):
+        for table in demo_data.demo_dataset(demo_data.load_catalog(), 42):
+            if table.name == "watch_events":
+                continue
+            width = 4 if table.name == "series_progress" else len(table.columns)  # current_viewing came in 0004
+            loader.load(table.name, table.columns[:width], (row[:width] for row in table.rows()))
+        bulk.recompute_ratings(conn)
 
 
 def _manage(*args: str, url) -> subprocess.CompletedProcess:
@@ -180,4 +187,58 @@ def test_foreign_tables_are_refused_and_left_alone(scratch_url):
     engine = _engine(url)
     with engine.connect() as conn:
         assert schema.existing_tables(conn) == {"invoices"}
+    engine.dispose()
+
+
+def test_progress_pointers_become_watch_events_and_no_one_loses_an_episode(scratch_url):
+    """A database at 0003 with demo progress: after `manage.py migrate` every episode up to each pointer (in
+    season and episode order) is a watch event of viewing 1, the pointers are as they were, and the two agree."""
+    url = scratch_url("mig_events")
+    schema.create_database_if_missing(url)
+    migrations.upgrade_url(url, "0003")
+    engine = _engine(url)
+    with engine.connect() as conn:
+        _load_demo_as_before_0004(conn)
+        viewer = conn.exec_driver_sql("SELECT username FROM users WHERE username LIKE 'user%' LIMIT 1").scalar()
+        # a pointer left NULL by a deleted episode holds no episodes, and stays a tracked series
+        conn.exec_driver_sql("INSERT INTO series_progress (username, media_id, last_watched_episode_id) "
+                             "SELECT %s, media_id, NULL FROM media WHERE media_type = 'Series' AND media_id NOT IN "
+                             "(SELECT media_id FROM series_progress WHERE username = %s) LIMIT 1", (viewer, viewer))
+        conn.commit()
+        watched_before = {tuple(r) for r in conn.exec_driver_sql("""
+            SELECT p.username, e.episode_id FROM series_progress p
+              JOIN episodes cur ON cur.episode_id = p.last_watched_episode_id
+              JOIN episodes e ON e.media_id = p.media_id AND (e.season_number, e.episode_number)
+                                                            <= (cur.season_number, cur.episode_number)""")}
+        pointers = conn.exec_driver_sql("SELECT username, media_id, last_watched_episode_id, last_watched_at "
+                                        "FROM series_progress ORDER BY 1, 2").fetchall()
+    engine.dispose()
+    assert len(pointers) > 100 and len(watched_before) > 1000
+
+    result = _manage("migrate", url=url)
+
+    assert result.returncode == 0, result.stderr
+    engine = _engine(url)
+    with engine.connect() as conn:
+        after = {tuple(r) for r in conn.exec_driver_sql(
+            "SELECT username, episode_id FROM watch_events WHERE viewing = 1 AND source = 'migration'")}
+        assert after == watched_before
+        assert conn.exec_driver_sql("SELECT username, media_id, last_watched_episode_id, last_watched_at "
+                                    "FROM series_progress ORDER BY 1, 2").fetchall() == pointers
+        # the pointer's own episode keeps the time it was watched; the earlier ones were "watched long ago"
+        dated = conn.exec_driver_sql("""SELECT COUNT(*) FROM watch_events w JOIN series_progress p
+                                          ON p.username = w.username AND p.media_id = w.media_id
+                                       WHERE w.watched_at IS NOT NULL""").scalar()
+        assert dated == sum(1 for p in pointers if p[2] is not None)
+        assert watch_events.disagreements(conn) == []
+        print(f"migration on the demo data: {len(pointers)} pointers in, {len(after)} events out")
+    engine.dispose()
+
+    with migrations.connect(url) as conn:
+        migrations.downgrade(conn, "0003")
+    engine = _engine(url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT username, media_id, last_watched_episode_id, last_watched_at "
+                                    "FROM series_progress ORDER BY 1, 2").fetchall() == pointers
+        assert "watch_events" not in schema.existing_tables(conn)
     engine.dispose()

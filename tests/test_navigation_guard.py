@@ -110,8 +110,9 @@ def test_no_page_file_is_served_outside_the_role_built_navigation(monkeypatch):
     monkeypatch.setattr(PagesManager, "uses_pages_directory", None)
     PagesManager(APP, setup_watcher=False)
     assert PagesManager.uses_pages_directory is False
-    # `streamlit run` imports the entry point (not as __main__) to find the st.App and its cookie route.
+    # `streamlit run` imports the entry point (not as __main__) to find the st.App and its routes: the login
+    # cookie's and the iCal feed's.
     monkeypatch.setattr(config, "_main_script_path", config._main_script_path)
     namespace = runpy.run_path(APP, run_name="streamlit_app")
     paths = [route.path for route in namespace["app"]._user_routes]
-    assert paths == ["/streamsync/session"]
+    assert paths == ["/streamsync/session", "/streamsync/ical/{secret}.ics"]

@@ -2,6 +2,7 @@
 watchlist follows (watching while in progress, completed after the last episode)."""
 import pytest
 
+from core import watching
 from db import progress, watchlist
 from db.errors import DataRuleError
 from tests.apptest import open_app
@@ -29,7 +30,7 @@ def test_shows_where_i_am_and_marks_the_next_episode_in_one_click(demo_db):
     me = make_user()
     series, episodes = a_series(me)
     first, second = episodes[0], episodes[1]
-    progress.mark_watched_up_to(me, series["media_id"], first["episode_id"])
+    watching.mark_up_to(me, series["media_id"], first["episode_id"])
     at = open_app(me, page=PAGE)
     text = shown(at)
     assert f"{first['code']} · {first['title']}" in text
@@ -50,7 +51,7 @@ def test_marking_an_episode_starts_watching_but_keeps_other_statuses(demo_db):
     watchlist.set_status(me, planned[0]["media_id"], "plan_to_watch")
     watchlist.set_status(me, held[0]["media_id"], "on_hold")
     for series, episodes in (planned, held):
-        progress.mark_watched_up_to(me, series["media_id"], episodes[0]["episode_id"])
+        watching.mark_up_to(me, series["media_id"], episodes[0]["episode_id"])
     assert status_of(me, planned[0]["media_id"]) == "watching"
     assert status_of(me, held[0]["media_id"]) == "on_hold"
 
@@ -58,7 +59,7 @@ def test_marking_an_episode_starts_watching_but_keeps_other_statuses(demo_db):
 def test_the_last_episode_marks_the_title_completed(demo_db):
     me = make_user()
     series, episodes = a_series(me)
-    progress.mark_watched_up_to(me, series["media_id"], episodes[0]["episode_id"])
+    watching.mark_up_to(me, series["media_id"], episodes[0]["episode_id"])
     at = open_app(me, page=PAGE)
     at.selectbox(key="progress_series").select(series["media_id"]).run()
     at.selectbox(key=f"progress_episode_{series['media_id']}").select(episodes[-1]["episode_id"]).run()
@@ -73,8 +74,8 @@ def test_the_last_episode_marks_the_title_completed(demo_db):
 def test_setting_an_earlier_episode_goes_back(demo_db):
     me = make_user()
     series, episodes = a_series(me)
-    progress.mark_watched_up_to(me, series["media_id"], episodes[2]["episode_id"])
-    progress.mark_watched_up_to(me, series["media_id"], episodes[0]["episode_id"])
+    watching.mark_up_to(me, series["media_id"], episodes[2]["episode_id"])
+    watching.mark_up_to(me, series["media_id"], episodes[0]["episode_id"])
     [row] = progress.for_user(me)
     assert row["watched_episodes"] == 1 and row["next_episode_id"] == episodes[1]["episode_id"]
 
@@ -83,14 +84,14 @@ def test_an_episode_of_another_title_is_refused(demo_db):
     me = make_user()
     (one, _), (_, other_episodes) = a_series(me), a_series(me, skip=1)
     with pytest.raises(DataRuleError, match="does not belong to this title"):
-        progress.mark_watched_up_to(me, one["media_id"], other_episodes[0]["episode_id"])
+        watching.mark_up_to(me, one["media_id"], other_episodes[0]["episode_id"])
     assert progress.for_user(me) == [] and status_of(me, one["media_id"]) is None
 
 
 def test_stop_tracking_asks_first(demo_db):
     me = make_user()
     series, episodes = a_series(me)
-    progress.mark_watched_up_to(me, series["media_id"], episodes[0]["episode_id"])
+    watching.mark_up_to(me, series["media_id"], episodes[0]["episode_id"])
     at = open_app(me, page=PAGE)
     key = f"progress_remove_{series['media_id']}"
     at.button(key=key).click().run()
@@ -103,13 +104,13 @@ def test_stop_tracking_asks_first(demo_db):
     assert "You are not following any series yet" in shown(at)
     assert status_of(me, series["media_id"]) == "watching"  # the watchlist stays
     with pytest.raises(DataRuleError, match="no progress"):
-        progress.remove(me, series["media_id"])
+        watching.forget_series(me, series["media_id"])
 
 
 def test_statement_count_does_not_grow_with_the_series(demo_db):
     fresh_user = make_user()
     series, episodes = a_series(fresh_user)
-    progress.mark_watched_up_to(fresh_user, series["media_id"], episodes[0]["episode_id"])
+    watching.mark_up_to(fresh_user, series["media_id"], episodes[0]["episode_id"])
     fresh = open_app(fresh_user, page=PAGE)
     busy = open_app(make_busy_user(), page=PAGE)
     assert "Watching (4)" in shown(busy)

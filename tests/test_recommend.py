@@ -3,7 +3,8 @@ titles for someone with no ratings yet."""
 import pytest
 
 from core import recommend
-from db import catalog, playlists, progress, reviews, watchlist
+from core import watching
+from db import catalog, playlists, reviews, watchlist
 from tests.viewer_fixtures import a_series, make_user, removed_after_test  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.usefixtures("removed_after_test")
@@ -38,7 +39,7 @@ def test_never_recommends_what_i_listed_rated_or_started(demo_db):
     pid = playlists.create_playlist(me, "Later")
     for media_id in listed:
         playlists.add_item(me, pid, media_id)
-    progress.mark_watched_up_to(me, series["media_id"], episodes[0]["episode_id"])
+    watching.mark_up_to(me, series["media_id"], episodes[0]["episode_id"])
     mine = set(rated) | set(watched) | set(listed) | {series["media_id"]}
     picks = recommend.for_user(me, limit=50)
     assert picks and not mine & {p["media_id"] for p in picks}

@@ -11,7 +11,8 @@ import pytest
 
 from core import auth
 from core import table_editor as te
-from db import execute, friends, moderation, playlists, progress, reviews, transaction
+from core import watching
+from db import execute, friends, moderation, playlists, reviews, transaction
 from db.errors import DataRuleError, PermissionDenied
 from db.schema_catalog import catalog
 from tests.accounts_helpers import PASSWORD, make_user
@@ -71,7 +72,7 @@ CALLS = {
     "password": lambda w, v: auth.change_password(w["me"], PASSWORD, v, v, None),
     "rating": lambda w, v: reviews.save_review(w["me"], w["media"], v, "text"),
     "review text": lambda w, v: reviews.save_review(w["me"], w["media"], 7, v),
-    "progress": lambda w, v: progress.mark_watched_up_to(w["me"], w["media"], v),
+    "progress": lambda w, v: watching.mark_up_to(w["me"], w["media"], v),
     "playlist name": lambda w, v: playlists.create_playlist(w["me"], v),
     "playlist description": lambda w, v: playlists.create_playlist(w["me"], f"List {id(v)}", v),
     "friend request": lambda w, v: friends.send_request(w["me"], v),

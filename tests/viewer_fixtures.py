@@ -95,7 +95,10 @@ def make_busy_user(items: int = 30, username: str | None = None) -> str:
     ratings, progress on several series, friends who rate, and pending requests both ways. A page whose
     statement count grew with any of these would show it against a fresh user. With `username`, the user
     and the friends get names derived from it (the page benchmark makes the same viewer at every scale)."""
-    from db import friends, playlists, progress, reviews, watchlist
+    from datetime import date, timedelta
+
+    from core import watching
+    from db import core, friends, playlists, reviews, watchlist
 
     def other(tag: str, n: int = 0) -> str:
         return make_user(tag, username=f"{username}_{tag}{n}" if username else None)
@@ -113,12 +116,25 @@ def make_busy_user(items: int = 30, username: str | None = None) -> str:
         reviews.save_review(me, row["media_id"], 5 + i % 6, "")
     for skip in range(4):
         series, episodes = a_series(me, skip=skip)
-        progress.mark_watched_up_to(me, series["media_id"], episodes[0]["episode_id"])
+        watching.mark_up_to(me, series["media_id"], episodes[0]["episode_id"])
+    pals = []
     for i in range(4):
         friend = other("pal", i)
+        pals.append(friend)
         friends.send_request(me, friend)
         friends.accept(friend, me)
         reviews.save_review(friend, titles[i]["media_id"], 8, "Loved it.")
+    # a diary of the completed films (logging one marks it completed: the statuses above stay): one a week,
+    # the first ones seen twice; and friends who watch them too, for the Feed
+    films = [row for i, row in enumerate(titles) if row["media_type"] == "Movie" and statuses[i % 5] == "completed"]
+    for i, row in enumerate(films):
+        watching.log_film(me, row["media_id"], date.today() - timedelta(days=7 * i))
+        if i < 3:
+            watching.log_film(me, row["media_id"], date.today() - timedelta(days=7 * i + 400))
+        watching.log_film(pals[i % len(pals)], row["media_id"], date.today() - timedelta(days=i))
+    announced = core.fetch_all("SELECT DISTINCT media_id FROM episodes WHERE air_date > CURDATE() LIMIT 3")
+    for row in announced:  # the Calendar's episodes
+        watchlist.set_status(me, row["media_id"], "plan_to_watch")
     friends.send_request(other("asker"), me)
     friends.send_request(me, other("asked"))
     return me

@@ -7,6 +7,7 @@ import base64
 import html
 import math
 import re
+from collections.abc import Callable
 from urllib.parse import quote
 
 import streamlit as st
@@ -78,9 +79,9 @@ def rating_text(average, count) -> str:
     return f"★ {float(average):.1f} · {count:,} rating{'s' if count != 1 else ''}"
 
 
-def media_card(row: dict) -> None:
+def media_card(row: dict, log_watch: Callable[[dict], None] | None = None) -> None:
     """One title in a grid: poster, title linking to its details, year, type, rating, and a mark when it is
-    in one of my lists."""
+    in one of my lists; with log_watch, a film's card calls it to draw its "Log a watch" button."""
     with st.container(border=True):
         poster(row)
         # A long title is cut to the card's width; the tooltip holds all of it.
@@ -90,15 +91,18 @@ def media_card(row: dict) -> None:
         st.caption(f"{year} · {row['media_type']}  \n{rating_text(row.get('average_rating'), row.get('rating_count'))}")
         if row.get("in_my_lists"):
             st.badge("In your lists", icon=":material/bookmark_added:", color="green")
+        if log_watch and row["media_type"] == "Movie":
+            log_watch(row)
 
 
-def poster_grid(rows: list[dict], columns: int = GRID_COLUMNS) -> None:
-    """Cards in rows of `columns`."""
+def poster_grid(rows: list[dict], columns: int = GRID_COLUMNS,
+                log_watch: Callable[[dict], None] | None = None) -> None:
+    """Cards in rows of `columns` (log_watch: see media_card)."""
     for start in range(0, len(rows), columns):
         cols = st.columns(columns)
         for col, row in zip(cols, rows[start:start + columns]):
             with col:
-                media_card(row)
+                media_card(row, log_watch)
 
 
 def page_number(key: str) -> int:

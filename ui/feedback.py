@@ -55,7 +55,7 @@ def confirm_button(label: str, key: str, question: str, action: Callable[[], Any
 
 
 def watched_message(done: dict) -> str:
-    """The toast after db.progress.mark_watched_up_to (Home, Progress and Media details all mark episodes)."""
+    """The toast after core.watching.mark_up_to (Home, Progress and Media details all mark episodes)."""
     if done["completed"]:
         return f"Watched {done['code']}, the last episode: the series is now completed in your watchlist."
     return f"Marked {done['code']} · {done['title']} as watched."

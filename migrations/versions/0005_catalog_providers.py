@@ -15,13 +15,13 @@ hold IMDb episode and credit rows an import streams in and then merges into the 
 (they refer to titles and people by IMDb id, which only the catalog can resolve).
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-29
 """
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
