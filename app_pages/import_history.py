@@ -139,15 +139,13 @@ if conflicts:
                  hide_index=True)
 
 changes = seen.changes(choices, policy)
-if counts["watch"]:
-    st.caption(f"{counts['watch']:,} watches are read but not imported yet: the diary (watch history) is not in "
-               "this version of StreamSync.")
 size = changes.size()
 if not size:
     st.success("Nothing to import: your account already holds everything this file says (or none of its titles "
                "are in the catalog).", icon=":material/done_all:")
     st.stop()
-st.markdown(f"Importing writes **{len(changes.reviews):,}** ratings and reviews, **{len(changes.watchlist):,}** "
+st.markdown(f"Importing writes **{len(changes.watches):,}** watches to your diary, "
+            f"**{len(changes.reviews):,}** ratings and reviews, **{len(changes.watchlist):,}** "
             f"watchlist entries and **{len(changes.playlists):,}** playlists "
             f"({sum(len(p['items']) for p in changes.playlists):,} entries).")
 if st.button(f"Import {size:,} changes", type="primary", key="import_go"):

@@ -3,12 +3,14 @@
 Layout (README.txt inside says the same):
   manifest.json                 what this is, whose, when, and the files (StreamSync's importer reads it)
   profile.{json,csv}            names, email, date of birth, role, dates (never the password hash)
+  diary.{json,csv}              every watch of a film or an episode: when (or unknown), which viewing
   ratings_reviews.{json,csv}    every rating, with the review text, spoiler flag and dates
   watchlist.{json,csv}          every title with its status
   playlists.json                each playlist with its items in order; playlists.csv one row per item
   progress.{json,csv}           "watched up to" per series
   friends.{json,csv}            every friendship, request and block, from the user's side
   letterboxd/films.csv          Letterboxd's import format (Title, Year, imdbID, tmdbID, Rating10, Review)
+  letterboxd/diary.csv          every dated film watch in the same format (WatchedDate, Rewatch)
   letterboxd/watchlist.csv      the plan-to-watch titles, in the same format
   letterboxd/lists/<name>.csv   each playlist in the layout of Letterboxd's list export
 Every CSV cell that a spreadsheet would run as a formula (it starts with = + - @, or a tab or carriage
@@ -79,6 +81,7 @@ class Export:
 _TITLE_COLUMNS = ["title", "year", "media_type", "imdb_id", "tmdb_id"]
 _COLUMNS = {
     "profile": ["username", "firstname", "lastname", "email", "dob", "role", "created_at", "last_login_at"],
+    "diary": _TITLE_COLUMNS + ["season", "episode", "episode_title", "watched_at", "viewing", "source"],
     "ratings_reviews": _TITLE_COLUMNS + ["rating", "review_text", "contains_spoilers", "created_at", "updated_at"],
     "watchlist": _TITLE_COLUMNS + ["status", "added_at", "updated_at"],
     "playlists": ["playlist", "description", "created_at", "position"] + _TITLE_COLUMNS + ["added_at"],
@@ -94,7 +97,8 @@ formula carry a leading apostrophe). manifest.json lists the files; StreamSync's
 back into an account. The password is never exported.
 
 letterboxd/ holds the same ratings, reviews, watchlist and playlists in the CSV formats Letterboxd's importer
-takes (https://letterboxd.com/import/): films.csv and watchlist.csv, and one file per playlist in lists/.
+takes (https://letterboxd.com/import/): films.csv (ratings and reviews), diary.csv (dated film watches) and
+watchlist.csv, and one file per playlist in lists/.
 """
 
 
@@ -125,7 +129,7 @@ def _group_playlists(rows: list[dict]) -> list[dict]:
 
 
 def build(username: str, now: datetime | None = None) -> Export:
-    """The export ZIP of `username` (DataRuleError when there is no such user). Six statements, one read
+    """The export ZIP of `username` (DataRuleError when there is no such user). Seven statements, one read
     connection, whatever the account holds."""
     now = now or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     with read() as conn:
@@ -134,6 +138,7 @@ def build(username: str, now: datetime | None = None) -> Export:
             raise DataRuleError(f"There is no user {username!r}.")
         parts = {
             "profile": [profile],
+            "diary": repo.diary(conn, username),
             "ratings_reviews": repo.reviews(conn, username),
             "watchlist": repo.watchlist(conn, username),
             "playlists": repo.playlist_items(conn, username),
@@ -146,7 +151,8 @@ def build(username: str, now: datetime | None = None) -> Export:
         row["asked"] = bool(row["asked"])
     playlists = _group_playlists(parts["playlists"])
     item_rows = [r for r in parts["playlists"] if r["title"] is not None]
-    counts = {"ratings_reviews": len(parts["ratings_reviews"]), "watchlist": len(parts["watchlist"]),
+    counts = {"diary": len(parts["diary"]), "ratings_reviews": len(parts["ratings_reviews"]),
+              "watchlist": len(parts["watchlist"]),
               "playlists": len(playlists), "playlist_items": len(item_rows), "progress": len(parts["progress"]),
               "friends": len(parts["friends"])}
     files: dict[str, str] = {}
@@ -160,6 +166,10 @@ def build(username: str, now: datetime | None = None) -> Export:
             files[f"{name}.json"] = _json(rows[0] if name == "profile" else rows)
             files[f"{name}.csv"] = _csv(_COLUMNS[name], rows)
     files["letterboxd/films.csv"] = _csv(_LETTERBOXD, _letterboxd_films(parts["ratings_reviews"]))
+    files["letterboxd/diary.csv"] = _csv(["Title", "Year", "imdbID", "tmdbID", "WatchedDate", "Rewatch"], [
+        {"Title": w["title"], "Year": w["year"], "imdbID": w["imdb_id"], "tmdbID": w["tmdb_id"],
+         "WatchedDate": w["watched_at"].date(), "Rewatch": "Yes" if w["viewing"] > 1 else None}
+        for w in parts["diary"] if w["season"] is None and w["watched_at"] is not None])
     files["letterboxd/watchlist.csv"] = _csv(["Title", "Year", "imdbID", "tmdbID"], [
         {"Title": w["title"], "Year": w["year"], "imdbID": w["imdb_id"], "tmdbID": w["tmdb_id"]}
         for w in parts["watchlist"] if w["status"] == "plan_to_watch"])

@@ -57,3 +57,13 @@ def friends(conn: Connection, username: str) -> list[dict]:
                         SELECT f.username_1, f.status, 0, f.created_at
                           FROM friendships f WHERE f.username_2 = :u
                         ORDER BY created_at, other""", conn, u=username)
+
+
+def diary(conn: Connection, username: str) -> list[dict]:
+    """Every watch: the title, the episode (season and number) or none for a film, when, which viewing."""
+    return fetch_all(f"""SELECT {_TITLE}, e.season_number AS season, e.episode_number AS episode,
+                                e.title AS episode_title, w.watched_at, w.viewing, w.source
+                           FROM watch_events w JOIN media m ON m.media_id = w.media_id
+                           LEFT JOIN episodes e ON e.episode_id = w.episode_id
+                          WHERE w.username = :u ORDER BY w.watched_at IS NULL DESC, w.watched_at, w.event_id""",
+                     conn, u=username)

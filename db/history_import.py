@@ -139,3 +139,20 @@ def finish_batch(conn: Connection, batch_id: int, reason: str | None) -> None:
                                               stopped_reason = :r, finished_at = CURRENT_TIMESTAMP
                       WHERE batch_id = :b""", b=batch_id, r=reason and reason[:500])
 
+
+
+def user_watch_events(conn: Connection, username: str) -> list[dict]:
+    """The user's diary as the import compares it: {media_id, episode_id, viewing, watched_at}."""
+    return fetch_all("SELECT media_id, episode_id, viewing, watched_at FROM watch_events WHERE username = :u",
+                     conn, u=username)
+
+
+def insert_watch_events(conn: Connection, username: str, rows: list[dict], batch_id: int) -> None:
+    """rows: {media_id, episode_id, watched_at, viewing}, written as an import of batch_id. The triggers of
+    migration 0004 keep series_progress in step with each episode."""
+    if rows:
+        execute_many(conn, """INSERT INTO watch_events (username, media_id, episode_id, watched_at, viewing, source,
+                                                        import_batch)
+                              VALUES (%s, %s, %s, %s, %s, 'import', %s)""",
+                     [(username, r["media_id"], r["episode_id"], r["watched_at"], r["viewing"], batch_id)
+                      for r in rows])

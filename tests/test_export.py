@@ -12,7 +12,9 @@ import zipfile
 
 import pytest
 
-from core import export
+from datetime import date
+
+from core import export, watching
 from core.history_import import preview, read_upload
 from core.history_import.commit import commit
 from db import stats
@@ -22,7 +24,7 @@ from db.playlists import add_item, create_playlist
 from db.reviews import save_review
 from db.watchlist import set_status
 from tests.unit.history_files import zipped
-from tests.viewer_fixtures import make_user, removed_after_test, some_titles  # noqa: F401
+from tests.viewer_fixtures import a_series, make_user, removed_after_test, some_titles  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("demo_db", "removed_after_test")
 
@@ -40,6 +42,10 @@ def a_full_account() -> tuple[str, list[dict]]:
     for media_id in (ids[2], ids[0]):
         add_item(user, first, media_id)
     create_playlist(user, "Empty for now")
+    watching.log_film(user, ids[0], date(2024, 5, 1))
+    watching.log_film(user, ids[0], None)
+    series, episodes = a_series(user)
+    watching.set_episode(user, series["media_id"], episodes[0]["episode_id"], on=date(2024, 6, 2))
     return user, titles
 
 
@@ -52,14 +58,14 @@ def test_the_export_holds_every_part_twice_and_never_the_hash():
     user, _ = a_full_account()
     with stats.measure() as m:
         made = export.build(user)
-    assert m.statements == 6
+    assert m.statements == 7
     files = unzip(made.data)
-    for part in ("profile", "ratings_reviews", "watchlist", "playlists", "progress", "friends"):
+    for part in ("profile", "diary", "ratings_reviews", "watchlist", "playlists", "progress", "friends"):
         assert f"{part}.json" in files and f"{part}.csv" in files
-    assert {"manifest.json", "README.txt", "letterboxd/films.csv", "letterboxd/watchlist.csv",
+    assert {"manifest.json", "README.txt", "letterboxd/films.csv", "letterboxd/diary.csv", "letterboxd/watchlist.csv",
             "letterboxd/lists/home-favourites.csv", "letterboxd/lists/empty-for-now.csv"} <= set(files)
-    assert made.counts == {"ratings_reviews": 3, "watchlist": 5, "playlists": 2, "playlist_items": 3,
-                           "progress": 0, "friends": 0}
+    assert made.counts == {"diary": 3, "ratings_reviews": 3, "watchlist": 7, "playlists": 2, "playlist_items": 3,
+                           "progress": 1, "friends": 0}
     everything = "".join(files.values())
     the_hash = scalar("SELECT password_hash FROM users WHERE username = :u", u=user)
     assert "password_hash" not in everything and the_hash not in everything and "$2b$" not in everything
@@ -87,6 +93,10 @@ def test_cells_that_would_run_as_formulas_are_defused_in_csv_only():
 
 def _account(user: str) -> dict:
     return {
+        "diary": fetch_all("""SELECT media_id, episode_id, DATE(watched_at) AS day, viewing FROM watch_events
+                               WHERE username = :u ORDER BY media_id, episode_id, viewing""", u=user),
+        "progress": fetch_all("SELECT media_id, last_watched_episode_id FROM series_progress WHERE username = :u",
+                              u=user),
         "reviews": fetch_all("""SELECT media_id, rating, review_text, contains_spoilers FROM reviews
                                  WHERE username = :u ORDER BY media_id""", u=user),
         "watchlist": fetch_all("SELECT media_id, status FROM watchlist_items WHERE username = :u ORDER BY media_id",

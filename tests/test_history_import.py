@@ -12,7 +12,7 @@ from db.core import fetch_all, fetch_one, read, scalar
 from db.playlists import create_playlist
 from db.reviews import save_review
 from db.watchlist import set_status
-from tests.unit.history_files import fixture, folder_zip
+from tests.unit.history_files import fixture, folder_zip, zipped
 from tests.viewer_fixtures import make_user, removed_after_test  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("demo_db", "removed_after_test")
@@ -46,7 +46,6 @@ def test_letterboxd_export_previews_then_commits_once():
     report = commit(seen, "letterboxd.zip", data)
     assert report.stopped is None
     assert report.written == {"watchlist entries": 1, "playlists": 1, "playlist items": 5}
-    assert report.watches_waiting == 40
     items = fetch_all("""SELECT m.title, pi.position FROM playlists p JOIN playlist_items pi USING (playlist_id)
                           JOIN media m USING (media_id) WHERE p.username = :u ORDER BY pi.position""", u=user)
     assert [i["title"] for i in items] == ["Zindagi Na Milegi Dobara", "Talvar", "Gully Boy", "English Vinglish",
@@ -139,15 +138,16 @@ def test_a_failing_batch_rolls_back_whole_and_the_report_says_where_it_stopped()
     # creates it breaks the unique name rule.
     create_playlist(user, "Hirani and friends")
     report = commit(seen, "trakt.zip", data, batch_rows=2)
-    assert report.batches_total == 3 and report.batches_done == 2
-    assert report.stopped.startswith("Stopped at batch 3 of 3 (1 playlist): ")
-    assert "Batches 1-2 are saved; batch 3 was rolled back whole." in report.stopped
-    assert report.written == {"ratings and reviews": 2, "watchlist entries": 2}
+    # 4 watches, 2 ratings, 4 watchlist entries (2 from the file, 2 following the watches) in pairs, then the list
+    assert report.batches_total == 6 and report.batches_done == 5
+    assert report.stopped.startswith("Stopped at batch 6 of 6 (1 playlist): ")
+    assert "Batches 1-5 are saved; batch 6 was rolled back whole." in report.stopped
+    assert report.written == {"watches": 4, "ratings and reviews": 2, "watchlist entries": 4}
     assert scalar("SELECT COUNT(*) FROM playlist_items pi JOIN playlists p USING (playlist_id) "
                   "WHERE p.username = :u", u=user) == 0
     batch = fetch_one("SELECT status, batches_done, stopped_reason FROM import_batches WHERE batch_id = :b",
                       b=report.batch_id)
-    assert (batch["status"], batch["batches_done"]) == ("stopped", 2)
+    assert (batch["status"], batch["batches_done"]) == ("stopped", 5)
     assert batch["stopped_reason"] == report.stopped[:500]
     # Run again: what was saved is not written twice, the rest goes in.
     again = commit(preview("trakt.zip", data, user), "trakt.zip", data, policy="take_file")
@@ -206,3 +206,50 @@ def test_manage_import_history_prints_the_preview_and_the_report(demo_db):
     refused = manage("--user", user, str(FIXTURES / "README.md"))
     assert refused.returncode == 1 and "StreamSync imports Letterboxd" in refused.stderr
     assert manage("--user", "nobody_here", ratings).stderr == "There is no user 'nobody_here'.\n"
+
+
+def test_watches_go_into_the_diary_with_their_batch_and_progress_follows():
+    user = make_user("diary")
+    data = folder_zip("trakt")
+    report = commit(preview("trakt.zip", data, user), "trakt.zip", data)
+    events = fetch_all("""SELECT m.imdb_id, e.season_number AS s, e.episode_number AS n, w.watched_at, w.viewing,
+                                 w.source, w.import_batch
+                            FROM watch_events w JOIN media m USING (media_id)
+                            LEFT JOIN episodes e ON e.episode_id = w.episode_id
+                           WHERE w.username = :u ORDER BY w.watched_at""", u=user)
+    assert [(e["imdb_id"], e["s"], e["n"], e["viewing"]) for e in events] == [
+        ("tt1187043", None, None, 1), ("tt1187043", None, None, 2), ("tt6077448", 1, 1, 1), ("tt6077448", 1, 2, 1)]
+    assert {(e["source"], e["import_batch"]) for e in events} == {("import", report.batch_id)}
+    assert events[0]["watched_at"].isoformat() == "2024-01-03T20:15:00"
+    progress = fetch_one("""SELECT e.season_number, e.episode_number FROM series_progress p
+                              JOIN episodes e ON e.episode_id = p.last_watched_episode_id
+                             WHERE p.username = :u""", u=user)
+    assert (progress["season_number"], progress["episode_number"]) == (1, 2)
+    statuses = {r["imdb_id"]: r["status"] for r in fetch_all(
+        "SELECT m.imdb_id, w.status FROM watchlist_items w JOIN media m USING (media_id) WHERE w.username = :u",
+        u=user)}
+    assert statuses["tt1187043"] == "completed" and statuses["tt6077448"] == "watching"
+    before = state() | {"events": scalar("SELECT COUNT(*) FROM watch_events WHERE username = :u", u=user)}
+    again = commit(preview("trakt.zip", data, user), "trakt.zip", data)
+    assert again.written == {} and again.unchanged["watches"] == 4
+    assert state() | {"events": scalar("SELECT COUNT(*) FROM watch_events WHERE username = :u", u=user)} == before
+
+
+def test_a_letterboxd_diary_rewatch_and_an_undated_watched_film():
+    user = make_user("diary")
+    diary = ("Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n"
+             "2021-06-13,Dangal,2016,u,4.5,Yes,,2021-06-12\n"
+             "2021-07-01,Dangal,2016,u,,Yes,,2021-07-01\n"
+             "2099-01-01,PK,2014,u,,,,2099-01-01\n")
+    watched = "Date,Name,Year,Letterboxd URI\n2021-01-01,Lagaan,2001,u\n2021-01-01,Dangal,2016,u\n"
+    data = zipped({"diary.csv": diary, "watched.csv": watched})
+    seen = preview("letterboxd.zip", data, user)
+    assert [str(p) for p in seen.plan_problems()] == [
+        "diary.csv row 3: 01 Jan 2099 is in the future: log a watch once it has happened. The watch is skipped."]
+    commit(seen, "letterboxd.zip", data)
+    events = fetch_all("""SELECT m.title, w.watched_at, w.viewing FROM watch_events w JOIN media m USING (media_id)
+                           WHERE w.username = :u ORDER BY m.title, w.viewing""", u=user)
+    # Dangal's first logged watch is a rewatch: the film was seen before the diary began
+    assert [(e["title"], e["watched_at"] and e["watched_at"].date().isoformat(), e["viewing"]) for e in events] == [
+        ("Dangal", None, 1), ("Dangal", "2021-06-12", 2), ("Dangal", "2021-07-01", 3), ("Lagaan", None, 1)]
+    assert fetch_one("SELECT rating FROM reviews WHERE username = :u", u=user)["rating"] == 9

@@ -32,7 +32,6 @@ class Report:
     unchanged: Counter = field(default_factory=Counter)
     kept_mine: Counter = field(default_factory=Counter)
     not_matched: int = 0
-    watches_waiting: int = 0
     stopped: str | None = None
 
     def lines(self) -> list[str]:
@@ -49,9 +48,6 @@ class Report:
         if self.not_matched:
             out.append(f"{self.not_matched:,} titles were not imported: not in the catalog, or ambiguous and "
                        "not chosen.")
-        if self.watches_waiting:
-            out.append(f"{self.watches_waiting:,} watches are not imported yet: the diary (watch history) is not "
-                       "in this version of StreamSync.")
         if self.stopped:
             out.append(self.stopped)
         return out
@@ -59,7 +55,8 @@ class Report:
 
 def _units(changes: Changes) -> list[tuple[str, object, int]]:
     """(kind, payload, rows) in write order; a playlist is one unit with all its items, never split."""
-    units = [("review", r, 1) for r in changes.reviews] + [("watchlist", r, 1) for r in changes.watchlist]
+    units = [("watch", r, 1) for r in changes.watches]
+    units += [("review", r, 1) for r in changes.reviews] + [("watchlist", r, 1) for r in changes.watchlist]
     units += [("playlist", p, max(1, len(p["items"]))) for p in changes.playlists]
     return units
 
@@ -83,12 +80,15 @@ def _describe(batch: list) -> str:
 
 
 def _write(conn, username: str, batch: list, batch_id: int) -> Counter:
+    watches = [p for k, p, _ in batch if k == "watch"]
+    repo.insert_watch_events(conn, username, watches, batch_id)
     reviews = [p for k, p, _ in batch if k == "review"]
     watchlist = [p for k, p, _ in batch if k == "watchlist"]
     repo.lock_titles(conn, [r["media_id"] for r in reviews])
     repo.upsert_reviews(conn, username, reviews)
     repo.upsert_watchlist(conn, username, watchlist)
-    written = Counter({"ratings and reviews": len(reviews), "watchlist entries": len(watchlist)})
+    written = Counter({"watches": len(watches), "ratings and reviews": len(reviews),
+                       "watchlist entries": len(watchlist)})
     items = []
     playlists = [p for k, p, _ in batch if k == "playlist"]
     existing = repo.owned_playlist_ids(conn, username, [p["playlist_id"] for p in playlists if p["playlist_id"]])
@@ -120,8 +120,7 @@ def commit(preview: Preview, file_name: str, data: bytes, choices: dict[Identity
     batches = _batches(_units(changes), batch_rows)
     resolved = preview.resolved(choices)
     report = Report(None, len(batches), unchanged=changes.unchanged, kept_mine=changes.kept_mine,
-                    not_matched=sum(1 for ident in preview.matches if ident not in resolved),
-                    watches_waiting=preview.parsed.counts()["watch"])
+                    not_matched=sum(1 for ident in preview.matches if ident not in resolved))
     report.batch_id = run_in_transaction(username, lambda conn: repo.start_batch(
         conn, username, preview.parsed.source, file_name, hashlib.sha256(data).hexdigest(), policy,
         len(preview.parsed.records), len(batches)))

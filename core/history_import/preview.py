@@ -13,6 +13,8 @@ from typing import Any
 
 from core.history_import.matching import Catalog, Identity, Match, identity, load_catalog, match_all
 from core.history_import.records import Parsed, Problem, Record
+from core.history_import.watches import plan as watch_plan
+from core.watching import watched_at
 from db import history_import as repo
 from db.core import read
 
@@ -67,6 +69,7 @@ class Conflict:
 @dataclass(slots=True)
 class Changes:
     """The rows a commit writes; every one differs from what the account holds."""
+    watches: list[dict] = field(default_factory=list)    # {media_id, episode_id, watched_at, viewing}
     reviews: list[dict] = field(default_factory=list)
     watchlist: list[dict] = field(default_factory=list)
     playlists: list[dict] = field(default_factory=list)   # {playlist_id|None, name, description, created_at, items}
@@ -74,8 +77,9 @@ class Changes:
     kept_mine: Counter = field(default_factory=Counter)
 
     def size(self) -> int:
-        """Rows to write: each review, watchlist entry, playlist and playlist entry."""
-        return len(self.reviews) + len(self.watchlist) + sum(1 + len(p["items"]) for p in self.playlists)
+        """Rows to write: each watch, review, watchlist entry, playlist and playlist entry."""
+        return len(self.watches) + len(self.reviews) + len(self.watchlist) + \
+            sum(1 + len(p["items"]) for p in self.playlists)
 
 
 @dataclass(slots=True)
@@ -86,6 +90,7 @@ class Preview:
     matches: dict[Identity, Match]
     problems: list[Problem]
     existing: dict[str, Any]
+    episodes: dict[tuple[int, int, int], int] = field(default_factory=dict)  # (series, season, number) -> id
 
     def counts(self) -> dict[str, int]:
         return self.parsed.counts()
@@ -169,6 +174,41 @@ class Preview:
                               "items": order})
         return reviews, watchlist, playlists, problems
 
+    def _watches(self, choices, changes: Changes, watchlist: dict, problems: list[Problem]) -> None:
+        """The watch events to add (core.history_import.watches), and the watchlist following them as the diary
+        makes it follow a logged watch: a film seen is completed, a series begun is watching (unless the file's
+        own watchlist says otherwise, or the user had put it elsewhere)."""
+        resolved = self.resolved(choices)
+        types = {c.media_id: c.media_type for m in self.matches.values() for c in m.candidates}
+        found = []
+        for record in self.parsed.records:
+            media_id = resolved.get(identity(record)) if record.kind == "watch" else None
+            if media_id is None:
+                continue
+            episode_id = None
+            if record.season is not None:
+                episode_id = self.episodes.get((media_id, record.season, record.episode))
+                if episode_id is None:
+                    problems.append(Problem(record.file, record.row, f"S{record.season}E{record.episode} of "
+                                            f"{record.title!r} is not in the catalog; the watch is skipped"))
+                    continue
+            elif types.get(media_id) == "Series":
+                problems.append(Problem(record.file, record.row, f"{record.title!r} is a series here: its watches "
+                                        "are logged episode by episode, so this one is skipped"))
+                continue
+            found.append((record, media_id, episode_id))
+        rows, already, planned = watch_plan(found, self.existing["watches"], watched_at)
+        problems += planned
+        changes.watches = rows
+        if already:
+            changes.unchanged["watches"] += already
+        mine = self.existing["watchlist"]
+        for media_id in dict.fromkeys(r["media_id"] for r in rows):
+            status = "completed" if types.get(media_id) != "Series" else "watching"
+            current = mine.get(media_id, {}).get("status")
+            if media_id not in watchlist and current in (None, "plan_to_watch"):
+                changes.watchlist.append({"media_id": media_id, "status": status, "added_at": None})
+
     def conflicts(self, choices: dict[Identity, int] | None = None) -> list[Conflict]:
         return self._compare(choices, "keep_mine")[1]
 
@@ -211,6 +251,7 @@ class Preview:
                 changes.reviews.append(row)
             else:
                 changes.kept_mine["ratings and reviews"] += 1
+        self._watches(choices, changes, watchlist, problems)
         mine_watchlist = self.existing["watchlist"]
         for media_id, want in watchlist.items():
             mine = mine_watchlist.get(media_id)
@@ -279,7 +320,8 @@ def _existing(username: str, conn) -> dict[str, Any]:
         if row["media_id"] is not None:
             entry["items"].append(row["media_id"])
             entry["changed_at"] = max(entry["changed_at"], row["added_at"])
-    return {"reviews": reviews, "watchlist": watchlist, "playlists": playlists}
+    return {"reviews": reviews, "watchlist": watchlist, "playlists": playlists,
+            "watches": repo.user_watch_events(conn, username)}
 
 
 def build(parsed: Parsed, username: str, catalog: Catalog | None = None) -> Preview:
@@ -296,4 +338,5 @@ def build(parsed: Parsed, username: str, catalog: Catalog | None = None) -> Prev
         line.kinds[record.kind] += 1
     with read() as conn:
         existing = _existing(username, conn)
-    return Preview(parsed, username, list(lines.values()), matches, list(parsed.problems), existing)
+    return Preview(parsed, username, list(lines.values()), matches, list(parsed.problems), existing,
+                   catalog.episodes)

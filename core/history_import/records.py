@@ -60,6 +60,7 @@ class Record:
     position: int | None = None
     season: int | None = None        # an episode's season and number (Trakt episodes)
     episode: int | None = None
+    viewing: int | None = None       # the viewing number, when the source keeps it (StreamSync's own export)
 
 
 @dataclass(slots=True)

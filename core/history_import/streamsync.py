@@ -2,8 +2,8 @@
 restores it. The manifest says it is one; its JSON files hold the values exactly (the CSVs and the
 letterboxd/ set beside them are for people and other services, and are not read).
 
-Ratings and reviews, the watchlist with every status, and playlists in order come back; progress and
-friends do not (progress follows from watches, and a friendship needs the other person's say)."""
+The diary, ratings and reviews, the watchlist with every status, and playlists in order come back; progress
+follows from the diary's episodes, and friends do not come back (a friendship needs the other person's say)."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,7 +12,7 @@ from core.history_import.records import Parsed, Problem, Record, Refused
 from core.history_import.source import TextFile, imdb_id, parse_when, safe_text
 
 SOURCE = "streamsync"
-_PARTS = ("ratings_reviews.json", "watchlist.json", "playlists.json")
+_PARTS = ("diary.json", "ratings_reviews.json", "watchlist.json", "playlists.json")
 _STATUSES = ("plan_to_watch", "watching", "completed", "on_hold", "dropped")
 
 
@@ -49,7 +49,14 @@ def _read(path: str, data: Any, file: TextFile, out: Parsed) -> None:
         try:
             if not isinstance(item, dict):
                 raise TypeError("the entry is not an object")
-            if path == "ratings_reviews.json":
+            if path == "diary.json":
+                season, episode, viewing = item.get("season"), item.get("episode"), item.get("viewing")
+                out.records.append(Record(kind="watch", when=_when(item.get("watched_at")),
+                                          viewing=viewing if isinstance(viewing, int) and viewing >= 1 else None,
+                                          season=season if isinstance(season, int) else None,
+                                          episode=episode if isinstance(episode, int) else None,
+                                          **_title(item, file, number)))
+            elif path == "ratings_reviews.json":
                 base = _title(item, file, number)
                 rating = _rating(item.get("rating"))
                 when = _when(item.get("updated_at"))
@@ -87,6 +94,6 @@ def parse(manifest: tuple[TextFile, Any], parts: dict[str, tuple[TextFile, Any]]
         if path in parts:
             part_file, loaded = parts[path]
             _read(path, loaded, part_file, out)
-    out.notes.append("Progress and friends in the export are not imported: progress follows from watches, and a "
-                     "friendship needs the other person's say.")
+    out.notes.append("Friends in the export are not imported: a friendship needs the other person's say. Progress "
+                     "follows from the diary's episodes.")
     return out

@@ -10,6 +10,8 @@ tested without a database and the commit writes the result in batches.
 - A film whose first watch in the file is marked a rewatch, with nothing before it anywhere, gets an undated
   first viewing: the user saw it before their diary began.
 - A date in the future or before 1888 is refused by the diary's own rule (`stamp`), one line per row.
+- A watch that comes with its viewing number (StreamSync's own export) keeps it, and is there already when the
+  diary has that viewing of that title or episode: an export comes back exactly, undated rewatches included.
 """
 from __future__ import annotations
 
@@ -36,14 +38,17 @@ def plan(watches: list[tuple[Record, int, int | None]], existing: list[dict],
     {media_id, episode_id, viewing, watched_at} of the user; `stamp`: the diary's date rule."""
     days: dict[Key, set] = defaultdict(set)
     count: dict[Key, int] = defaultdict(int)
+    viewings: dict[Key, set[int]] = defaultdict(set)
     for event in existing:
         key = (event["media_id"], event["episode_id"])
         count[key] = max(count[key], event["viewing"])
+        viewings[key].add(event["viewing"])
         if event["watched_at"] is not None:
             days[key] |= {("at", event["watched_at"]), ("day", event["watched_at"].date())}
     problems: list[Problem] = []
     dated: dict[Key, list[tuple[datetime, Record]]] = defaultdict(list)
     undated: dict[Key, Record] = {}
+    exact: list[dict] = []
     already = 0
     for record, media_id, episode_id in watches:
         key = (media_id, episode_id)
@@ -51,6 +56,14 @@ def plan(watches: list[tuple[Record, int, int | None]], existing: list[dict],
             at = stamp(record.when)
         except DataRuleError as exc:
             problems.append(Problem(record.file, record.row, f"{exc} The watch is skipped."))
+            continue
+        if record.viewing is not None:
+            if record.viewing in viewings[key]:
+                already += 1
+            else:
+                viewings[key].add(record.viewing)
+                exact.append({"media_id": media_id, "episode_id": episode_id, "watched_at": at,
+                              "viewing": record.viewing})
             continue
         if at is None:
             undated.setdefault(key, record)
@@ -61,10 +74,11 @@ def plan(watches: list[tuple[Record, int, int | None]], existing: list[dict],
             continue
         days[key] |= {mark, ("day", at.date()), ("at", at)}
         dated[key].append((at, record))
-    rows = []
+    rows = exact
     for key in sorted(set(dated) | set(undated), key=lambda k: (k[0], k[1] or 0)):
         media_id, episode_id = key
         plays = sorted(dated.get(key, []), key=lambda p: (p[0], p[1].row))
+        count[key] = max([count[key], *viewings[key]])
         earlier = count[key] > 0
         if key in undated and (earlier or plays):
             already += 1          # seen, and the diary or the file already says when
