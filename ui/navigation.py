@@ -23,6 +23,7 @@ SECTIONS = {
         ("app_pages/lists.py", "Lists", ":material/playlist_play:", "lists", "own_data"),
         ("app_pages/progress.py", "Progress", ":material/live_tv:", "progress", "own_data"),
         ("app_pages/diary.py", "Diary", ":material/book:", "diary", "own_data"),
+        ("app_pages/my_stats.py", "My statistics", ":material/insights:", "my-stats", "own_data"),
         ("app_pages/calendar.py", "Calendar", ":material/calendar_month:", "calendar", "own_data"),
         ("app_pages/friends.py", "Friends", ":material/group:", "friends", "own_data"),
         ("app_pages/profile.py", "Profile", ":material/account_circle:", "profile", "own_data"),
