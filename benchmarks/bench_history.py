@@ -5,8 +5,9 @@ Builds two throwaway databases on the server (names ending in _bench_history_*; 
 ids (titles as MovieLens writes them: "Matrix, The"). Into each it imports the real Letterboxd export
 (diary, ratings, reviews, watched, watchlist and 25 lists) as a fresh user, end to end: reading the ZIP,
 matching, the preview, the batched commit; then the same file again (which must write nothing). Then, on
-the MovieLens catalog, it imports a generated account of 10,000 rows (5,000 ratings with reviews, 5,000
-watchlist entries) and times that account's export.
+the MovieLens catalog, it imports a generated account (10,000 diary watches of 5,000 films, 5,000 ratings with
+reviews, 4,700 watchlist entries), times that account's export, and counts the statements of its statistics
+beside those of a demo account.
 
 Needs ../shared/data (the Letterboxd export and MovieLens); the project itself never does.
 
@@ -21,6 +22,7 @@ import re
 import sys
 import time
 import zipfile
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from core import export  # noqa: E402
+from core import export, my_stats  # noqa: E402
 from core import reset as reset_database  # noqa: E402
 from core.history_import import preview, read_upload  # noqa: E402
 from core.history_import.commit import commit  # noqa: E402
@@ -56,7 +58,7 @@ def letterboxd_zip(folder: Path) -> bytes:
 
 def movielens_rows(folder: Path) -> list[tuple]:
     links = {r["movieId"]: r for r in csv.DictReader(io.StringIO((folder / "links.csv").read_text("utf-8")))}
-    rows = []
+    rows, seen_imdb, seen_tmdb = [], set(), set()
     for movie in csv.DictReader(io.StringIO((folder / "movies.csv").read_text("utf-8"))):
         title = movie["title"].strip()
         year = None
@@ -68,6 +70,11 @@ def movielens_rows(folder: Path) -> list[tuple]:
         link = links.get(movie["movieId"], {})
         imdb = f"tt{int(link['imdbId']):07d}" if link.get("imdbId") else None
         tmdb = int(link["tmdbId"]) if link.get("tmdbId") else None
+        # MovieLens links a few ids to two films; the catalog keeps each id once (uq_media_imdb, uq_media_tmdb)
+        imdb = None if imdb in seen_imdb else imdb
+        tmdb = None if tmdb in seen_tmdb else tmdb
+        seen_imdb.add(imdb)
+        seen_tmdb.add(tmdb)
         rows.append((title[:255], year if year and 1888 <= year <= 2100 else None, "Movie", imdb, tmdb))
     return rows
 
@@ -101,7 +108,14 @@ def import_once(name: str, data: bytes, user: str) -> dict:
 
 
 def generated_account(rows: list[tuple], size: int) -> bytes:
-    """Letterboxd's import format: `size` films rated with a review, the next `size` on the watchlist."""
+    """Letterboxd's import format: `size` films rated with a review and each watched twice (2 * size diary
+    watches), the next `size` on the watchlist."""
+    diary = io.StringIO()
+    writer = csv.writer(diary)
+    writer.writerow(["Title", "Year", "imdbID", "tmdbID", "WatchedDate"])
+    for n, (title, year, _, imdb, tmdb) in enumerate(rows[:size]):
+        for day in (date(2015, 1, 1) + timedelta(days=n % 3000), date(2023, 1, 1) + timedelta(days=n % 1000)):
+            writer.writerow([title, year, imdb, tmdb, day.isoformat()])
     films = io.StringIO()
     writer = csv.writer(films)
     writer.writerow(["Title", "Year", "imdbID", "tmdbID", "Rating10", "Review"])
@@ -115,6 +129,7 @@ def generated_account(rows: list[tuple], size: int) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("films.csv", films.getvalue())
+        archive.writestr("diary.csv", diary.getvalue())
         archive.writestr("watchlist.csv", watchlist.getvalue())
     return buffer.getvalue()
 
@@ -168,6 +183,19 @@ def main() -> int:
               f"{generated['total_s']:.2f} s.)")
         if seconds > 5:
             failures.append("export over 5 s")
+        counts = {}
+        for label, url, user in (("demo user001", demo_url, "user001"), ("10,000-watch account", lens_url, account)):
+            use(url)
+            my_stats.load(user)  # the connection's first statements are not the page's
+            with stats.measure() as m:
+                started = time.perf_counter()
+                figures = my_stats.load(user)
+                took = time.perf_counter() - started
+            counts[label] = m.statements
+            print(f"My statistics of {label} ({figures.totals['watches']:,} watches): {m.statements} statements, "
+                  f"{took * 1000:.0f} ms")
+        if len(set(counts.values())) != 1 or max(counts.values()) > 10:
+            failures.append(f"statistics statements differ or exceed 10: {counts}")
     finally:
         if not args.keep:
             schema.drop_database(demo_url)
