@@ -133,7 +133,7 @@ with right:
         title_link(last, f" · {last['at']:%d %b}")
 sections = (("top_rated", "Top rated", lambda r: f" · {r['rating']}/10"),
             ("series", "Most-watched series", lambda r: f" · {r['n']} episodes"),
-            ("favourites", "New favourites", lambda r: f" · first seen {r['at']:%d %b}, {r['rating']}/10"))
+            ("favourites", "New favourites", lambda r: f" · {r['rating']}/10, first seen {r['at']:%d %b}"))
 for column, (key, heading, extra) in zip(st.columns(3), sections, strict=True):
     with column:
         st.markdown(f"**{heading}**")
