@@ -11,8 +11,8 @@ import importlib
 import sys
 
 # The cli/ modules, in the order --help lists their commands.
-COMMAND_MODULES = ("migrate", "reset", "check", "import_catalog", "refresh_catalog", "serve", "cluster",
-                   "import_history", "export")
+COMMAND_MODULES = ("migrate", "reset", "check", "import_catalog", "refresh_catalog", "train_recommender",
+                   "serve", "cluster", "import_history", "export")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,6 +4,7 @@ import re
 
 import streamlit as st
 
+from core import search
 from core.search import MEDIA_TYPES, SORTS, Filters
 from db import catalog
 from ui import cards
@@ -70,14 +71,25 @@ if year_from is not None and year_to is not None and year_from > year_to:
     year_from, year_to = year_to, year_from
     st.caption(f"Showing {year_from} to {year_to}: the years were the wrong way round.")
 
-filters = Filters(query=query, media_type=None if media_type == "All" else media_type,
+filters = search.resolve(Filters(query=query, media_type=None if media_type == "All" else media_type,
                   genre_ids=tuple(genre_ids), genre_mode=genre_mode, year_from=year_from, year_to=year_to,
-                  min_rating=min_rating or None, person_id=person["person_id"] if person else None, sort=sort)
+                  min_rating=min_rating or None, person_id=person["person_id"] if person else None, sort=sort))
 
 # A new search starts on page 1.
 if st.session_state.get("explore_filters") != filters:
     st.session_state["explore_filters"] = filters
     cards.reset_page(PAGE_KEY)
+
+def use_query(text: str) -> None:
+    st.session_state[QUERY_KEY] = text
+
+
+top_matches = search.suggestions(filters)
+if top_matches:
+    # Page links, not markdown links: the title opens in this session (no full reload), and the search stays.
+    st.caption("Top matches:")
+    for col, match in zip(st.columns(len(top_matches)), top_matches):
+        col.page_link(cards.MEDIA_PAGE, label=cards.md(match["title"]), query_params={"id": str(match["media_id"])})
 
 parsed = filters.parsed
 if parsed is not None:
@@ -99,7 +111,12 @@ if not results.rows and page > 1:  # the page ran past the end (titles were remo
 
 if results.total == 0:
     hints = filters.suggestions()
-    if hints:
+    did_you_mean = filters.hits.did_you_mean if filters.hits else None
+    if did_you_mean:
+        st.info(f"**No titles match.** Did you mean **{cards.md(did_you_mean)}**?", icon=":material/search_off:")
+        st.button(f"Search for {cards.md(did_you_mean)}", on_click=use_query, args=(did_you_mean,),
+                  icon=":material/search:")
+    elif hints:
         st.info("**No titles match.** Try " + "; or ".join(hints) + ".", icon=":material/search_off:")
     else:
         st.info("**The catalog has no titles yet.** A moderator can add them in the Table editor.",

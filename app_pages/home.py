@@ -1,12 +1,13 @@
-"""Home: my counts, the next episode of each series I am watching, episodes coming up, picks for me, top
-rated, what my friends rated lately and their latest activity. Eight statements per render (with the
-session check), whatever the data size."""
+"""Home: my counts, the next episode of each series I am watching, episodes coming up, picks for me (with a
+first step for a newcomer: rate a few titles you know), trending this week, what my friends are watching, top
+rated, what my friends rated lately and their latest activity. Ten statements per render (with the session
+check), whatever the data size."""
 from datetime import date
 
 import streamlit as st
 
 from core import recommend, watching
-from db import home, progress
+from db import home, progress, reviews
 from db import watch_events as events
 from ui.cards import EXPLORE_PAGE, MEDIA_PAGE, md, media_card, rating_text
 from ui.feedback import attempt, watched_message
@@ -24,10 +25,28 @@ page_header(f"Welcome back, {md(user['firstname'])}", "What to watch next: your 
 counts = home.counts(me)
 unfinished = progress.for_user(me, unfinished_only=True)
 picks = recommend.for_user(me)
+trending = recommend.trending()
+friends_watching = recommend.friends_watching(me)
 top = home.top_rated(recommend.MIN_RATINGS)
 friend_ratings = home.friends_recent_ratings(me)
 upcoming = events.upcoming(me, date.today(), limit=20)
 activity = events.friends_activity(me, 8, 0)
+
+
+def card_rows(rows: list[dict], caption, prefix: str) -> None:
+    """Cards in rows of COLUMNS, each with caption(row) under it and a "Log a watch" for films."""
+    for start in range(0, len(rows), COLUMNS):
+        for col, row in zip(st.columns(COLUMNS), rows[start:start + COLUMNS]):
+            with col:
+                media_card(row, log_watch=lambda r: log_watch_button(me, r, f"{prefix}_log_{r['media_id']}"))
+                st.caption(md(caption(row)))
+
+
+def rate(media_id: int, key: str) -> None:
+    stars = st.session_state.get(key)
+    if stars is not None:  # st.feedback gives 0-4 for one to five stars; ratings are 1-10
+        attempt(reviews.save_review, me, media_id, (stars + 1) * 2, "",
+                success=f"Rated {stars + 1} star{'s' if stars else ''}: your picks are updated.")
 
 # --- my counts -------------------------------------------------------------------------------------------
 cols = st.columns(4)
@@ -64,17 +83,39 @@ else:
 
 upcoming_block(upcoming)
 
-# --- recommended for you ---------------------------------------------------------------------------------
-st.subheader("Recommended for you")
+# --- for you ----------------------------------------------------------------------------------------------
+if counts["ratings"] < recommend.ONBOARDING_RATINGS:
+    st.subheader("Rate a few titles you know")
+    st.caption(f"{counts['ratings']} of {recommend.ONBOARDING_RATINGS} rated. Each rating changes the picks "
+               "below at once; skip what you have not seen.")
+    known = [p for p in picks if p["popular"]][:COLUMNS] or picks[:COLUMNS]
+    for col, pick in zip(st.columns(COLUMNS), known):
+        with col:
+            media_card(pick)
+            key = f"onboard_{pick['media_id']}"
+            st.feedback("stars", key=key, on_change=rate, args=(pick["media_id"], key))
+
+st.subheader("For you")
 if not picks:
     st.info("Nothing left to recommend: you have listed or rated every title with ratings. Explore the "
             "catalog for more.", icon=":material/recommend:")
 else:
-    for start in range(0, len(picks), COLUMNS):
-        for col, pick in zip(st.columns(COLUMNS), picks[start:start + COLUMNS]):
-            with col:
-                media_card(pick, log_watch=lambda row: log_watch_button(me, row, f"home_log_{row['media_id']}"))
-                st.caption(md(pick["reason"]))
+    card_rows(picks, lambda pick: pick["reason"], "home")
+
+st.subheader("Trending this week", "trend")
+if not trending:
+    st.info("Nobody rated or watched anything in the last 7 days. Rate what you watch to start the chart.",
+            icon=":material/trending_up:")
+else:
+    card_rows(trending, lambda row: f"{row['people']} viewer{'s' if row['people'] != 1 else ''} this week",
+              "trend")
+
+st.subheader("Friends are watching")
+if not friends_watching:
+    st.info("None of your friends is watching anything right now.", icon=":material/group:")
+else:
+    card_rows(friends_watching, lambda row: f"Watching: {row['friend_names']}"
+              + (f" and {row['friends'] - 3} more" if row["friends"] > 3 else ""), "friends")
 
 # --- top rated and friends' ratings ----------------------------------------------------------------------
 left, right = st.columns(2)

@@ -4,7 +4,7 @@ the session check (playlists, watchlist counts, the chosen playlist's items, one
 one or two more while searching for a title to add."""
 import streamlit as st
 
-from core.search import Filters
+from core.search import Filters, resolve
 from db import catalog, playlists, watchlist
 from ui.cards import MEDIA_PAGE, md, page_number, pager
 from ui.feedback import attempt, confirm_button
@@ -83,7 +83,7 @@ def show_playlist(playlist: dict) -> None:
 
     query = st.text_input("Add a title", key=f"add_query_{pid}", placeholder="Type part of a title or a name")
     if query.strip():
-        found = catalog.search_titles(Filters(query=query), me, per_page=SEARCH_RESULTS).rows
+        found = catalog.search_titles(resolve(Filters(query=query)), me, per_page=SEARCH_RESULTS).rows
         if not found:
             st.caption("No title matches that. Try fewer or shorter words.")
         else:

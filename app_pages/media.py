@@ -4,16 +4,16 @@ delete each; a series: tick episodes one by one or a season at once, watched up 
 community's reviews.
 
 Writes run in widget callbacks (ui.feedback.attempt), before the page reads, so what is drawn is what the
-database now holds; the review form is checked where it is drawn, so a refusal shows beside it. At most seven
+database now holds; the review form is checked where it is drawn, so a refusal shows beside it. At most eight
 statements per render: session, title with my state, my playlists, my watches, credits, episodes (series
-only), reviews.
+only), reviews, similar titles.
 """
 import re
 from datetime import date
 
 import streamlit as st
 
-from core import watching
+from core import recommend, watching
 from db import catalog, moderation, playlists, reviews, watchlist
 from db import watch_events as events
 from db.errors import DataRuleError
@@ -367,3 +367,11 @@ with tabs[credits_tab]:
     credits_section(people)
 with tabs["Reviews"]:
     community_section(media_id)
+
+st.subheader("Similar titles")
+similar = recommend.similar(media_id)
+if not similar:
+    st.caption("No similar titles yet: they are learned from what viewers rate and watch together "
+               "(`manage.py train-recommender`).")
+else:
+    cards.poster_grid(similar, columns=6)

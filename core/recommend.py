@@ -1,22 +1,142 @@
-"""Recommended for you: what to suggest (db.recommend's one statement) and why, in one line per title."""
+"""Recommendations: For you (learned neighbours, with the titles behind each pick), Similar titles,
+Trending this week, Friends are watching, and training the model (`manage.py train-recommender`).
+
+Serving is SQL over the neighbours table (db.recommend); training is core.recommend_model on everyone's
+signals. Before the first training, or for someone with no signals yet, For you is the damped average of
+the most rated titles, so a fresh instance recommends something sensible at once.
+"""
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sqlalchemy.engine import Connection
+
+from core import recommend_model
 from db import recommend as sql
 
 LIMIT = 12
-MIN_RATINGS = 3  # "Popular" and "Top rated" need this many ratings, so one 10/10 does not top the list
-POPULAR_REASON = "Popular on StreamSync"
+MIN_RATINGS = 3  # "Top rated" needs this many ratings, so one 10/10 does not top the list
+POPULAR_REASON = "Popular and well rated on StreamSync"
+ONBOARDING_RATINGS = 5  # Home asks a newcomer to rate this many titles they know
 
 
-def reason(because_genre: str | None, because_person: str | None) -> str:
-    """"Because you rated Drama and Nawazuddin Siddiqui highly", or the popular fallback."""
-    liked = " and ".join(name for name in (because_genre, because_person) if name)
-    return f"Because you rated {liked} highly" if liked else POPULAR_REASON
+def reason(because_1: str | None, because_2: str | None) -> str:
+    """"Because you liked Sholay and Deewaar", or the popular fallback."""
+    liked = " and ".join(name for name in (because_1, because_2) if name)
+    return f"Because you liked {liked}" if liked else POPULAR_REASON
 
 
 def for_user(username: str, limit: int = LIMIT) -> list[dict]:
-    """Titles the user has not listed, rated or started, each with a `reason` (one query)."""
-    rows = sql.recommendations(username, limit=limit, min_ratings=MIN_RATINGS)
+    """Titles the user has not rated, listed or watched, each with a `reason` (one statement)."""
+    rows = sql.recommendations(username, limit=limit)
     for row in rows:
-        row["reason"] = reason(row["because_genre"], row["because_person"])
+        row["reason"] = reason(row["because_1"], row["because_2"]) if not row["popular"] else POPULAR_REASON
     return rows
+
+
+def similar(media_id: int, limit: int = sql.SIMILAR_LIMIT) -> list[dict]:
+    return sql.similar_titles(media_id, limit)
+
+
+def trending(limit: int = LIMIT) -> list[dict]:
+    return sql.trending(limit=limit)
+
+
+def friends_watching(username: str, limit: int = LIMIT) -> list[dict]:
+    return sql.friends_watching(username, limit)
+
+
+# --- training ---------------------------------------------------------------------------------------------
+class TrainingRefused(Exception):
+    """Training could not run (nothing to learn from, or another training holds the lock); the message says
+    why and what happens meanwhile. The live neighbours table is untouched."""
+
+
+@dataclass(frozen=True)
+class TrainingOutcome:
+    users: int
+    titles_seen: int
+    signals: int
+    titles_learned: int
+    neighbour_rows: int
+    vanished_rows: int
+    seconds: float
+    watch_events: bool
+
+
+def _codes(values: list) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, uniques) for a list of hashable values, as pandas.factorize does, without pandas."""
+    uniques, codes = np.unique(np.asarray(values, dtype=object), return_inverse=True)
+    return codes.astype(np.int64), uniques
+
+
+def train(conn: Connection, say: Callable[[str], None] = lambda _: None,
+          max_titles: int = recommend_model.MAX_TITLES, neighbours: int = recommend_model.NEIGHBOURS,
+          content_weight: float = recommend_model.CONTENT_WEIGHT) -> TrainingOutcome:
+    """Learn title neighbours from every user's signals and swap them in whole. conn: a connection of the
+    training's own (it holds the training lock). Raises TrainingRefused with a clear message."""
+    started = time.perf_counter()
+    if not sql.acquire_training_lock(conn):
+        raise TrainingRefused("Another train-recommender is running; the neighbours it writes will be used "
+                              "when it ends.")
+    with_events = sql.watch_events_present(conn, refresh=True)
+    users, items, weights = [], [], []
+    for batch in sql.stream_signals(conn, with_events):
+        for username, media_id, weight in batch:
+            users.append(username)
+            items.append(media_id)
+            weights.append(weight)
+    say(f"read {len(users):,} signals" + (" (watch events included)" if with_events else ""))
+    user_codes, user_names = _codes(users)
+    n_users = len(user_names)
+    del users
+    if n_users < 2:
+        raise TrainingRefused(
+            f"Nothing to learn from yet: {n_users} user{'s' if n_users != 1 else ''} with ratings, lists or "
+            "watches (at least 2 are needed). Recommendations use the damped average of the most rated titles "
+            "until then; the neighbours table is unchanged.")
+    item_codes, media_ids = _codes(items)
+    media_ids = media_ids.astype(np.int64)
+    X = recommend_model.interaction_matrix(user_codes, item_codes, np.asarray(weights, dtype=np.float64),
+                                           n_users, len(media_ids))
+    signals = X.nnz
+    del items, weights, user_codes, item_codes
+    features = _feature_matrix(conn, media_ids) if content_weight > 0 else None
+    model = recommend_model.learn(X, media_ids, features, max_titles=max_titles, neighbours=neighbours,
+                                  content_weight=content_weight)
+    if model.titles == 0:
+        raise TrainingRefused(
+            f"Nothing to learn from yet: no title has signals from {recommend_model.MIN_SUPPORT} users. "
+            "Recommendations use the damped average until then; the neighbours table is unchanged.")
+    say(f"learned {model.titles:,} titles from {model.users:,} users; writing {len(model.weights):,} neighbours")
+    sql.start_staging(conn)
+    try:
+        written = sql.write_staging(conn, zip(model.sources.tolist(), model.targets.tolist(),
+                                              model.weights.tolist()))
+        vanished = sql.drop_vanished_titles(conn)
+        sql.swap_in_staging(conn)
+    except BaseException:
+        sql.drop_staging(conn)
+        raise
+    return TrainingOutcome(n_users, len(media_ids), signals, model.titles, written - vanished, vanished,
+                           time.perf_counter() - started, with_events)
+
+
+def _feature_matrix(conn: Connection, media_ids: np.ndarray) -> sp.csr_matrix | None:
+    """Feature × title 0/1 matrix over media_ids' columns (type, genres, lead cast, key crew)."""
+    rows = sql.content_features(conn)
+    if not rows:
+        return None
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    column = np.searchsorted(media_ids, ids)
+    known = (column < len(media_ids)) & (media_ids[np.minimum(column, len(media_ids) - 1)] == ids)
+    codes, names = _codes([r[1] for r in rows])
+    matrix = sp.csr_matrix((np.ones(int(known.sum())), (codes[known], column[known])),
+                           shape=(len(names), len(media_ids)))
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0  # a feature listed twice (a director who also wrote) is still one feature
+    return matrix

@@ -7,15 +7,18 @@ takes the prefix LIKE path on the whole text instead, with LIKE's wildcards esca
 """
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+
+from core import search_index
+from db import search_index as index_sql
 
 MAX_QUERY_CHARS = 200
 FT_MIN_TOKEN = 3  # innodb_ft_min_token_size, the same default in MySQL 8 and MariaDB
 # information_schema.INNODB_FT_DEFAULT_STOPWORD (identical in MySQL 8.0 and MariaDB 10.6+)
 FT_STOPWORDS = frozenset(
-    "a about an are as at be by com de en for from how i in is it la of on or that the this to was what when "
-    "where who will with und www".split()
+    ["a", "about", "an", "are", "as", "at", "be", "by", "com", "de", "en", "for", "from", "how", "i", "in", "is", "it", "la", "of", "on", "or", "that", "the", "this", "to", "was", "what", "when", "where", "who", "will", "with", "und", "www"]
 )
 # One letter starts a large share of all names (at 100,000 titles "a%" names carry 40,000 credits): a single
 # character searches titles only.
@@ -39,6 +42,10 @@ class ParsedQuery:
     boolean: str | None  # `+word* +word*` for MATCH ... AGAINST (... IN BOOLEAN MODE); None: use the LIKE path
     like_prefix: str  # `text%` with % _ ! escaped, for the prefix LIKE path and the title-prefix bonus
     prefix_names: bool  # whether the prefix path also looks at people's names (not for a single character)
+    # From the typo-tolerant index (resolve()): JSON [[id, score], ...] of matching titles and people. When
+    # set, they replace the title and name matching above; FULLTEXT still finds words of descriptions.
+    title_hits: str | None = None
+    people_hits: str | None = None
 
 
 def escape_like(value: str) -> str:
@@ -80,6 +87,7 @@ class Filters:
     min_rating: float | None = None
     person_id: int | None = None
     sort: str = "relevance"
+    hits: TextHits | None = field(default=None, compare=False)  # set by resolve()
 
     def __post_init__(self):
         if self.media_type not in (None, *MEDIA_TYPES):
@@ -93,7 +101,10 @@ class Filters:
 
     @property
     def parsed(self) -> ParsedQuery | None:
-        return parse_query(self.query)
+        parsed = parse_query(self.query)
+        if parsed is None or self.hits is None:
+            return parsed
+        return replace(parsed, title_hits=self.hits.titles_json, people_hits=self.hits.people_json)
 
     def effective_sort(self) -> str:
         """Relevance needs search text; without it the most rated titles come first."""
@@ -123,3 +134,55 @@ class Filters:
         if self.person_id is not None:
             hints.append("clearing the person filter")
         return hints
+
+
+# --- typo-tolerant matching (core/search_index.py) ---------------------------------------------------------
+TITLE_HITS = 1000       # titles a search text can match at most (Explore pages through them in SQL)
+PEOPLE_HITS = 50        # as PEOPLE_PER_SEARCH in db/catalog.py: whose credits count
+SUGGESTIONS = 5
+
+
+@dataclass(frozen=True)
+class TextHits:
+    titles: list[search_index.Hit]
+    people: list[search_index.Hit]
+    did_you_mean: str | None
+
+    @property
+    def titles_json(self) -> str:
+        return json.dumps([[h.id, h.score] for h in self.titles])
+
+    @property
+    def people_json(self) -> str:
+        return json.dumps([[h.id, h.score] for h in self.people])
+
+
+def index() -> search_index.SearchIndex:
+    """This process's index, rebuilt first when the catalog changed (one primary-key read to know)."""
+    return search_index.current(index_sql.catalog_version(), index_sql.index_rows)
+
+
+def text_hits(text: str) -> TextHits | None:
+    """Titles and people the search text finds, typos forgiven; "did you mean" when it finds nothing."""
+    parsed = parse_query(text)
+    if parsed is None:
+        return None
+    found = index()
+    titles = found.titles_for(parsed.text, TITLE_HITS)
+    people = found.people_for(parsed.text, PEOPLE_HITS)
+    suggestion = None if titles or people else found.did_you_mean(parsed.text)
+    return TextHits(titles, people, suggestion)
+
+
+def resolve(filters: Filters) -> Filters:
+    """filters with the typo-tolerant matches of its search text (what db.catalog.search_titles uses)."""
+    return replace(filters, hits=text_hits(filters.query)) if filters.query.strip() else filters
+
+
+def suggestions(filters: Filters, limit: int = SUGGESTIONS) -> list[dict]:
+    """The best title matches for the text typed so far: media_id, title (from the index, no query)."""
+    if filters.hits is None:
+        return []
+    found = index()
+    named = [(h.id, found.title_name(h.id)) for h in filters.hits.titles[:limit]]
+    return [{"media_id": media_id, "title": title} for media_id, title in named if title is not None]

@@ -30,6 +30,18 @@ PEOPLE_PER_SEARCH = 50
 # A broad filter ("films rated 5 or more") matches most of a large catalog; counting every match would read
 # them all on each page view. The count stops here and the page says "more than 10,000 titles".
 COUNT_CAP = 10_000
+# Matches of the typo-tolerant index (core/search_index.py), bound as one JSON parameter each. Their scores
+# are scaled far above FULLTEXT's, so a title match always ranks above a word found in a description.
+_INDEX_TITLES = """SELECT jt.media_id, jt.score * 1000 AS score
+                     FROM JSON_TABLE(:title_hits, '$[*]' COLUMNS (media_id INT PATH '$[0]',
+                                                                 score DOUBLE PATH '$[1]')) jt"""
+_INDEX_PEOPLE = """SELECT jp.person_id, jp.score * 100 AS score
+                     FROM JSON_TABLE(:people_hits, '$[*]' COLUMNS (person_id INT PATH '$[0]',
+                                                                  score DOUBLE PATH '$[1]')) jp"""
+_DESCRIPTION_HITS = """SELECT mt.media_id, MATCH(mt.title, mt.description) AGAINST (:ft IN BOOLEAN MODE) AS score
+                         FROM media mt WHERE MATCH(mt.title, mt.description) AGAINST (:ft IN BOOLEAN MODE)"""
+
+
 _TITLE_HITS = {
     "fulltext": """SELECT mt.media_id,
                           MATCH(mt.title, mt.description) AGAINST (:ft IN BOOLEAN MODE)
@@ -44,6 +56,7 @@ _TOP_PEOPLE = {
                     ORDER BY score DESC, p.person_id LIMIT :people_cap""",
     "prefix": """SELECT p.person_id, 1 AS score FROM people p WHERE p.name LIKE :prefix ESCAPE '!'
                   ORDER BY p.name, p.person_id LIMIT :people_cap""",
+    "index": _INDEX_PEOPLE,
 }
 
 
@@ -70,10 +83,25 @@ class SearchPage:
     capped: bool = False  # True: more than `total` titles match (the count stops at COUNT_CAP)
 
 
+def _index_hits(parsed: ParsedQuery, params: dict) -> str:
+    params.update(title_hits=parsed.title_hits, people_hits=parsed.people_hits or "[]")
+    branches = [_INDEX_TITLES]
+    if parsed.boolean is not None:
+        params["ft"] = parsed.boolean
+        branches.append(_DESCRIPTION_HITS)
+    for credits_table in ("media_cast", "media_crew"):
+        branches.append(f"""SELECT c.media_id, tp.score FROM ({_INDEX_PEOPLE}) tp
+                              JOIN {credits_table} c ON c.person_id = tp.person_id""")
+    return f"SELECT media_id, SUM(score) AS score FROM ({' UNION ALL '.join(branches)}) hits GROUP BY media_id"
+
+
 def _text_hits(parsed: ParsedQuery | None, params: dict) -> str | None:
-    """The query for the titles the search text finds (None without text)."""
+    """The query for the titles the search text finds (None without text): the typo-tolerant index's
+    matches when the caller resolved them (core.search.resolve), else FULLTEXT and prefix matching."""
     if parsed is None:
         return None
+    if parsed.title_hits is not None:
+        return _index_hits(parsed, params)
     params.update(prefix=parsed.like_prefix, people_cap=PEOPLE_PER_SEARCH)
     if parsed.boolean is not None:
         params["ft"] = parsed.boolean

@@ -6,9 +6,10 @@ from db.friends import friends_of_sql
 
 
 def counts(username: str) -> dict:
-    """{playlists, watchlist, friends, incoming_requests} for the user (one query)."""
+    """{playlists, watchlist, friends, incoming_requests, ratings} for the user (one query)."""
     return fetch_one(
         """SELECT (SELECT COUNT(*) FROM playlists WHERE username = :me) AS playlists,
+                  (SELECT COUNT(*) FROM reviews WHERE username = :me) AS ratings,
                   (SELECT COUNT(*) FROM watchlist_items WHERE username = :me) AS watchlist,
                   (SELECT COUNT(*) FROM friendships
                     WHERE (username_1 = :me OR username_2 = :me) AND status = 'accepted') AS friends,

@@ -1,102 +1,262 @@
-"""The SQL behind "Recommended for you": one set-based statement whose work is bounded by constants, not
-by the size of the catalog or of the user's history.
+"""The SQL behind recommendations: a user's signals, picks from the learned neighbours table, similar titles,
+trending, friends' watching, and what training reads and writes.
 
-- Taste: the genres and people (top-billed cast, directors, writers, creators) of the user's latest
-  LIKED_SAMPLE titles rated LIKED_RATING or more, weighted by how many of them they appear in; the top
-  TASTE_GENRES genres and TASTE_PEOPLE people count.
-- Candidates: the CANDIDATE_POOL best rated titles with enough ratings that the user has not rated, put on
-  the watchlist or in a playlist, or started: a walk down ix_media_rating that skips the user's own and
-  reads only that index.
-- Ranking: titles matching a taste genre and a taste person first, then those matching one, then the rest
-  ("Popular"); best rated first within each. Only the titles shown get the names behind the match (the
-  best genre, the best person, cast before crew), which core.recommend turns into the reason line.
+Signals are what a user did with a title, each with a weight (the same weights train the model and serve
+it, so the learned neighbour weights mean the same thing in both places):
+  rated 7/10 or more (3.5 stars), watching or completed on the watchlist, a series in progress  1.0
+  rated below 7, planned/on hold/dropped on the watchlist, in a playlist                         0.5
+A title's weight is the largest of its signals. `media_neighbours` (written by training, swapped in whole)
+holds, for each title j the model knows, the sources i that predict it best with their weight B[i, j]; a
+user's score for j is the sum of weight(i) * B[i, j] over their signals i: one aggregation, one statement.
 
-Matches are probed from the candidate's own few genre and credit rows on purpose: joined from the taste
-side, the server would first read every title of a popular genre or actor (tens of thousands at 100,000
-titles). Measured on the large data set (100,000 titles, 1,000,000 reviews, MariaDB 10.11) for user001,
-who has 2,877 ratings: 12-25 ms; 5-9 ms at demo scale.
+Watch events (the watch-history issue adds `watch_events`): WATCH_EVENTS_SIGNAL below is the one place
+that reads them; it is used when the table exists (watch_events_present()).
 """
 from __future__ import annotations
 
-from db.core import fetch_all
+from collections.abc import Iterable, Iterator
 
-LIKED_RATING = 7
-LIKED_SAMPLE = 100   # the taste of someone with 3,000 ratings is in their latest ones
-TASTE_GENRES = 5     # a user who likes every genre would otherwise match the whole catalog
-TASTE_PEOPLE = 20
-TOP_BILLED = 5       # cast_order below this counts as a lead
-CANDIDATE_POOL = 200
+from sqlalchemy.engine import Connection
 
-# A title the user already has in any way; binds :me, correlates on m.media_id.
-_NOT_MINE = """NOT EXISTS (SELECT 1 FROM reviews r WHERE r.username = :me AND r.media_id = m.media_id)
-  AND NOT EXISTS (SELECT 1 FROM watchlist_items w WHERE w.username = :me AND w.media_id = m.media_id)
-  AND NOT EXISTS (SELECT 1 FROM series_progress sp WHERE sp.username = :me AND sp.media_id = m.media_id)
-  AND m.media_id NOT IN (SELECT pi.media_id FROM playlists p JOIN playlist_items pi ON pi.playlist_id = p.playlist_id
-                          WHERE p.username = :me)"""
+from db.core import fetch_all, scalar
+from db.friends import friends_of_sql
 
-_RECOMMEND_SQL = f"""
-WITH liked AS (
-  SELECT r.media_id FROM reviews r WHERE r.username = :me AND r.rating >= :liked
-   ORDER BY r.created_at DESC LIMIT {LIKED_SAMPLE}
-),
-taste_genres AS (
-  SELECT mg.genre_id, COUNT(*) AS weight
-    FROM liked JOIN media_genres mg ON mg.media_id = liked.media_id
-   GROUP BY mg.genre_id ORDER BY weight DESC, mg.genre_id LIMIT {TASTE_GENRES}
-),
-taste_people AS (
-  SELECT t.person_id, COUNT(*) AS weight
-    FROM (SELECT mc.person_id FROM liked JOIN media_cast mc ON mc.media_id = liked.media_id
-           WHERE mc.cast_order < {TOP_BILLED}
-          UNION ALL
-          SELECT cr.person_id FROM liked JOIN media_crew cr ON cr.media_id = liked.media_id
-           WHERE cr.role IN ('Director', 'Writer', 'Creator')) t
-   GROUP BY t.person_id ORDER BY weight DESC, t.person_id LIMIT {TASTE_PEOPLE}
-),
-candidates AS (
-  -- Only columns of ix_media_rating (the primary key is in every InnoDB index): the walk reads no rows.
-  SELECT m.media_id, m.average_rating, m.rating_count
-    FROM media m
-   WHERE m.rating_count >= :min_ratings AND m.average_rating IS NOT NULL AND {_NOT_MINE}
-   ORDER BY m.average_rating DESC, m.rating_count DESC, m.media_id DESC LIMIT {CANDIDATE_POOL}
+TABLE = "media_neighbours"
+STAGING = "media_neighbours_next"
+RETIRED = "media_neighbours_old"
+TRAINING_LOCK = "streamsync_train_recommender"
+
+LIKED_RATING = 7          # 3.5 stars and up is "liked" (MovieLens's relevant threshold is 4 stars)
+POPULAR_POOL = 500        # cold start ranks the most rated titles by their damped average
+DAMPING = 10              # a title's average counts as if it also had this many ratings at the pool's mean
+SIMILAR_LIMIT = 12
+
+# One user's signals (binds the user as :me). Every source has an index starting with the user.
+_USER_SIGNALS = f"""
+  SELECT r.media_id, IF(r.rating >= {LIKED_RATING}, 1.0, 0.5) AS w FROM reviews r WHERE r.username = :me
+  UNION ALL
+  SELECT w.media_id, IF(w.status IN ('watching', 'completed'), 1.0, 0.5) FROM watchlist_items w
+   WHERE w.username = :me
+  UNION ALL
+  SELECT pi.media_id, 0.5 FROM playlists p JOIN playlist_items pi ON pi.playlist_id = p.playlist_id
+   WHERE p.username = :me
+  UNION ALL
+  SELECT sp.media_id, 1.0 FROM series_progress sp WHERE sp.username = :me"""
+
+# Everyone's signals for training: (username, media_id, w) rows, several per pair possible.
+_ALL_SIGNALS = (
+    f"SELECT username, media_id, IF(rating >= {LIKED_RATING}, 1.0, 0.5) FROM reviews",
+    "SELECT username, media_id, IF(status IN ('watching', 'completed'), 1.0, 0.5) FROM watchlist_items",
+    "SELECT p.username, pi.media_id, 0.5 FROM playlists p JOIN playlist_items pi ON pi.playlist_id = p.playlist_id",
+    "SELECT username, media_id, 1.0 FROM series_progress",
+)
+
+# --- watch events: the one place to change when the watch-history issue's table lands ----------------------
+# Until then these are used only where watch_events exists with these columns. When it lands for good, add
+# WATCH_EVENTS_SIGNAL to _USER_SIGNALS and WATCH_EVENTS_ALL to _ALL_SIGNALS unconditionally, drop the check.
+WATCH_EVENTS_COLUMNS = {"username", "media_id", "watched_at"}
+WATCH_EVENTS_SIGNAL = "SELECT we.media_id, 1.0 FROM watch_events we WHERE we.username = :me"
+WATCH_EVENTS_ALL = "SELECT username, media_id, 1.0 FROM watch_events"
+_watch_events_known: bool | None = None
+
+
+def watch_events_present(conn: Connection | None = None, refresh: bool = False) -> bool:
+    """Whether watch_events exists with the columns read above (asked once per process, or on refresh)."""
+    global _watch_events_known
+    if _watch_events_known is None or refresh:
+        found = fetch_all("SELECT column_name AS c FROM information_schema.columns "
+                          "WHERE table_schema = DATABASE() AND table_name = 'watch_events'", conn)
+        _watch_events_known = WATCH_EVENTS_COLUMNS <= {r["c"].lower() for r in found}
+    return _watch_events_known
+
+
+def _user_signals(with_watch_events: bool) -> str:
+    return _USER_SIGNALS + (f"\n  UNION ALL\n  {WATCH_EVENTS_SIGNAL}" if with_watch_events else "")
+
+
+# --- serving ----------------------------------------------------------------------------------------------
+def _recommend_sql(with_watch_events: bool) -> str:
+    return f"""
+WITH signals AS (
+  SELECT s.media_id, MAX(s.w) AS w FROM ({_user_signals(with_watch_events)}) s GROUP BY s.media_id
 ),
 scored AS (
-  -- How many kinds of taste match (genre, person): cheap existence probes for the whole pool ...
-  SELECT c.media_id, c.average_rating, c.rating_count,
-         EXISTS (SELECT 1 FROM media_genres mg JOIN taste_genres tg ON tg.genre_id = mg.genre_id
-                  WHERE mg.media_id = c.media_id)
-       + (EXISTS (SELECT 1 FROM media_cast mc JOIN taste_people tp ON tp.person_id = mc.person_id
-                   WHERE mc.media_id = c.media_id)
-          OR EXISTS (SELECT 1 FROM media_crew cr JOIN taste_people tp ON tp.person_id = cr.person_id
-                      WHERE cr.media_id = c.media_id)) AS matches
-    FROM candidates c
-   ORDER BY matches DESC, c.average_rating DESC, c.rating_count DESC, c.media_id DESC
-   LIMIT :lim
+  SELECT n.neighbour_id AS media_id, SUM(s.w * n.weight) AS score
+    FROM signals s JOIN {TABLE} n ON n.media_id = s.media_id
+   GROUP BY n.neighbour_id
+),
+picked AS (
+  SELECT sc.media_id, sc.score FROM scored sc JOIN media m ON m.media_id = sc.media_id
+   WHERE sc.score > 0 AND sc.media_id NOT IN (SELECT media_id FROM signals)
+   ORDER BY sc.score DESC, sc.media_id LIMIT :lim
+),
+pool AS (
+  -- Cold start and filler: the most rated titles (a walk down ix_media_count), ranked by damped average.
+  SELECT m.media_id, m.average_rating, m.rating_count FROM media m
+   WHERE m.rating_count > 0 ORDER BY m.rating_count DESC, m.media_id DESC LIMIT {POPULAR_POOL}
+),
+prior AS (SELECT SUM(average_rating * rating_count) / SUM(rating_count) AS mean FROM pool),
+popular AS (
+  SELECT p.media_id, (p.average_rating * p.rating_count + prior.mean * {DAMPING}) / (p.rating_count + {DAMPING})
+           AS score
+    FROM pool p CROSS JOIN prior
+   WHERE p.media_id NOT IN (SELECT media_id FROM signals) AND p.media_id NOT IN (SELECT media_id FROM picked)
+   ORDER BY score DESC, p.media_id DESC LIMIT :lim
+),
+chosen AS (
+  SELECT media_id, score, 0 AS popular FROM picked
+  UNION ALL
+  SELECT media_id, score, 1 FROM popular
+),
+reasons AS (
+  -- The two signals that add the most to each pick: its "because".
+  SELECT p.media_id, n.media_id AS source_id,
+         ROW_NUMBER() OVER (PARTITION BY p.media_id ORDER BY s.w * n.weight DESC, n.media_id) AS rn
+    FROM picked p JOIN {TABLE} n ON n.neighbour_id = p.media_id JOIN signals s ON s.media_id = n.media_id
+   WHERE n.weight > 0
 )
--- ... and the names behind them only for the titles shown.
-SELECT s.media_id, s.average_rating, s.rating_count, t.title, t.release_year, t.media_type, t.poster_image_url,
-       (SELECT g.name FROM media_genres mg
-          JOIN taste_genres tg ON tg.genre_id = mg.genre_id
-          JOIN genres g ON g.genre_id = mg.genre_id
-         WHERE mg.media_id = s.media_id
-         ORDER BY tg.weight DESC, g.name LIMIT 1) AS because_genre,
-       COALESCE(
-         (SELECT p.name FROM media_cast mc
-            JOIN taste_people tp ON tp.person_id = mc.person_id
-            JOIN people p ON p.person_id = mc.person_id
-           WHERE mc.media_id = s.media_id
-           ORDER BY tp.weight DESC, p.name LIMIT 1),
-         (SELECT p.name FROM media_crew cr
-            JOIN taste_people tp ON tp.person_id = cr.person_id
-            JOIN people p ON p.person_id = cr.person_id
-           WHERE cr.media_id = s.media_id
-           ORDER BY tp.weight DESC, p.name LIMIT 1)) AS because_person
-  FROM scored s JOIN media t ON t.media_id = s.media_id
- ORDER BY s.matches DESC, s.average_rating DESC, s.rating_count DESC, s.media_id DESC
-"""
+SELECT c.media_id, c.score, c.popular, m.title, m.release_year, m.media_type, m.poster_image_url,
+       m.average_rating, m.rating_count, s1.title AS because_1, s2.title AS because_2
+  FROM chosen c JOIN media m ON m.media_id = c.media_id
+  LEFT JOIN reasons r1 ON r1.media_id = c.media_id AND r1.rn = 1 LEFT JOIN media s1 ON s1.media_id = r1.source_id
+  LEFT JOIN reasons r2 ON r2.media_id = c.media_id AND r2.rn = 2 LEFT JOIN media s2 ON s2.media_id = r2.source_id
+ ORDER BY c.popular, c.score DESC, c.media_id DESC
+ LIMIT :lim"""
 
 
-def recommendations(username: str, limit: int, min_ratings: int) -> list[dict]:
-    """Up to `limit` titles for the user with because_genre and because_person (None when that part did
-    not match), as ordered above. One statement."""
-    return fetch_all(_RECOMMEND_SQL, me=username, liked=LIKED_RATING, min_ratings=min_ratings, lim=limit)
+def recommendations(username: str, limit: int) -> list[dict]:
+    """Up to `limit` titles the user has not rated, listed or watched: neighbour picks first (score, because_1,
+    because_2: the titles behind it), then the damped-average popular titles (popular = 1). One statement
+    (and, once per process, the watch_events check)."""
+    sql = _recommend_sql(watch_events_present())
+    return fetch_all(sql, me=username, lim=limit)
+
+
+def similar_titles(media_id: int, limit: int = SIMILAR_LIMIT) -> list[dict]:
+    """Titles the neighbours table links to media_id either way (what predicts it, what it predicts), by
+    the sum of both weights. One statement; empty before the first training."""
+    return fetch_all(f"""
+        SELECT m.media_id, m.title, m.release_year, m.media_type, m.poster_image_url, m.average_rating,
+               m.rating_count, x.score
+          FROM (SELECT other, SUM(weight) AS score FROM (
+                  SELECT neighbour_id AS other, weight FROM {TABLE} WHERE media_id = :id
+                  UNION ALL
+                  SELECT media_id, weight FROM {TABLE} WHERE neighbour_id = :id) both_ways
+                 WHERE other <> :id GROUP BY other HAVING score > 0) x
+          JOIN media m ON m.media_id = x.other
+         ORDER BY x.score DESC, m.media_id DESC LIMIT :lim""", id=media_id, lim=limit)
+
+
+def trending(days: int = 7, limit: int = 12) -> list[dict]:
+    """The titles most people rated or watched in the last `days` days: people (distinct), then the average.
+    One statement, read from ix_reviews_created and the progress rows of the period."""
+    watched = "SELECT username, media_id FROM series_progress WHERE last_watched_at >= NOW() - INTERVAL :days DAY"
+    if watch_events_present():
+        watched += " UNION ALL SELECT username, media_id FROM watch_events WHERE watched_at >= NOW() - INTERVAL :days DAY"
+    return fetch_all(f"""
+        SELECT m.media_id, m.title, m.release_year, m.media_type, m.poster_image_url, m.average_rating,
+               m.rating_count, t.people
+          FROM (SELECT media_id, COUNT(DISTINCT username) AS people FROM (
+                  SELECT username, media_id FROM reviews WHERE created_at >= NOW() - INTERVAL :days DAY
+                  UNION ALL {watched}) recent
+                 GROUP BY media_id ORDER BY people DESC, media_id DESC LIMIT :lim) t
+          JOIN media m ON m.media_id = t.media_id
+         ORDER BY t.people DESC, m.average_rating DESC, m.media_id DESC""", days=days, lim=limit)
+
+
+def friends_watching(username: str, limit: int = 12) -> list[dict]:
+    """Titles my friends are watching (watchlist status 'watching', or a series in progress), most friends
+    first, with up to three of their names (friend_names, comma-separated). One statement."""
+    return fetch_all(f"""
+        SELECT m.media_id, m.title, m.release_year, m.media_type, m.poster_image_url, m.average_rating,
+               m.rating_count, t.friends, t.friend_names
+          FROM (SELECT w.media_id, COUNT(DISTINCT w.username) AS friends, MAX(w.at) AS latest,
+                       SUBSTRING_INDEX(GROUP_CONCAT(DISTINCT w.username ORDER BY w.username SEPARATOR ', '),
+                                       ', ', 3) AS friend_names
+                  FROM ({friends_of_sql("me")}) mine
+                  JOIN (SELECT username, media_id, updated_at AS at FROM watchlist_items WHERE status = 'watching'
+                        UNION ALL
+                        SELECT username, media_id, last_watched_at FROM series_progress) w
+                    ON w.username = mine.friend
+                 GROUP BY w.media_id ORDER BY friends DESC, latest DESC LIMIT :lim) t
+          JOIN media m ON m.media_id = t.media_id
+         ORDER BY t.friends DESC, m.media_id DESC""", me=username, lim=limit)
+
+
+def neighbour_count() -> int:
+    return int(scalar(f"SELECT COUNT(*) FROM {TABLE}"))
+
+
+# --- training: what it reads --------------------------------------------------------------------------------
+def stream_signals(conn: Connection, with_watch_events: bool, batch: int = 50_000) -> Iterator[list[tuple]]:
+    """Every (username, media_id, weight) signal, in batches (a pair may come several times)."""
+    sources = _ALL_SIGNALS + ((WATCH_EVENTS_ALL,) if with_watch_events else ())
+    for sql in sources:
+        result = conn.exec_driver_sql(sql).yield_per(batch)
+        yield from result.partitions(batch)
+
+
+def content_features(conn: Connection) -> list[tuple]:
+    """(media_id, feature) for every title: its type, genres, lead cast and key crew. The model uses them as
+    extra 'viewers' who like every title with that feature, so titles nobody co-rated still have sensible
+    neighbours (films near films, a director's films together)."""
+    return conn.exec_driver_sql("""
+        SELECT media_id, CONCAT('type:', media_type) FROM media
+        UNION ALL SELECT media_id, CONCAT('genre:', genre_id) FROM media_genres
+        UNION ALL SELECT media_id, CONCAT('person:', person_id) FROM media_cast WHERE cast_order < 5
+        UNION ALL SELECT media_id, CONCAT('person:', person_id) FROM media_crew
+                   WHERE role IN ('Director', 'Writer', 'Creator')""").fetchall()
+
+
+# --- training: what it writes -------------------------------------------------------------------------------
+def acquire_training_lock(conn: Connection) -> bool:
+    """Whether this connection got the training lock (two trainings at once would fight over the staging
+    table). Released when the connection closes."""
+    return bool(conn.exec_driver_sql(f"SELECT GET_LOCK('{TRAINING_LOCK}', 0)").scalar())
+
+
+def start_staging(conn: Connection) -> None:
+    """An empty copy of the neighbours table to fill (any leftover of an interrupted run goes first)."""
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {STAGING}")
+    conn.exec_driver_sql(f"CREATE TABLE {STAGING} LIKE {TABLE}")
+    conn.commit()
+
+
+def write_staging(conn: Connection, rows: Iterable[tuple[int, int, float]], chunk_rows: int = 5000) -> int:
+    """Insert (media_id, neighbour_id, weight) rows into the staging table in multi-row chunks."""
+    sql = f"INSERT INTO {STAGING} (media_id, neighbour_id, weight) VALUES (%s, %s, %s)"
+    done, chunk = 0, []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= chunk_rows:
+            conn.exec_driver_sql(sql, chunk)
+            done += len(chunk)
+            chunk = []
+    if chunk:
+        conn.exec_driver_sql(sql, chunk)
+        done += len(chunk)
+    conn.commit()
+    return done
+
+
+def drop_vanished_titles(conn: Connection) -> int:
+    """Remove staged rows of titles deleted while training ran. Returns how many rows went."""
+    result = conn.exec_driver_sql(f"""
+        DELETE s FROM {STAGING} s
+         WHERE NOT EXISTS (SELECT 1 FROM media m WHERE m.media_id = s.media_id)
+            OR NOT EXISTS (SELECT 1 FROM media m WHERE m.media_id = s.neighbour_id)""")
+    conn.commit()
+    return result.rowcount
+
+
+def swap_in_staging(conn: Connection) -> None:
+    """Put the staging table in place of the live one in one atomic RENAME, then drop the old one."""
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {RETIRED}")
+    conn.exec_driver_sql(f"RENAME TABLE {TABLE} TO {RETIRED}, {STAGING} TO {TABLE}")
+    conn.exec_driver_sql(f"DROP TABLE {RETIRED}")
+    conn.commit()
+
+
+def drop_staging(conn: Connection) -> None:
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {STAGING}")
+    conn.commit()

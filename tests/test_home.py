@@ -2,9 +2,10 @@
 top rated and my friends' ratings, in a fixed handful of statements."""
 import pytest
 
-from core import watching
+from core import recommend, watching
 from db import friends, progress, reviews
 from tests.apptest import open_app
+from tests.test_recommend import train_recommender
 from tests.viewer_fixtures import (  # noqa: F401 (removed_after_test is a fixture)
     PAGE_BUDGET, a_series, button, make_busy_user, make_user, removed_after_test, rerun_statements, shown,
     some_titles,
@@ -24,8 +25,24 @@ def test_new_user_sees_popular_titles_and_what_to_do(demo_db):
     for label in ("Playlists 0", "Watchlist titles 0", "Series in progress 0", "Friends 0"):
         assert label in text
     assert "Nothing in progress" in text and "No ratings from friends yet" in text
-    assert md("Popular on StreamSync") in [c.value for c in at.caption]
+    assert md(recommend.POPULAR_REASON) in [c.value for c in at.caption]
+    assert "Rate a few titles you know" in text and "Trending this week" in text
     assert rerun_statements(at) <= PAGE_BUDGET
+
+
+def test_rating_in_the_onboarding_step_changes_the_picks_at_once(demo_db):
+    me = make_user()
+    train_recommender()
+    at = open_app(me, page=PAGE)
+    before = {p["media_id"] for p in recommend.for_user(me)}
+    assert all(p["popular"] for p in recommend.for_user(me))
+    first = at.get("feedback")[0]
+    first.set_value(4).run()  # five stars
+    assert not at.exception
+    after = recommend.for_user(me)
+    assert any(not p["popular"] for p in after), "a five-star rating brings learned picks with a reason"
+    assert {p["media_id"] for p in after} != before
+    assert "Because you liked" in shown(at)
 
 
 def test_continue_watching_marks_the_next_episode(demo_db):

@@ -210,12 +210,6 @@ def test_timdb_films_with_posters_stories_and_directors(empty_db):
     assert again.report.counts["titles"]["unchanged"] == 15 and scalar("SELECT COUNT(*) FROM media") == 15
 
 
-def test_movielens_without_its_importer_says_so(empty_db, tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "core.catalog_import.movielens", None)
-    with pytest.raises(ImportFailed, match="The MovieLens importer is not part of this version"):
-        runner.run_import("movielens", tmp_path, progress_stream=None)
-
-
 def _manage(*args: str, url) -> subprocess.CompletedProcess:
     env = {**os.environ, "STREAMSYNC_DB_URL": url.render_as_string(hide_password=False)}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL,
@@ -242,3 +236,36 @@ def test_the_progress_bar_shows_rate_and_time_left(empty_db, tmp_path):
     runner.run_import("imdb", write_all(tmp_path), progress_stream=stream)
     first = stream.getvalue().splitlines()[0]
     assert first.startswith("title.ratings.tsv.gz") and "rows/s" in first and "left" in first
+
+
+def _movielens_files(folder: Path) -> Path:
+    """movies.csv and links.csv in MovieLens's own layout: the year in the title, genres joined by |, and two
+    movieIds that share one TMDb id (as the real links.csv has)."""
+    folder.mkdir()
+    (folder / "movies.csv").write_text(
+        'movieId,title,genres\n1,Toy Story (1995),Adventure|Animation|Children\n'
+        '2,"Matrix, The (1999)",Action|Sci-Fi\n3,Sholay (1975),Action\n4,No Id Film (2001),(no genres listed)\n',
+        encoding="utf-8")
+    (folder / "links.csv").write_text("movieId,imdbId,tmdbId\n1,0114709,862\n2,0133093,603\n3,0073707,603\n4,,\n",
+                                      encoding="utf-8")
+    return folder
+
+
+def test_movielens_goes_in_by_imdb_id_and_a_second_run_changes_nothing(empty_db, tmp_path):
+    folder = _movielens_files(tmp_path / "ml")
+    first = runner.run_import("movielens", folder, progress_stream=None)
+    assert first.report.counts["titles"] == {"added": 3, "updated": 0, "unchanged": 0, "skipped": 1}
+    rows = {r["imdb_id"]: r for r in fetch_all("SELECT imdb_id, title, release_year, tmdb_id FROM media")}
+    assert rows["tt0133093"]["title"] == "Matrix, The" and rows["tt0133093"]["release_year"] == 1999
+    assert rows["tt0133093"]["tmdb_id"] == 603 and rows["tt0073707"]["tmdb_id"] is None  # one film per TMDb id
+    again = runner.run_import("movielens", folder, progress_stream=None)
+    assert again.report.counts["titles"] == {"added": 0, "updated": 0, "unchanged": 3, "skipped": 1}
+    assert scalar("SELECT COUNT(*) FROM media") == 3
+
+
+def test_movielens_without_links_is_one_line(empty_db, tmp_path):
+    folder = _movielens_files(tmp_path / "ml")
+    (folder / "links.csv").unlink()
+    with pytest.raises(ImportFailed, match="links.csv is missing"):
+        runner.run_import("movielens", folder, progress_stream=None)
+    assert scalar("SELECT COUNT(*) FROM media") == 0

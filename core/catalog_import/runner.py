@@ -5,13 +5,13 @@ A run is identified by its format, its files (path, size, modification time) and
 command after an interruption resumes at the phase and row the last committed batch reached; the same
 command after a finished run imports again, updating what changed and counting the rest unchanged.
 
-Formats: imdb and timdb live here; movielens is core/catalog_import/movielens.py (owned by the
-recommendations work), called as import_movielens(session, directory) with its PHASES, when it exists.
+Formats: imdb and timdb live here, run in checkpointed phases; movielens (core/catalog_import/movielens.py,
+a 9,742-title catalog that loads in seconds) is one pass that needs no checkpoint: it is idempotent, so an
+interrupted run is simply run again.
 """
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import sys
 from dataclasses import dataclass
@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 
 from core.catalog_import import imdb, timdb
 from core.catalog_import.files import ImportFailed
+from core.catalog_import.movielens import MovieLensFormatError, import_movielens
 from core.catalog_import.progress import Progress
 from core.catalog_import.report import Report
 from core.catalog_import.session import BATCH_ROWS, ImportSession
@@ -38,14 +39,24 @@ class Outcome:
     resumed_from: str | None  # "phase at row N" when an interrupted run was resumed
 
 
-def _movielens():
-    try:
-        return importlib.import_module("core.catalog_import.movielens")
-    except ModuleNotFoundError as exc:
-        if exc.name != "core.catalog_import.movielens":
-            raise
-        raise ImportFailed("The MovieLens importer is not part of this version (core/catalog_import/movielens.py "
-                           "is missing).") from exc
+def _import_movielens(source: Path) -> Outcome:
+    """movies.csv with links.csv, in one idempotent pass (titles by IMDb id, genres brought to the file's)."""
+    with core.get_engine().connect() as conn:
+        if not repo.acquire_lock(conn):
+            raise ImportFailed("Another catalog import is running on this database; wait for it to finish.")
+        try:
+            done = import_movielens(conn, source)
+        except MovieLensFormatError as exc:
+            raise ImportFailed(str(exc)) from exc
+        finally:
+            repo.release_lock(conn)
+            conn.commit()
+    report = Report(rows_read=done.inserted + done.updated + done.unchanged + len(done.skipped))
+    report.add("titles", added=done.inserted, updated=done.updated, unchanged=done.unchanged)
+    report.add("genres", added=done.genres_created)
+    for line in done.skipped:
+        report.note(line.split(": ", 1)[-1], line, "titles")
+    return Outcome(report, None)
 
 
 def _run_key(fmt: str, files: dict[str, Path], options: dict) -> str:
@@ -75,9 +86,7 @@ def run_import(fmt: str, source: Path, *, title_types: tuple[str, ...] = imdb.DE
         files = timdb.find_files(source)
         phases = timdb.PHASES
     else:
-        module = _movielens()
-        files = {p.name: p for p in sorted(source.glob("*.csv"))} if source.is_dir() else {source.name: source}
-        phases = list(module.PHASES)
+        return _import_movielens(source)
     run_key = _run_key(fmt, files, options)
 
     with core.get_engine().connect() as conn:
@@ -101,10 +110,8 @@ def run_import(fmt: str, source: Path, *, title_types: tuple[str, ...] = imdb.DE
                 try:
                     if fmt == "imdb":
                         imdb.run(session, imdb.Options(title_types, min_votes, include_adult, batch_rows, files))
-                    elif fmt == "timdb":
-                        timdb.run(session, files)
                     else:
-                        module.import_movielens(session, source)
+                        timdb.run(session, files)
                 except DBAPIError as exc:
                     conn.rollback()
                     errno = getattr(exc.orig, "errno", None)

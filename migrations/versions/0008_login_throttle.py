@@ -6,13 +6,13 @@ lock a stranger could keep a victim in). The row is locked while an attempt is c
 cannot get past the count. Rows are forgotten after a successful login or a quiet day.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-29
 """
 from alembic import op
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

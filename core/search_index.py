@@ -1,0 +1,234 @@
+"""Typo-tolerant search over titles and people's names: an in-memory index per app process, rebuilt when the
+catalog changes.
+
+Why in memory: a one-letter typo has to match a word the database has never seen, and neither InnoDB FULLTEXT
+nor LIKE can do that cheaply on MySQL 8 and MariaDB alike. Here every word of every title and name is in a
+vocabulary with its one-deletion variants (symmetric delete, as SymSpell does): a query word finds the words
+within one edit (deletion, insertion, substitution, transposition) by looking up its own deletions, and
+rapidfuzz checks the distance. Several app processes stay in step through catalog_version (bumped by
+triggers whenever a title or a name is added, removed or renamed): each search reads that one row and
+rebuilds the index when it moved.
+
+Ranking of a title, highest first:
+  exact title (accents, case, punctuation and a trailing ", The" ignored)             +3
+  the title starts with the query                                                      +1
+  every query word found in the title: exact 1.0, a prefix of a word (the last query word, as typed so far)
+  0.8, one edit away 0.7, each weighted by how rare the word is (idf), as a share of the query's weight
+  popularity (number of ratings) breaks ties
+"""
+from __future__ import annotations
+
+import bisect
+import math
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+MAX_QUERY_CHARS = 200
+MAX_QUERY_WORDS = 8
+MIN_TYPO_LENGTH = 4      # shorter words must match exactly or as a prefix: one edit of "war" is half the word
+EXACT, PREFIX, TYPO = 1.0, 0.8, 0.7
+EXACT_TITLE_BONUS, TITLE_PREFIX_BONUS = 3.0, 1.0
+MIN_COVERAGE = 0.5       # at least half of the query's weight must be found in a title
+MAX_WORD = 40           # longer "words" (a pasted URL, 500 x's) match exactly or not at all
+MAX_SUGGESTION_QUERY = 80  # "did you mean" compares whole strings: long text is not a mistyped title
+MAX_PREFIX_WORDS = 2000  # vocabulary words a short prefix may expand to
+COMMON_SHARE = 0.05      # a word in more than 5% of titles only adds to titles other words found
+# Articles that catalogs move to the end ("Matrix, The"; MovieLens does): searched either way round.
+_ARTICLES = r"the|a|an|la|le|les|l'|il|el|los|las|der|die|das|den|det"
+_TRAILING_ARTICLE = re.compile(rf"^(?P<head>.+?),\s*(?P<art>{_ARTICLES})(?P<tail>\s*\(.*\))?\s*$", re.IGNORECASE)
+
+
+def normalize(text: str) -> str:
+    """Lowercase ASCII-folded words separated by single spaces: "Amélie!" -> "amelie"."""
+    folded = unicodedata.normalize("NFKD", text[:MAX_QUERY_CHARS * 4])
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+    return " ".join(re.findall(r"[^\W_]+", folded))
+
+
+def title_keys(title: str) -> list[str]:
+    """The normalized forms a title is known by: as written, and with a trailing article moved to the front."""
+    keys = [normalize(title)]
+    moved = _TRAILING_ARTICLE.match(title)
+    if moved:
+        keys.append(normalize(f"{moved['art']} {moved['head']}{moved['tail'] or ''}"))
+    return [k for i, k in enumerate(keys) if k and k not in keys[:i]]
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    score: float
+
+
+@dataclass
+class _Field:
+    """One searchable kind of thing (titles or people): names, popularity, word postings."""
+    ids: list[int] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    keys: list[list[str]] = field(default_factory=list)
+    popularity: list[int] = field(default_factory=list)
+    postings: dict[str, list[int]] = field(default_factory=dict)
+    sorted_keys: list[tuple[str, int]] = field(default_factory=list)
+    row_of: dict[int, int] = field(default_factory=dict)
+
+    def add(self, item_id: int, name: str, keys: list[str], popularity: int) -> None:
+        row = len(self.ids)
+        self.row_of[item_id] = row
+        self.ids.append(item_id)
+        self.names.append(name)
+        self.keys.append(keys)
+        self.popularity.append(popularity)
+        for word in {w for key in keys for w in key.split()}:
+            self.postings.setdefault(word, []).append(row)
+        self.sorted_keys.extend((key, row) for key in keys)
+
+    def finish(self) -> None:
+        self.sorted_keys.sort()
+
+
+class SearchIndex:
+    """Titles and people, searchable with typos. Build with SearchIndex.build(); immutable afterwards."""
+
+    def __init__(self) -> None:
+        self.titles = _Field()
+        self.people = _Field()
+        self.vocabulary: list[str] = []
+        self.deletes: dict[str, list[str]] = {}
+
+    @classmethod
+    def build(cls, titles: Iterable[tuple[int, str, int]], people: Iterable[tuple[int, str, int]]) -> SearchIndex:
+        """titles: (media_id, title, rating_count); people: (person_id, name, credits)."""
+        index = cls()
+        for media_id, title, count in titles:
+            index.titles.add(media_id, title, title_keys(title), count or 0)
+        for person_id, name, credits in people:
+            key = normalize(name)
+            if key:
+                index.people.add(person_id, name, [key], credits or 0)
+        index.titles.finish()
+        index.people.finish()
+        words = set(index.titles.postings) | set(index.people.postings)
+        index.vocabulary = sorted(words)
+        for word in words:
+            if len(word) >= MIN_TYPO_LENGTH:
+                for variant in _deletes(word):
+                    index.deletes.setdefault(variant, []).append(word)
+        return index
+
+    # --- words ---------------------------------------------------------------------------------------------
+    def _near(self, word: str) -> list[str]:
+        """Vocabulary words one edit away from word (not word itself)."""
+        if not MIN_TYPO_LENGTH <= len(word) <= MAX_WORD:
+            return []
+        found = set(self.deletes.get(word, ()))  # the query lacks a letter
+        for variant in _deletes(word):             # the query has one too many, or one wrong or swapped
+            if variant in self.titles.postings or variant in self.people.postings:
+                found.add(variant)
+            found.update(self.deletes.get(variant, ()))
+        found.discard(word)
+        return [w for w in found if len(w) >= MIN_TYPO_LENGTH and OSA.distance(word, w, score_cutoff=1) <= 1]
+
+    def _prefixed(self, stem: str) -> list[str]:
+        start = bisect.bisect_left(self.vocabulary, stem)
+        end = bisect.bisect_left(self.vocabulary, stem + "\uffff", lo=start)
+        return self.vocabulary[start:min(end, start + MAX_PREFIX_WORDS)]
+
+    def _matches(self, word: str, last: bool) -> dict[str, float]:
+        """Vocabulary word -> how well it matches the query word."""
+        matched: dict[str, float] = {}
+        if last or len(word) >= MIN_TYPO_LENGTH:
+            for candidate in self._prefixed(word):
+                matched[candidate] = PREFIX
+        for candidate in self._near(word):
+            matched.setdefault(candidate, TYPO)
+        if word in self.titles.postings or word in self.people.postings:
+            matched[word] = EXACT
+        return matched
+
+    # --- search --------------------------------------------------------------------------------------------
+    def _search(self, part: _Field, query: str, limit: int) -> list[Hit]:
+        key = normalize(query)
+        words = key.split()[:MAX_QUERY_WORDS]
+        if not words or not part.ids:
+            return []
+        total = len(part.ids)
+        scores: dict[int, float] = {}
+        weight_sum = 0.0
+        plans = []
+        for i, word in enumerate(words):
+            matched = self._matches(word, last=i == len(words) - 1)
+            postings = [(part.postings[w], q) for w, q in matched.items() if w in part.postings]
+            df = max((len(p) for p, _ in postings), default=0)
+            idf = math.log(1 + total / (1 + df)) if df else math.log(1 + total)
+            weight_sum += idf
+            plans.append((df > COMMON_SHARE * total, postings, idf))
+        # Rare words first: they pick the candidates; common words ("the", "love") only add to those.
+        for common, postings, idf in sorted(plans, key=lambda p: p[0]):
+            best: dict[int, float] = {}
+            for rows, quality in postings:
+                for row in rows:
+                    if quality > best.get(row, 0.0) and (not common or not scores or row in scores):
+                        best[row] = quality
+            for row, quality in best.items():
+                scores[row] = scores.get(row, 0.0) + quality * idf
+        for row in list(scores):
+            scores[row] /= weight_sum
+            if scores[row] < MIN_COVERAGE:
+                del scores[row]
+        start = bisect.bisect_left(part.sorted_keys, (key, -1))
+        for stored, row in part.sorted_keys[start:]:
+            if not stored.startswith(key):
+                break
+            bonus = EXACT_TITLE_BONUS + TITLE_PREFIX_BONUS if stored == key else TITLE_PREFIX_BONUS
+            scores[row] = max(scores.get(row, 0.0), 1.0) + bonus if row not in scores or scores[row] < 1 + bonus \
+                else scores[row]
+        ranked = sorted(scores.items(), key=lambda s: (-s[1], -part.popularity[s[0]], part.ids[s[0]]))[:limit]
+        return [Hit(part.ids[row], round(score, 4)) for row, score in ranked]
+
+    def titles_for(self, query: str, limit: int = 1000) -> list[Hit]:
+        return self._search(self.titles, query, limit)
+
+    def people_for(self, query: str, limit: int = 50) -> list[Hit]:
+        return self._search(self.people, query, limit)
+
+    def title_name(self, media_id: int) -> str | None:
+        row = self.titles.row_of.get(media_id)
+        return None if row is None else self.titles.names[row]
+
+    def did_you_mean(self, query: str) -> str | None:
+        """The title or name closest to a query that found nothing, or None when nothing is close."""
+        key = normalize(query)
+        if not 3 <= len(key) <= MAX_SUGGESTION_QUERY:
+            return None
+        best = None
+        for part in (self.titles, self.people):
+            choices = [k[0] for k in part.keys]
+            found = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=70)
+            if found and (best is None or found[1] > best[1]):
+                best = (part.names[found[2]], found[1])
+        return best[0] if best else None
+
+
+# --- one index per process, refreshed when the catalog changes -------------------------------------------------
+_lock = threading.Lock()
+_current: tuple[object, SearchIndex] | None = None
+
+
+def current(version: object, load: Callable[[], tuple[list, list]]) -> SearchIndex:
+    """The process's index for catalog `version`; load() -> (titles, people) rows when it must be rebuilt."""
+    global _current
+    with _lock:
+        if _current is None or _current[0] != version:
+            titles, people = load()
+            _current = (version, SearchIndex.build(titles, people))
+        return _current[1]

@@ -1,0 +1,72 @@
+"""Typo-tolerant search on the demo catalog, with queries generated from it (seeded, not hand-picked): one
+edit in a word of 5+ letters finds the title in the top 5 and the person in the top 5; an exact title ranks
+first; "The X" finds "X, The"; accents do not matter; "did you mean"; odd input; the index follows edits."""
+import random
+
+from benchmarks.bench_search import one_edit
+from core import search, search_index
+from core.search import Filters
+from db import catalog
+from db.core import fetch_all, transaction
+
+
+def test_normalizing_ignores_case_accents_and_punctuation():
+    assert search_index.normalize("Amélie: Le Fabuleux!") == "amelie le fabuleux"
+    assert search_index.title_keys("Matrix, The") == ["matrix the", "the matrix"]
+    assert search_index.title_keys("City of Lost Children, The (Cité des enfants perdus)")[1] == \
+        "the city of lost children cite des enfants perdus"
+
+
+def test_generated_typos_find_titles_and_people(demo_db):
+    rng = random.Random(12)
+    titles = fetch_all("SELECT media_id, title FROM media")
+    people = fetch_all("SELECT person_id, name FROM people")
+    title_queries = [(t["media_id"], q) for t in titles if (q := one_edit(rng, t["title"]))]
+    people_queries = [(p["person_id"], q) for p in people if (q := one_edit(rng, p["name"]))]
+    assert len(title_queries) >= 30 and len(people_queries) >= 40
+    title_misses = [q for media_id, q in title_queries
+                    if media_id not in [h.id for h in search.text_hits(q).titles[:5]]]
+    people_misses = [q for person_id, q in people_queries
+                     if person_id not in [h.id for h in search.text_hits(q).people[:5]]]
+    assert len(title_misses) <= 0.02 * len(title_queries), title_misses
+    assert len(people_misses) <= 0.02 * len(people_queries), people_misses
+
+
+def test_an_exact_title_ranks_first_and_articles_and_accents_do_not_matter(demo_db):
+    index = search.index()
+    for row in fetch_all("SELECT media_id, title FROM media"):
+        first = search.text_hits(row["title"]).titles[0].id
+        assert search_index.normalize(index.title_name(first)) == search_index.normalize(row["title"])
+    built = search_index.SearchIndex.build([(1, "Matrix, The", 5), (2, "Matrix Reloaded, The", 9),
+                                            (3, "Amélie", 1)], [(1, "Chloë Sevigny", 3)])
+    assert built.titles_for("The Matrix")[0].id == 1
+    assert built.titles_for("amelie")[0].id == 3
+    assert built.people_for("chloe sevigny")[0].id == 1
+
+
+def test_nothing_found_says_did_you_mean_and_odd_input_is_answered(demo_db):
+    lost = search.text_hits("Sholqyz")
+    assert not lost.titles and lost.did_you_mean == "Sholay"
+    for odd in ("x" * 500, "!!!???...", "🎬🍿", "' OR 1=1 --"):
+        found = search.text_hits(odd)
+        assert found is None or isinstance(found.titles, list)
+        catalog.search_titles(search.resolve(Filters(query=odd)), "admin")
+
+
+def test_the_index_follows_catalog_changes(demo_db):
+    before = search.index()
+    with transaction(None) as conn:
+        media_id = conn.exec_driver_sql("INSERT INTO media (title, media_type) VALUES ('Zorblaxian Nights', 'Movie')"
+                                        ).lastrowid
+    try:
+        assert search.index() is not before
+        assert search.text_hits("Zorblaxan Nights").titles[0].id == media_id
+    finally:
+        with transaction(None) as conn:
+            conn.exec_driver_sql(f"DELETE FROM media WHERE media_id = {int(media_id)}")
+    assert media_id not in [h.id for h in search.text_hits("Zorblaxian Nights").titles]
+
+
+def test_explore_finds_a_misspelt_title_first(demo_db):
+    found = catalog.search_titles(search.resolve(Filters(query="sholey")), "admin").rows
+    assert found and found[0]["title"] == "Sholay"
