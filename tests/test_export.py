@@ -9,10 +9,9 @@ import os
 import subprocess
 import sys
 import zipfile
+from datetime import date
 
 import pytest
-
-from datetime import date
 
 from core import export, watching
 from core.history_import import preview, read_upload
