@@ -12,7 +12,7 @@ import sys
 
 # The cli/ modules, in the order --help lists their commands.
 COMMAND_MODULES = ("migrate", "reset", "check", "import_catalog", "refresh_catalog", "train_recommender",
-                   "serve", "cluster")
+                   "serve", "cluster", "import_history", "export")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -30,7 +30,9 @@ else:
         database_down(exc)
         st.stop()
 
-    page = st.navigation(pages_for(user))
+    # Expanded: with the history pages a viewer has 14 links, and a collapsed menu would hide Profile and
+    # the rest behind "View 4 more".
+    page = st.navigation(pages_for(user), expanded=True)
     deliver_pending()
     if user:
         account_sidebar(user)

@@ -33,13 +33,13 @@ import bench_load
 import mysql.connector
 
 from core import playlists, watching, watchlist
+from core.reset import rebuild
 from db import cluster, home, reviews, schema, sessions
 from db import titles as catalog
 from db.engine import dispose_engine
 from db.errors import DatabaseUnavailable, DataRuleError
 from ops import cluster as nodes
 from ops.serve import Server, free_ports
-from reset_database import rebuild
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "streamsync_cluster_test"

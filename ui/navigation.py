@@ -34,9 +34,12 @@ SECTIONS = {
         PageSpec("app_pages/lists.py", "Lists", ":material/playlist_play:", "lists", "own_data"),
         PageSpec("app_pages/progress.py", "Progress", ":material/live_tv:", "progress", "own_data"),
         PageSpec("app_pages/diary.py", "Diary", ":material/book:", "diary", "own_data"),
+        PageSpec("app_pages/my_stats.py", "My statistics", ":material/insights:", "my-stats", "own_data"),
         PageSpec("app_pages/calendar.py", "Calendar", ":material/calendar_month:", "calendar", "own_data"),
         PageSpec("app_pages/friends.py", "Friends", ":material/group:", "friends", "own_data"),
         PageSpec("app_pages/profile.py", "Profile", ":material/account_circle:", "profile", "own_data"),
+        PageSpec("app_pages/import_history.py", "Import", ":material/upload_file:", "import", "own_data"),
+        PageSpec("app_pages/export.py", "Export", ":material/download:", "export", "own_data"),
     ],
     "Moderation": [
         PageSpec("app_pages/moderation_editor.py", "Table editor", ":material/table_edit:", "table-editor",
