@@ -18,8 +18,8 @@ def register(subparsers) -> None:
                         help="Streamlit processes (default 1, or STREAMSYNC_WORKERS); about one per core")
     parser.add_argument("--port", type=int, default=int(os.environ.get("STREAMSYNC_PORT", "8501")),
                         help="the port users connect to (default 8501, or STREAMSYNC_PORT)")
-    parser.add_argument("--address", default=os.environ.get("STREAMSYNC_ADDRESS") or "0.0.0.0",
-                        help="the address to listen on (default every interface, or STREAMSYNC_ADDRESS)")
+    parser.add_argument("--address", default=os.environ.get("STREAMSYNC_ADDRESS") or "127.0.0.1",
+                        help="the address to listen on (default 127.0.0.1, this machine only; or STREAMSYNC_ADDRESS)")
     parser.add_argument("--dev", action="store_true",
                         help="development mode: rerun on save, file watcher and post-run GC back on")
     parser.set_defaults(handler=serve)

@@ -3,7 +3,8 @@
 # (scripts/dbserver.py), loads the demo data into an empty database, applies pending schema migrations to
 # an existing one (never dropping data; a database newer than this code is refused), then serves the app.
 # STREAMSYNC_PORT picks the web port (default 8501, or the next free one); STREAMSYNC_ADDRESS the
-# address to listen on (default: every interface, as Streamlit does; 127.0.0.1 keeps it to this machine).
+# address to listen on: 127.0.0.1 (this machine only) by default, because the README publishes the demo
+# accounts' password; 0.0.0.0 opens it to the network once those passwords are changed.
 # STREAMSYNC_WORKERS=N (`make run WORKERS=N`) serves from N Streamlit processes behind HAProxy
 # (manage.py serve, docs/deployment.md); `--dev` (`make dev`) reruns on save.
 set -euo pipefail
@@ -19,20 +20,19 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port="${STREAMSYNC_PORT:-8501}"
 while port_in_use "$port"; do port=$((port + 1)); done
 
+address="${STREAMSYNC_ADDRESS:-127.0.0.1}"
+
 cat <<BANNER
 
-  StreamSync is starting: open http://localhost:$port
+  StreamSync is starting: open http://localhost:$port (listening on $address)
   Demo accounts (password StreamSync!2024): admin (admin), moderator (moderator), user001 .. user150
   Stop with Ctrl-C. A private database server keeps running for next time; \`make stop-db\` stops it.
 
 BANNER
 workers="${STREAMSYNC_WORKERS:-1}"
 if [ "$workers" != 1 ] || [ "${1:-}" = "--dev" ]; then
-    serve_options=(--workers "$workers" --port "$port")
-    if [ -n "${STREAMSYNC_ADDRESS:-}" ]; then serve_options+=(--address "$STREAMSYNC_ADDRESS"); fi
+    serve_options=(--workers "$workers" --port "$port" --address "$address")
     if [ "${1:-}" = "--dev" ]; then serve_options+=(--dev); fi
     exec .venv/bin/python manage.py serve "${serve_options[@]}"
 fi
-address_option=()
-if [ -n "${STREAMSYNC_ADDRESS:-}" ]; then address_option=(--server.address "$STREAMSYNC_ADDRESS"); fi
-exec .venv/bin/python -m streamlit run streamlit_app.py --server.port "$port" "${address_option[@]}"
+exec .venv/bin/python -m streamlit run streamlit_app.py --server.port "$port" --server.address "$address"
