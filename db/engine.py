@@ -34,6 +34,7 @@ from db.errors import (
     ConnectionLost,
     DatabaseUnavailable,
     DataRuleError,
+    RawDriverError,
     errno_of,
     is_unavailable,
     readable_error,
@@ -98,7 +99,12 @@ class Database:
 
     def unavailable(self, exc: Exception, kind: type[DatabaseUnavailable] = DatabaseUnavailable
                     ) -> DatabaseUnavailable:
-        reason = server_message(exc) if isinstance(exc, DBAPIError) else "every pooled connection is busy"
+        if isinstance(exc, DBAPIError):
+            reason = server_message(exc)
+        elif isinstance(exc, PoolTimeout):
+            reason = "every pooled connection is busy"
+        else:
+            reason = str(exc)
         return kind(self.url, reason)
 
     @contextmanager
@@ -313,12 +319,19 @@ def transaction(actor: str | None) -> Iterator[Connection]:
             if committing and _lost(exc):
                 raise database.unavailable(exc) from exc
             raise
+        except RawDriverError as exc:
+            # COMMIT (or the ROLLBACK after a failed statement) died with its connection: after COMMIT was
+            # sent the outcome is unknown; before it, nothing was committed and the work may run again.
+            if committing:
+                raise database.unavailable(exc) from exc
+            raise database.unavailable(exc, ConnectionLost) from exc
         finally:
             try:
                 conn.execute(text("SET @app_user = NULL, @app_reason = NULL, @streamsync_title_merge = NULL"))
                 conn.commit()
-            except DBAPIError:
-                # The connection is broken; invalidate it so the pool never hands it out with a name set.
+            except Exception:
+                # The connection is broken (it says so as a DB-API error, the C extension's own error, or
+                # SQLAlchemy's refusal to use it); invalidate it so the pool never hands it out with a name set.
                 conn.invalidate()
 
 

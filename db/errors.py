@@ -15,6 +15,15 @@ UNAVAILABLE_ERRNOS = {1044, 1045, 1047, 1049, 2002, 2003, 2005, 2006, 2013, 2055
 # another connection, to another server of a cluster, may well work.
 LOST_ERRNOS = {1047, 2006, 2013, 2055}
 
+try:
+    # The connector's C extension raises its own error, not a DB-API one, when COMMIT or ROLLBACK fails
+    # (connection_cext.commit() does not wrap it), so SQLAlchemy passes it through unwrapped. The only way
+    # those two statements fail is the connection dying under them.
+    from _mysql_connector import MySQLInterfaceError as RawDriverError
+except ImportError:  # the pure-Python connector wraps every error
+    class RawDriverError(Exception):  # type: ignore[no-redef]
+        """Never raised: stands in for the C extension's error where that is not loaded."""
+
 
 def errno_of(exc: DBAPIError) -> int | None:
     """The server's (or the connector's) error number behind a SQLAlchemy error."""

@@ -102,6 +102,11 @@ class Writer(threading.Thread):
             except DataRuleError as exc:
                 self.errors += 1
                 self._sample(f"{kind}: {exc}")
+            except Exception as exc:  # anything else escaping db/ is a defect: counted, and the writer goes on
+                self.errors += 1
+                for key in touched:
+                    self.expected.pop(key, None)
+                self._sample(f"{kind}: unexpected {type(exc).__name__}: {exc}")
             time.sleep(0.02)
 
     def _sample(self, text: str) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.pool import NullPool
 import db
 from db import config, engine
 from db.config import PoolSettings
-from db.errors import DatabaseUnavailable
+from db.errors import ConnectionLost, DatabaseUnavailable
 
 
 @pytest.fixture
@@ -82,3 +82,21 @@ def test_a_server_dying_right_after_a_read_does_not_fail_the_read(empty_db, one_
         pooled = conn.execute(text("SELECT CONNECTION_ID()")).scalar()
         _kill(pooled)  # the read is done; returning the connection (its rollback) is what fails
     assert db.scalar("SELECT CONNECTION_ID()") != pooled
+
+
+def test_a_connection_dying_at_commit_is_the_unknown_outcome_error_and_not_run_again(empty_db, one_connection_pool):
+    # The C extension raises its own (non DB-API) error when COMMIT fails; it must still reach the caller as
+    # "database unavailable, outcome unknown", and the transaction must not be run a second time.
+    attempts = []
+
+    def work(conn):
+        attempts.append(conn.execute(text("SELECT CONNECTION_ID()")).scalar())
+        db.execute(conn, "INSERT INTO genres (name) VALUES ('Heist')")
+        _kill(attempts[0])  # the last statement is done: COMMIT is what meets the dead connection
+
+    with pytest.raises(DatabaseUnavailable) as info:
+        engine.run_in_transaction("bob", work)
+    assert not isinstance(info.value, ConnectionLost)
+    assert "lost connection" in info.value.reason.lower() or "gone away" in info.value.reason.lower()
+    assert len(attempts) == 1
+    assert db.scalar("SELECT CONNECTION_ID()") != attempts[0]  # the pool gave out a working connection
