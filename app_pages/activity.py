@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core import activity, permissions
+from ui import cards
 from ui.cards import md
 from ui.feedback import attempt, error_beside
 from ui.layout import page_header, require
@@ -75,13 +76,12 @@ log_filter = filters(user["role"])
 view = repr(log_filter)
 page_no = st.session_state.get(f"al_page_{view}", 1)
 found = activity.page(user["role"], log_filter, page_no)  # one past the end shows the last page
-rows, total, capped, pages, page_no = found.rows, found.total, found.capped, found.pages, found.page
+rows, total, capped = found.rows, found.total, found.capped
 
 if not rows:
     st.info("No activity matches these filters. Clear a filter or widen the dates.")
 else:
-    more = "+" if capped else ""
-    st.caption(f"{total:,}{more} entries · page {page_no} of {pages:,}{more}, newest first")
+    st.caption("Newest first.")
     st.dataframe(pd.DataFrame([{"when": r["changed_at"], "user": r["username"], "table": r["table_name"],
                                 "operation": r["operation"], "record": r["record_id"],
                                 "changed fields": changed_fields(r["change_details"])} for r in rows]),
@@ -92,12 +92,10 @@ else:
                                                 f"{by_id[i]['table_name']} {by_id[i]['record_id']}")
     show_change(by_id[chosen])
 
-nav, download = st.columns([2, 1], vertical_alignment="bottom")
-nav.number_input("Page", min_value=1, max_value=None if capped else max(pages, page_no), value=page_no,
-                 key=f"al_page_{view}")
-download.download_button(
+cards.pager(f"al_page_{view}", total, found.page_size, noun="entries", capped=capped)
+st.download_button(
     "Download CSV", data=lambda: activity.export_csv(user["role"], log_filter)[0], file_name="activity.csv",
-    mime="text/csv", on_click="ignore", key="al_csv", width="stretch",
+    mime="text/csv", on_click="ignore", key="al_csv",
     help=f"The filtered entries, newest first, at most {activity.EXPORT_LIMIT:,} rows.")
 st.caption(f"The CSV holds the entries matching the filters above, newest first, at most "
            f"{activity.EXPORT_LIMIT:,} rows.")

@@ -11,7 +11,7 @@ import streamlit as st
 
 from core import admin_users, auth, permissions
 from core import table_editor as te
-from core.words import plural
+from ui import cards
 from ui.cards import md
 from ui.feedback import attempt, error_beside
 from ui.layout import page_header, require
@@ -95,7 +95,7 @@ page_key = f"au_page_{text}|{role_filter}"
 page_no = st.session_state.get(page_key, 1)
 find = partial(admin_users.search_users, user["role"], text, None if role_filter == ALL else role_filter)
 found = find(page_no)  # deletes emptied the last page meanwhile: it shows the new last page, not "no user matches"
-rows, total, pages = found.rows, found.total, found.pages
+rows, total = found.rows, found.total
 if found.page != page_no:
     page_no = st.session_state[page_key] = found.page
 
@@ -103,13 +103,11 @@ if not rows:
     st.info("No user matches. Try part of a username, a name or an email, or clear the role filter.")
     st.stop()
 
-st.caption(f"{plural(total, 'user')} · page {page_no} of {pages:,}")
 st.dataframe(pd.DataFrame([{"username": r["username"], "name": f"{r['firstname']} {r['lastname']}",
                             "email": r["email"], "role": r["role"], "status": status(r),
                             "joined": r["created_at"], "last login": r["last_login_at"]} for r in rows]),
              hide_index=True, width="stretch")
-if pages > 1:
-    st.number_input("Page", min_value=1, max_value=pages, key=page_key)  # its value: page_no (session state)
+cards.pager(page_key, total, found.page_size, noun="users")
 
 by_name = {r["username"]: r for r in rows}
 picked = st.selectbox("Manage", list(by_name), key="au_pick")

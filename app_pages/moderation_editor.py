@@ -12,6 +12,7 @@ from core import permissions, tables
 from core import table_editor as te
 from core.tables import Column, Table, catalog
 from core.words import plural
+from ui import cards
 from ui.cards import md
 from ui.feedback import attempt, error_beside, show_refusal
 from ui.layout import page_header, require
@@ -138,9 +139,7 @@ page = tables.browse(user["role"], table.name, filter_column=filter_column, filt
 choices = tables.fk_choices(table.name, page.rows, finds)
 fk_options = {column: te.picker_options(found) for column, found in choices.items()}
 
-more = "+" if page.capped else ""
-st.caption(f"{page.total:,}{more} matching rows · page {page.page} of {page.pages:,}{more} · "
-           f"{tables.PAGE_SIZE} rows per page. Add a row at the bottom of the grid; select rows and press "
+st.caption(f"{tables.PAGE_SIZE} rows per page. Add a row at the bottom of the grid; select rows and press "
            "Delete to remove them.")
 if not page.rows:
     st.info("No rows match. Clear the filter, or add a row at the bottom of the grid.")
@@ -157,10 +156,8 @@ st.data_editor(
 if read_only:
     st.caption(f"Kept by the server, not editable: {', '.join(sorted(read_only))}.")
 
-pager, save_col = st.columns([3, 1], vertical_alignment="bottom")
-pager.number_input("Page", min_value=1, max_value=None if page.capped else max(page.pages, page.page),
-                   value=page.page, step=1, key=f"ed_page_{view}")
-if save_col.button("Save changes…", type="primary", key="ed_save", width="stretch"):
+cards.pager(f"ed_page_{view}", page.total, page.page_size, noun="rows", capped=page.capped)
+if st.button("Save changes…", type="primary", key="ed_save"):
     st.session_state["ed_pending"] = grid_key
 
 # The preview is computed from the grid on every run, so an edit made after "Save" shows up in it.

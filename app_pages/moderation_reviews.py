@@ -6,6 +6,7 @@ import streamlit as st
 
 from core import moderation
 from core.words import plural
+from ui import cards
 from ui.cards import md
 from ui.feedback import attempt, error_beside
 from ui.layout import page_header, require
@@ -67,15 +68,13 @@ kind = st.segmented_control("Queue", list(QUEUE_LABELS), format_func=QUEUE_LABEL
                             key="mr_queue") or "reported"
 page_no = st.session_state.get(f"mr_page_{kind}", 1)
 found = moderation.queue(user["role"], kind, page_no)  # past the end: the last page
-reviews, total, pages = found.rows, found.total, found.pages
+reviews, total = found.rows, found.total
 
 if not reviews:
     st.info({"reported": "No open reports. When viewers report a review it shows up here.",
              "recent": "No reviews in the last 30 days.",
              "hidden": "No hidden reviews."}[kind])
 else:
-    st.caption(f"{plural(total, 'review')} · page {found.page} of {pages}")
     for review in reviews:
         review_card(review)
-if pages > 1:
-    st.number_input("Page", min_value=1, max_value=pages, value=found.page, key=f"mr_page_{kind}")
+cards.pager(f"mr_page_{kind}", total, found.page_size, noun="reviews")

@@ -30,11 +30,11 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from core import export, my_stats  # noqa: E402
+from core import accounts, export, my_stats  # noqa: E402
 from core import reset as reset_database  # noqa: E402
 from core.history_import import preview, read_upload  # noqa: E402
 from core.history_import.commit import commit  # noqa: E402
-from db import bulk, engine, migrations, schema, users  # noqa: E402
+from db import bulk, engine, migrations, schema  # noqa: E402
 from db import statement_counter as stats  # noqa: E402
 from db.config import REQUIRED_QUERY  # noqa: E402
 
@@ -90,7 +90,7 @@ def build_movielens(url, folder: Path) -> None:
 
 
 def fresh_user(name: str) -> str:
-    users.create_user(name, firstname="Bench", lastname="Import", email=f"{name}@example.test", dob=None,
+    accounts.create_account(name, firstname="Bench", lastname="Import", email=f"{name}@example.test", dob=None,
                       password_hash=PASSWORD_HASH)
     return name
 

@@ -1,7 +1,7 @@
 """Load benchmark: many logged-in sessions driving the real server over Streamlit's own websocket protocol.
 
 Each simulated browser tab: GET / (as a browser does, which also picks up HAProxy's worker cookie), opens
-/_stcore/stream with the login cookie of a session made through db/sessions (a real token, the cookie the
+/_stcore/stream with the login cookie of a session made through core.sessions (a real token, the cookie the
 login sets), exchanges the one-time code the first run hands it at the login-cookie route (as the page's
 script does), then clicks through Home, Explore, a search typed into Explore's box, a title page, Lists,
 Progress and Friends with a think time between clicks. A click is a BackMsg rerun_script; its page run ends
@@ -52,7 +52,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
-from db import config, engine, home, sessions
+from core import sessions
+from db import config, engine, home
 from ops.serve import Server, free_ports
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -32,7 +32,7 @@ from sqlalchemy.exc import DBAPIError  # noqa: E402
 
 from core import accounts, auth, sample_library, titles  # noqa: E402
 from core.search import Filters  # noqa: E402
-from db import config, engine, schema, statement_counter, users  # noqa: E402
+from db import config, engine, schema, statement_counter  # noqa: E402
 from db.errors import DatabaseUnavailable, DataRuleError  # noqa: E402
 from ui.harness import open_app  # noqa: E402
 
@@ -169,7 +169,7 @@ def ensure_bench_viewer() -> None:
 
         def make_account(tag: str, username: str | None = None) -> str:
             username = username or f"{BENCH_VIEWER}_{tag}"
-            users.create_user(username, firstname="Bench", lastname="Viewer", email=f"{username}@example.test",
+            accounts.create_account(username, firstname="Bench", lastname="Viewer", email=f"{username}@example.test",
                               dob=None, password_hash=password_hash)
             return username
 

@@ -11,6 +11,7 @@ Plus the privileged role change and deleting one's own account, which both apply
 from __future__ import annotations
 
 from core import permissions
+from core.sessions import token_hash
 from db import sessions, users
 from db.engine import actor_role, transactional
 from db.errors import Conflict, Invalid, NotFound
@@ -39,7 +40,16 @@ def keep_hidden_reviews(conn, leaving: str, actor: str | None) -> None:
 
 def end_sessions(conn, username: str, keep_token: str | None = None) -> int:
     """Log `username` out everywhere (but the session of keep_token). Returns how many sessions ended."""
-    return sessions.end_other_sessions(conn, username, keep_token)
+    return sessions.end_others(conn, username, token_hash(keep_token) if keep_token else None)
+
+
+@transactional
+def create_account(conn, actor: str, *, firstname: str, lastname: str, email: str, dob, password_hash: str,
+                   role: str = "user") -> None:
+    """Create the account `actor`: registration acts as the new user, so the audit log names them. A username
+    or email taken meanwhile raises Conflict from the unique keys."""
+    users.insert(conn, actor, firstname=firstname, lastname=lastname, email=email, dob=dob,
+                 password_hash=password_hash, role=role)
 
 
 @transactional

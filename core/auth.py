@@ -17,9 +17,10 @@ from datetime import date, datetime, timedelta
 
 import bcrypt
 
-from core import validation
+from core import accounts, validation
 from db import login_throttle, users
 from db.engine import text_ok as db_text_ok
+from db.engine import transactional
 from db.errors import DataRuleError
 
 log = logging.getLogger("streamsync.auth")
@@ -39,7 +40,7 @@ DUMMY_HASH = b"$2b$12$1ZNJPbZFW7Z/UbHZz4CW6uXCh3XGUav0ihoO/LwBWXdJacdafNHK6"
 
 
 def clock() -> datetime:
-    """The time logins are judged by (naive local time, like the DATETIME columns and db.sessions)."""
+    """The time logins are judged by (naive local time, like the DATETIME columns and core.sessions)."""
     return datetime.now()
 
 
@@ -74,6 +75,47 @@ def delay_after(failures: int, free: int) -> timedelta:
 def _wait(key: str, failures: int) -> timedelta:
     free = CLIENT_FREE_FAILURES if key.startswith("client:") else ACCOUNT_FREE_FAILURES
     return delay_after(failures, free)
+
+
+@transactional
+def _claim(conn, actor: None, keys: list[str], now: datetime) -> tuple[datetime | None, dict[str, int]]:
+    """Claim one login attempt against every key at once, BEFORE the password is checked and with the rows
+    locked: that is what keeps 30 parallel guesses to the free ones. Returns (None, failures counted per key)
+    when the attempt may go ahead, or (the time the longest wait ends, {}) when a key is still waiting; a
+    refused attempt changes nothing. A claim counts as a failure until the login succeeds and gives it back."""
+    counts: dict[str, int] = {}
+    ready_at: datetime | None = None
+    for key in sorted(set(keys)):  # one order for every login: two claims never wait on each other in a circle
+        row = login_throttle.lock(conn, key, now)
+        failures = 0 if now - row["last_failure_at"] >= FORGET_AFTER else row["failures"]
+        owed = _wait(key, failures)
+        until = row["last_failure_at"] + owed
+        if owed and until > now:
+            ready_at = max(ready_at or until, until)
+        counts[key] = failures + 1
+    if ready_at:
+        return ready_at, {}
+    for key, failures in counts.items():
+        login_throttle.count(conn, key, failures, now)
+    return None, counts
+
+
+@transactional
+def _forgive(conn, actor: None, key: str, claimed: int) -> None:
+    # A burst of guesses racing the right password keeps the wait its failures earned.
+    login_throttle.forgive(conn, key, claimed)
+
+
+@transactional
+def _throttled(conn, actor: None, username: str) -> None:
+    # The system's act (no actor): an admin reading the log sees why the owner could not log in, and that
+    # the owner did not do it.
+    users.log_throttled(conn, username, throttled_reason())
+
+
+@transactional
+def _logged_in(conn, actor: str, now: datetime) -> None:
+    users.stamp_login(conn, actor, now)
 
 
 def throttled_reason() -> str:
@@ -113,7 +155,7 @@ def login(username: str, password: str, client: str | None = None, now: datetime
         return LoginResult(None, WRONG_CREDENTIALS)
     account = login_throttle.account_key(username)
     keys = [account] + ([login_throttle.client_key(client)] if client else [])
-    ready_at, claimed = login_throttle.claim(None, keys, now, FORGET_AFTER, _wait)
+    ready_at, claimed = _claim(None, keys, now)
     if ready_at:
         return LoginResult(None, wait_message(ready_at, now))
     record = users.login_record(username)
@@ -121,12 +163,12 @@ def login(username: str, password: str, client: str | None = None, now: datetime
         if claimed[account] == ACCOUNT_FREE_FAILURES:
             log.info("%d failed logins for the name %r: its further tries wait", claimed[account], username)
             if record:
-                users.log_login_throttled(None, record["username"], throttled_reason())
+                _throttled(None, record["username"])
         return LoginResult(None, WRONG_CREDENTIALS)
-    login_throttle.forgive(None, account, claimed[account])
+    _forgive(None, account, claimed[account])
     if record["locked_until"] and record["locked_until"] > now:
         return LoginResult(None, ADMIN_LOCKED)  # only the owner, who typed the right password, learns this
-    users.record_login_success(record["username"], now)
+    _logged_in(record["username"], now)
     return LoginResult(record["username"], None)
 
 
@@ -140,8 +182,9 @@ def register(fields: dict, today: date | None = None) -> tuple[dict[str, str], s
     if errors:
         return errors, None
     try:
-        users.create_user(fields["username"], firstname=fields["firstname"], lastname=fields["lastname"],
-                          email=fields["email"], dob=fields["dob"], password_hash=hash_password(fields["password"]))
+        accounts.create_account(fields["username"], firstname=fields["firstname"], lastname=fields["lastname"],
+                                email=fields["email"], dob=fields["dob"],
+                                password_hash=hash_password(fields["password"]))
     except DataRuleError as exc:  # someone took the name or email in the moment since the check: ask again
         return _taken_errors(fields) or {"username": str(exc)}, None
     return {}, fields["username"]
@@ -163,8 +206,8 @@ def update_profile(username: str, fields: dict, today: date | None = None) -> di
     if errors:
         return errors
     try:
-        users.update_profile(username, firstname=fields["firstname"], lastname=fields["lastname"],
-                             email=fields["email"], dob=fields["dob"])
+        _save_profile(username, firstname=fields["firstname"], lastname=fields["lastname"],
+                      email=fields["email"], dob=fields["dob"])
     except DataRuleError as exc:
         return {"email": str(exc)}
     return {}
@@ -183,4 +226,17 @@ def change_password(username: str, current: str, new: str, confirm: str,
         errors["password"] = "The new password must differ from the current one."
     if errors:
         return errors, 0
-    return {}, users.change_password(username, hash_password(new), keep_token)
+    return {}, _set_password(username, hash_password(new), keep_token)
+
+
+@transactional
+def _save_profile(conn, actor: str, **fields) -> None:
+    users.update_profile(conn, actor, **fields)
+
+
+@transactional
+def _set_password(conn, actor: str, new_hash: str, keep_token: str | None) -> int:
+    """Store the new hash and end every other session of the user at once (a stolen session must not outlive
+    the password it was opened with). Returns sessions ended."""
+    users.set_password(conn, actor, new_hash)
+    return accounts.end_sessions(conn, actor, keep_token)

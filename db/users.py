@@ -10,8 +10,7 @@ from datetime import date, datetime
 
 from sqlalchemy.engine import Connection
 
-from db.engine import execute, fetch_all, fetch_one, transactional
-from db.sessions import end_other_sessions
+from db.engine import execute, fetch_all, fetch_one
 
 PROFILE_COLUMNS = "username, firstname, lastname, email, dob, role, created_at, last_login_at, must_change_password"
 
@@ -36,44 +35,36 @@ def taken(username: str, email: str, except_username: str | None = None) -> dict
     return {"username": bool(row["username"]), "email": bool(row["email"])}
 
 
-@transactional
-def create_user(conn, actor: str, *, firstname: str, lastname: str, email: str, dob: date | None,
-                password_hash: str, role: str = "user") -> None:
-    """Create the account `actor` (registration acts as the new user, so the audit log names them).
-    A username or email taken meanwhile raises DataRuleError from the unique keys."""
+def insert(conn: Connection, username: str, *, firstname: str, lastname: str, email: str, dob: date | None,
+           password_hash: str, role: str = "user") -> None:
+    """A username or email taken meanwhile raises DataRuleError from the unique keys."""
     execute(conn, """INSERT INTO users (username, firstname, lastname, email, password_hash, dob, role)
                      VALUES (:u, :f, :l, :e, :h, :dob, :role)""",
-            u=actor, f=firstname, l=lastname, e=email, h=password_hash, dob=dob, role=role)
+            u=username, f=firstname, l=lastname, e=email, h=password_hash, dob=dob, role=role)
 
 
-@transactional
-def record_login_success(conn, actor: str, now: datetime) -> None:
+def stamp_login(conn: Connection, username: str, now: datetime) -> None:
     """A good login: stamp last_login_at (failed logins are counted in db.login_throttle)."""
-    execute(conn, "UPDATE users SET last_login_at = :now WHERE username = :u", now=now, u=actor)
+    execute(conn, "UPDATE users SET last_login_at = :now WHERE username = :u", now=now, u=username)
 
 
-@transactional
-def log_login_throttled(conn, actor: None, username: str, reason: str) -> None:
-    """Record, as the system's act (no actor), that an account's failed logins started its throttle: an
-    admin reading the log sees why the owner could not log in, and that the owner did not do it."""
+def log_throttled(conn: Connection, username: str, reason: str) -> None:
+    """An activity_log row saying an account's failed logins started its throttle, with no actor."""
     execute(conn, """INSERT INTO activity_log (username, table_name, operation, record_id, change_details)
                      VALUES (NULL, 'users', 'UPDATE', :u, JSON_OBJECT('reason', :reason))""",
             u=username, reason=reason)
 
 
-@transactional
-def update_profile(conn, actor: str, *, firstname: str, lastname: str, email: str, dob: date | None) -> None:
+def update_profile(conn: Connection, username: str, *, firstname: str, lastname: str, email: str,
+                   dob: date | None) -> None:
     execute(conn, """UPDATE users SET firstname = :f, lastname = :l, email = :e, dob = :dob
-                      WHERE username = :u""", f=firstname, l=lastname, e=email, dob=dob, u=actor)
+                      WHERE username = :u""", f=firstname, l=lastname, e=email, dob=dob, u=username)
 
 
-@transactional
-def change_password(conn, actor: str, new_hash: str, keep_token: str | None) -> int:
-    """Store a new hash, clear must_change_password and end every other session of the user, all at once
-    (a stolen session must not outlive the password it was opened with). Returns sessions ended."""
+def set_password(conn: Connection, username: str, new_hash: str) -> None:
+    """Store a hash chosen by its owner (which clears must_change_password)."""
     execute(conn, "UPDATE users SET password_hash = :h, must_change_password = 0 WHERE username = :u",
-            h=new_hash, u=actor)
-    return end_other_sessions(conn, actor, keep_token)
+            h=new_hash, u=username)
 
 
 def admins_for_update(conn: Connection) -> list[dict]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from core import auth
-from db import users
+from core import accounts, auth
 
 PASSWORD = "Monsoon-Reels-2024"
 
@@ -18,7 +17,7 @@ def hashed(password: str) -> str:
 
 
 def make_user(username: str, role: str = "user", password: str = PASSWORD, email: str | None = None) -> str:
-    users.create_user(username, firstname="Test", lastname=username.title(),
+    accounts.create_account(username, firstname="Test", lastname=username.title(),
                       email=email or f"{username}@example.com", dob=date(1990, 1, 1),
                       password_hash=hashed(password), role=role)
     return username

@@ -177,3 +177,17 @@ def test_a_time_range_the_wrong_way_round_says_so(moderator):
     at.date_input(key="al_to").set_value(date(2024, 5, 1)).run()
     assert not at.exception
     assert "The From date is after the To date" in at.error[0].value and not at.dataframe
+
+
+def test_a_long_log_pages_with_previous_next_and_a_go_to_page_box(empty_db):
+    admin = make_user(name("adm"), role="admin")
+    with transaction(None) as conn:  # 8 pages of entries
+        execute(conn, """INSERT INTO activity_log (username, table_name, operation, record_id)
+                         SELECT :u, 'genres', 'INSERT', seq FROM seq_1_to_390""", u=admin)
+    at = open_app(admin, "app_pages/activity.py")
+    assert any(c.value.startswith("Page 1 of 8 · ") for c in at.caption)
+    next(b for b in at.button if b.label == "Next ›").click().run()
+    assert any(c.value.startswith("Page 2 of 8 · ") for c in at.caption)
+    next(n for n in at.number_input if n.label == "Go to page").set_value(8).run()
+    assert not at.exception and any(c.value.startswith("Page 8 of 8 · ") for c in at.caption)
+    assert next(b for b in at.button if b.label == "Next ›").disabled

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from core import accounts, admin_users, auth, friends, moderation, playlists, watchlist
-from db import reviews, sessions, statement_counter, users
+from core import accounts, admin_users, auth, friends, moderation, playlists, sessions, watchlist
+from db import reviews, statement_counter, users
 from db.engine import fetch_one, scalar
 from db.errors import DataRuleError, PermissionDenied
 from tests.accounts_helpers import PASSWORD, make_user
@@ -177,7 +177,7 @@ HOSTILE_LAST = "<img src=x onerror=alert(1)>"
 
 def test_the_users_page_shows_names_and_emails_as_typed(empty_db):
     admin = make_user("qa_boss", role="admin")
-    users.create_user("_x_y_", firstname=HOSTILE_FIRST, lastname=HOSTILE_LAST,
+    accounts.create_account("_x_y_", firstname=HOSTILE_FIRST, lastname=HOSTILE_LAST,
                       email="<script>alert(1)</script>@x.com", dob=None, password_hash=auth.hash_password(PASSWORD))
     at = open_app(admin, "app_pages/admin_users.py")
     at.text_input(key="au_search").set_value("_x_y_").run()
@@ -219,10 +219,10 @@ def test_deleting_the_only_user_on_the_last_page_shows_the_page_before(empty_db)
         make_user(f"qa_paged{i:02d}")
     at = open_app(admin, "app_pages/admin_users.py")
     at.text_input(key="au_search").set_value("qa_paged").run()
-    at.number_input[0].set_value(2).run()
+    next(b for b in at.button if b.label == "Next ›").click().run()
     last = at.selectbox(key="au_pick").value
     admin_users.delete_user(admin, last)  # here or in another tab: the page is stale now
     at.run()
     assert not at.exception and not at.info  # not "No user matches"
-    assert f"{admin_users.PAGE_SIZE} users · page 1 of 1" in texts(at)
+    assert f"{admin_users.PAGE_SIZE} users" in texts(at)
     assert at.selectbox(key="au_pick").value != last

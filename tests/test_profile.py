@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from core import accounts, admin_users, auth, moderation
-from db import execute, fetch_one, reviews, sessions, statement_counter, transaction, users
+from core import accounts, admin_users, auth, moderation, sessions
+from db import execute, fetch_one, reviews, statement_counter, transaction, users
 from db.engine import scalar
 from db.errors import DataRuleError
 from tests.accounts_helpers import PASSWORD, click, error_under, field, make_user
@@ -105,7 +105,7 @@ def test_a_password_change_logs_out_my_other_sessions(empty_db):
 
 def test_after_an_admin_reset_the_new_password_opens_the_app(empty_db):
     make_user("kiran")
-    users.create_user("root_admin", firstname="R", lastname="A", email="ra@example.com", dob=None,
+    accounts.create_account("root_admin", firstname="R", lastname="A", email="ra@example.com", dob=None,
                       password_hash=auth.hash_password(PASSWORD), role="admin")
     with transaction("root_admin") as conn:
         execute(conn, "UPDATE users SET must_change_password = 1 WHERE username = 'kiran'")

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from core import auth, validation
+from core import accounts, auth, validation
 from db import fetch_all, fetch_one, users
 from tests.accounts_helpers import click, error_under, field, make_user
 from tests.apptest import open_app, texts
@@ -171,7 +171,7 @@ def test_a_username_taken_during_registration_is_reported_under_the_username(emp
     hash_password = auth.hash_password
 
     def someone_is_quicker(password):
-        users.create_user("MY_EMAIL_FAN", firstname="Quick", lastname="Er", email="quicker@example.com",
+        accounts.create_account("MY_EMAIL_FAN", firstname="Quick", lastname="Er", email="quicker@example.com",
                           dob=None, password_hash="not used")
         return hash_password(password)
 

@@ -11,8 +11,8 @@ from types import SimpleNamespace
 from starlette.applications import Starlette
 from streamlit.runtime import context as st_context
 
-from core import auth
-from db import fetch_all, fetch_one, sessions
+from core import auth, sessions
+from db import fetch_all, fetch_one
 from tests.accounts_helpers import PASSWORD, fill_login, make_user
 from tests.apptest import open_app, texts
 from ui import session_cookie

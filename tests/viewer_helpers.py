@@ -7,7 +7,7 @@ import re
 import uuid
 
 from core import accounts, sample_library
-from db import statement_counter, users
+from db import statement_counter
 from tests.apptest import texts
 from ui.cards import WORD_JOINER
 
@@ -25,7 +25,7 @@ def make_user(tag: str = "viewer", firstname: str = "Test", username: str | None
     """Create a user named `username` or `<tag><random>` and return the username (removed_after_test
     deletes it)."""
     username = username or f"{tag}{uuid.uuid4().hex[:10]}"
-    users.create_user(username, firstname=firstname, lastname="Viewer", email=f"{username}@example.test",
+    accounts.create_account(username, firstname=firstname, lastname="Viewer", email=f"{username}@example.test",
                       dob=None, password_hash=TEST_PASSWORD_HASH)
     _made.append(username)
     return username

@@ -126,24 +126,34 @@ def count_label(total: int, noun: str, capped: bool = False) -> str:
     """'1 title', '24 titles', or 'more than 10,000 titles' for a count that stopped at its cap."""
     if capped:
         return f"more than {total:,} {noun}"
-    return plural(total, noun.removesuffix("s"), noun)
+    one = noun[:-3] + "y" if noun.endswith("ies") else noun.removesuffix("s")  # entries -> entry
+    return plural(total, one, noun)
+
+
+JUMP_AFTER = 5  # more pages than this: a "Go to page" box under Previous / Next
 
 
 def pager(key: str, total: int, per_page: int, noun: str = "results", capped: bool = False) -> None:
-    """Previous / Next with 'Page x of y · N results' (noun in the plural; just the count when everything
-    fits on one page). Reads and moves the page number under `key`."""
+    """The one pager of every paged list: Previous / Next around 'Page x of y · N results' (noun in the
+    plural; just the count when everything fits on one page), and a "Go to page" box when there are many
+    pages (a capped count has no last page: the box then goes past it). Reads and moves the page number
+    under `key`; a page past the end (rows deleted meanwhile) shows as the last one."""
     pages = page_count(total, per_page)
-    page = min(page_number(key), pages)
+    page = page_number(key) if capped else min(page_number(key), pages)
     summary = count_label(total, noun, capped)
-    if pages == 1:
+    if pages == 1 and not capped:
         st.caption(summary)
         return
+    more = "+" if capped else ""
     left, middle, right = st.columns([1, 3, 1], vertical_alignment="center")
     left.button("‹ Previous", key=f"{key}_prev", disabled=page <= 1, on_click=_go, args=(key, page - 1),
                 width="stretch")
-    middle.caption(f"Page {page} of {pages} · {summary}")
-    right.button("Next ›", key=f"{key}_next", disabled=page >= pages, on_click=_go, args=(key, page + 1),
-                 width="stretch")
+    middle.caption(f"Page {page:,} of {pages:,}{more} · {summary}")
+    right.button("Next ›", key=f"{key}_next", disabled=page >= pages and not capped, on_click=_go,
+                 args=(key, page + 1), width="stretch")
+    if pages > JUMP_AFTER or capped:
+        st.session_state[key] = page  # the box shows the page shown, never one past the end
+        st.number_input("Go to page", min_value=1, max_value=None if capped else pages, step=1, key=key)
 
 
 def rating_input(label: str, value: int | None, key: str) -> int | None:
