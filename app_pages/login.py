@@ -18,7 +18,8 @@ if submitted:
         st.error("Enter both your username and your password.")
     else:
         def check_and_open() -> tuple[auth.LoginResult, str | None]:
-            result = auth.login(username, password, client=session.client_address())
+            client = session.client_address()
+            result = auth.login(username, password, client=client, exposed=session.reachable_from_network(client))
             return result, session.open_session(result.username) if result.ok else None
 
         with st.spinner("Checking your password…"):  # a double click: one login, one failure counted

@@ -16,7 +16,8 @@ me = signed_in_user()
 token = st.session_state.get("session_token")
 page_header("Profile", "Your details, your password, the devices you are logged in on, and your account.")
 if me["must_change_password"]:
-    st.warning("An admin reset your password. Choose a new one in the Password tab below before you continue.",
+    st.warning("Choose a new password in the Password tab below before you continue: an admin reset yours, or it "
+               "is the demo password the README publishes while this StreamSync is reachable from other machines.",
                icon=":material/key:")
 profile = accounts.get_user(me["username"])
 

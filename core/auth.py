@@ -18,9 +18,10 @@ from datetime import date, datetime, timedelta
 import bcrypt
 
 from core import accounts, validation
+from core.demo_data import DEMO_PASSWORD
 from db import login_throttle, users
+from db.engine import set_reason, transactional
 from db.engine import text_ok as db_text_ok
-from db.engine import transactional
 from db.errors import DataRuleError
 
 log = logging.getLogger("streamsync.auth")
@@ -35,6 +36,8 @@ WRONG_CREDENTIALS = "Wrong username or password. Check both (the password is cas
 USERNAME_TAKEN = "That username is taken (names are compared ignoring case); choose another."
 EMAIL_TAKEN = "An account with this email already exists; log in instead, or use another."
 ADMIN_LOCKED = "This account is locked by an admin. Ask an admin to unlock it."
+PUBLISHED_PASSWORD_REASON = ("still on the demo password the README publishes, while this instance is reachable "
+                             "from other machines")
 # A real cost-12 hash of a random secret nobody knows: unknown usernames are verified against it.
 DUMMY_HASH = b"$2b$12$1ZNJPbZFW7Z/UbHZz4CW6uXCh3XGUav0ihoO/LwBWXdJacdafNHK6"
 
@@ -141,12 +144,16 @@ class LoginResult:
         return self.username is not None
 
 
-def login(username: str, password: str, client: str | None = None, now: datetime | None = None) -> LoginResult:
+def login(username: str, password: str, client: str | None = None, now: datetime | None = None,
+          exposed: bool = False) -> LoginResult:
     """Check a login from `client` (the address, None when unknown). The attempt is claimed against the
     name's and the client's counts before the password is checked, in one locked transaction, so a burst
     of parallel guesses gets no more than the free ones; a refused attempt checks no password and counts
     nothing. A good password gives the name's claim back; the client's stays, so guessing between logins
-    to one's own account does not reset it."""
+    to one's own account does not reset it.
+    exposed: the instance is reachable from other machines. Anyone there can read the demo accounts' password
+    in the README, so an account still on it must choose another before anything else (the system's act,
+    logged with its reason)."""
     now = now or clock()
     if not isinstance(username, str) or not isinstance(password, str):
         return LoginResult(None, WRONG_CREDENTIALS)
@@ -169,7 +176,15 @@ def login(username: str, password: str, client: str | None = None, now: datetime
     if record["locked_until"] and record["locked_until"] > now:
         return LoginResult(None, ADMIN_LOCKED)  # only the owner, who typed the right password, learns this
     _logged_in(record["username"], now)
+    if exposed and password == DEMO_PASSWORD:
+        _published_password(None, record["username"])
     return LoginResult(record["username"], None)
+
+
+@transactional
+def _published_password(conn, actor: None, username: str) -> None:
+    set_reason(conn, PUBLISHED_PASSWORD_REASON)
+    users.require_new_password(conn, username)
 
 
 def register(fields: dict, today: date | None = None) -> tuple[dict[str, str], str | None]:

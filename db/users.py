@@ -100,6 +100,11 @@ def set_one_time_password(conn: Connection, username: str, new_hash: str) -> Non
             h=new_hash, u=username)
 
 
+def require_new_password(conn: Connection, username: str) -> None:
+    """Keep the hash, but make its owner choose another at once (the pages show only the password form)."""
+    execute(conn, "UPDATE users SET must_change_password = 1 WHERE username = :u", u=username)
+
+
 def delete(conn: Connection, username: str) -> None:
     """Delete an account: its reviews go first by trigger (ratings stay exact), the rest by cascade."""
     execute(conn, "DELETE FROM users WHERE username = :u", u=username)

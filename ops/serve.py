@@ -169,7 +169,9 @@ class Server:
     # --- starting -------------------------------------------------------------------------------------------
 
     def _worker_env(self) -> dict[str, str]:
-        env = {**os.environ, **self.env}
+        # The public address, not the worker's own (127.0.0.1 behind HAProxy): the app asks a demo account to
+        # change its password when others can reach it (ui.session.reachable_from_network).
+        env = {**os.environ, "STREAMSYNC_ADDRESS": self.address, **self.env}
         # Streamlit signs its XSRF cookie with server.cookieSecret, random per process unless set: workers
         # share one, so a browser that moves to another worker (its own died) can still upload. A deployment
         # over several machines sets the same STREAMLIT_SERVER_COOKIE_SECRET on each.

@@ -11,8 +11,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup_venv.sh requirements.txt
+configured_url="${STREAMSYNC_DB_URL:-}"
 STREAMSYNC_DB_URL="$(.venv/bin/python scripts/dbserver.py url)"
 export STREAMSYNC_DB_URL
+# Which server that is (the user's, the default one on 3306, or this checkout's private one), for the banner.
+if [ -n "$configured_url" ]; then
+    server="configured"
+else
+    server="$(env -u STREAMSYNC_DB_URL .venv/bin/python scripts/dbserver.py status)"
+fi
+case "$server" in
+    private:*) stop_note="A private database server keeps running for next time; \`make stop-db\` stops it." ;;
+    *) stop_note="The database server is yours: it keeps running." ;;
+esac
 .venv/bin/python manage.py reset --if-empty
 .venv/bin/python manage.py migrate upgrade
 
@@ -21,12 +32,14 @@ port="${STREAMSYNC_PORT:-8501}"
 while port_in_use "$port"; do port=$((port + 1)); done
 
 address="${STREAMSYNC_ADDRESS:-127.0.0.1}"
+export STREAMSYNC_ADDRESS="$address"  # the app asks a demo account to change its password when not 127.0.0.1
 
 cat <<BANNER
 
   StreamSync is starting: open http://localhost:$port (listening on $address)
   Demo accounts (password StreamSync!2024): admin (admin), moderator (moderator), user001 .. user150
-  Stop with Ctrl-C. A private database server keeps running for next time; \`make stop-db\` stops it.
+  Stop with Ctrl-C. $stop_note
+$([ "$address" = 127.0.0.1 ] || echo "  Reachable from other machines: a demo account still on that password must choose a new one at login.")
 
 BANNER
 workers="${STREAMSYNC_WORKERS:-1}"

@@ -18,8 +18,8 @@ def hashed(password: str) -> str:
 
 def make_user(username: str, role: str = "user", password: str = PASSWORD, email: str | None = None) -> str:
     accounts.create_account(username, firstname="Test", lastname=username.title(),
-                      email=email or f"{username}@example.com", dob=date(1990, 1, 1),
-                      password_hash=hashed(password), role=role)
+                            email=email or f"{username}@example.com", dob=date(1990, 1, 1),
+                            password_hash=hashed(password), role=role)
     return username
 
 

@@ -7,9 +7,11 @@ from datetime import datetime, timedelta
 import bcrypt
 
 from core import admin_users, auth
+from core.demo_data import DEMO_PASSWORD
 from db import engine, execute, fetch_all, fetch_one, transaction
 from tests.accounts_helpers import PASSWORD, click, field, fill_login, make_user
 from tests.apptest import open_app, texts
+from ui import session
 from ui.cards import md
 
 T0 = datetime(2026, 1, 10, 20, 0, 0)
@@ -220,3 +222,33 @@ def test_a_username_with_underscores_is_shown_as_typed_in_the_sidebar_and_toasts
     at = click(at, "Log in")
     assert f"Logged in as **{md('_qa_u_')}** (user)" in [c.value for c in at.sidebar.caption]
     assert [t.value for t in at.toast] == [md("Welcome back, _qa_u_!")]
+
+
+def test_the_published_demo_password_must_be_changed_when_others_can_reach_the_instance(empty_db, monkeypatch):
+    for name in ("on_demo_pw", "own_pw", "local_demo"):
+        make_user(name, password=DEMO_PASSWORD if name != "own_pw" else PASSWORD)
+    assert auth.login("on_demo_pw", DEMO_PASSWORD, exposed=True).ok
+    assert auth.login("own_pw", PASSWORD, exposed=True).ok
+    assert auth.login("local_demo", DEMO_PASSWORD, exposed=False).ok
+    flags = {r["username"]: r["must_change_password"]
+             for r in fetch_all("SELECT username, must_change_password FROM users")}
+    assert flags == {"on_demo_pw": 1, "own_pw": 0, "local_demo": 0}
+    logged = fetch_one("SELECT username, change_details FROM activity_log WHERE record_id = 'on_demo_pw' "
+                       "AND operation = 'UPDATE' ORDER BY log_id DESC LIMIT 1")
+    assert logged["username"] is None and "demo password" in logged["change_details"]
+
+    # Through the login page of an instance listening on every interface: only the password form opens.
+    monkeypatch.setattr(session, "ENVIRON", {"STREAMSYNC_ADDRESS": "0.0.0.0"})
+    at = fill_login(open_app(page="app_pages/login.py"), "local_demo", DEMO_PASSWORD)
+    assert not at.exception
+    assert any("demo password the README publishes" in w.value for w in at.warning)
+    assert [t.label for t in at.tabs][:2] == ["Details", "Password"]
+
+
+def test_an_instance_is_reachable_from_the_network_by_its_address_or_a_remote_client(monkeypatch):
+    monkeypatch.setattr(session, "ENVIRON", {})
+    assert not session.reachable_from_network(None)
+    assert not session.reachable_from_network("127.0.0.1")
+    assert session.reachable_from_network("192.168.1.20")
+    monkeypatch.setattr(session, "ENVIRON", {"STREAMSYNC_ADDRESS": "0.0.0.0"})
+    assert session.reachable_from_network(None)

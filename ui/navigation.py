@@ -75,7 +75,8 @@ def pages_for(user: dict | None) -> dict[str, list[st.Page]]:
     if user is None:
         return {"StreamSync": [_page(spec, default=(i == 0)) for i, spec in enumerate(PUBLIC_PAGES)]}
     if user.get("must_change_password"):
-        # An admin reset the password: the user must choose a new one before anything else.
+        # An admin reset the password, or it is the published demo one on an instance others can reach: the
+        # user must choose a new one before anything else.
         profile = REGISTRY["profile"]
         return {"My library": [_page(profile, default=True)]}
     role = user["role"]

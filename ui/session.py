@@ -46,6 +46,7 @@ def current_user() -> dict | None:
     return user
 
 
+ENVIRON = os.environ  # settings come from here; tests swap in a dict (they never write os.environ)
 CLIENT_IP_HEADER_ENV = "STREAMSYNC_CLIENT_IP_HEADER"
 
 
@@ -54,11 +55,23 @@ def client_address() -> str | None:
     proxy, so when STREAMSYNC_CLIENT_IP_HEADER names the header the proxy sets (X-Forwarded-For, X-Real-IP)
     its LAST entry is used: the one our proxy appended; entries before it are whatever the client sent.
     Without the setting, the websocket's peer address (None for localhost)."""
-    header = os.environ.get(CLIENT_IP_HEADER_ENV, "").strip()
+    header = ENVIRON.get(CLIENT_IP_HEADER_ENV, "").strip()
     if header:
         forwarded = st.context.headers.get(header)
         return (forwarded.split(",")[-1].strip() or None) if isinstance(forwarded, str) else None
     return st.context.ip_address
+
+
+ADDRESS_ENV = "STREAMSYNC_ADDRESS"  # what `make run` and `manage.py serve` listen on (127.0.0.1 by default)
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def reachable_from_network(client: str | None) -> bool:
+    """Whether people on other machines can reach this instance: it was started to listen beyond this machine
+    (behind HAProxy the workers themselves listen on 127.0.0.1, so their own address does not tell), or this
+    login comes from another machine (whatever the setting said)."""
+    listening = ENVIRON.get(ADDRESS_ENV, "").strip() or "127.0.0.1"
+    return listening not in LOOPBACK or (client is not None and client not in LOOPBACK)
 
 
 def open_session(username: str) -> str:
