@@ -77,10 +77,12 @@ with password_tab:
 with devices:
     active = sessions.active_sessions(me["username"], token)
     st.dataframe(
-        [{"This session": "✓" if s["is_current"] else "", "Device": s["user_agent"] or "unknown",
-          "Logged in": s["created_at"], "Last seen": s["last_seen_at"]} for s in active],
+        [{"": "This device" if s["is_current"] else "", "Browser": s["browser"], "System": s["system"],
+          "Device": s["device"], "Logged in": s["created_at"], "Last seen": s["last_seen_at"],
+          "Sent as": s["user_agent"] or ""} for s in active],
         hide_index=True,
-        column_config={"Logged in": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+        column_config={"Sent as": st.column_config.TextColumn(help="The browser's User-Agent header, as sent"),
+                       "Logged in": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
                        "Last seen": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
     )
     others = sum(not s["is_current"] for s in active)

@@ -6,6 +6,8 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from ua_parser import parse as parse_agent
+
 from db import sessions as sql
 from db.engine import transactional
 
@@ -55,9 +57,33 @@ def revoke_other_sessions(conn, actor: str, keep_token: str | None) -> int:
     return sql.end_others(conn, actor, token_hash(keep_token) if keep_token else None)
 
 
+def describe_agent(user_agent: str | None) -> dict[str, str]:
+    """Browser, system and device of a User-Agent header, in words ("Firefox 133", "Windows 10", "Desktop"),
+    by ua-parser's maintained rules (browsers change their strings too often for our own regexes). What it
+    cannot read is said plainly rather than guessed."""
+    found = parse_agent(user_agent or "")
+    agent, system, device = found.user_agent, found.os, found.device
+
+    def named(part, fallback: str, minor: bool = False) -> str:
+        if part is None or part.family in (None, "Other"):
+            return fallback
+        version = ".".join(str(x) for x in (part.major, part.minor if minor else None) if x)
+        return f"{part.family} {version}".strip()
+
+    if device is None or device.family in (None, "Other"):
+        kind = "Desktop" if system is not None and system.family in ("Windows", "Mac OS X", "Linux", "Ubuntu",
+                                                                    "Chrome OS", "Fedora") else "Unknown device"
+    else:
+        kind = " ".join(dict.fromkeys(x for x in (device.brand, device.model or device.family) if x))
+    return {"browser": named(agent, "Unknown browser"), "system": named(system, "unknown system", minor=True),
+            "device": kind}
+
+
 def active_sessions(username: str, current_token: str | None, now: datetime | None = None) -> list[dict]:
-    """The user's live sessions, newest first, for the profile page: created_at, last_seen_at, user_agent
-    and is_current (never the hash itself, so nothing a page could leak)."""
+    """The user's live sessions, newest first, for the profile page: created_at, last_seen_at, the raw
+    user_agent with its browser, system and device in words, and is_current (never the hash itself, so
+    nothing a page could leak)."""
     current = token_hash(current_token) if current_token else None
     return [{"created_at": r["created_at"], "last_seen_at": r["last_seen_at"], "user_agent": r["user_agent"],
-             "is_current": r["token_hash"] == current} for r in sql.live_sessions(username, now or datetime.now())]
+             **describe_agent(r["user_agent"]), "is_current": r["token_hash"] == current}
+            for r in sql.live_sessions(username, now or datetime.now())]

@@ -168,6 +168,17 @@ def test_profile_render_uses_a_fixed_small_number_of_statements(empty_db):
     assert m.statements <= 5, m.statements
 
 
+def test_the_sessions_tab_names_each_device_and_marks_this_one(empty_db):
+    make_user("kiran")
+    sessions.create_session("kiran", "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 "
+                                      "Firefox/133.0")
+    at = profile("kiran")
+    frame = next(d.value for d in at.dataframe if "Browser" in d.value.columns)
+    assert sorted(frame[""]) == ["", "This device"]
+    firefox = frame[frame["Browser"] == "Firefox 133"].iloc[0]
+    assert (firefox["System"], firefox["Device"], firefox[""]) == ("Windows 10", "Desktop", "")
+
+
 # --- hostile input and stale state (accounts QA pass) --------------------
 def test_a_moderator_who_deletes_their_account_leaves_their_hidden_reviews_hidden(empty_db):
     admin = make_user("qa_root", role="admin")
