@@ -19,11 +19,14 @@ COLUMNS = 6
 
 user = signed_in_user()
 me = user["username"]
-page_header(f"Welcome back, {md(user['firstname'])}", "What to watch next: your series, picks for you, "
-            "the best rated titles and what your friends rate.")
-
 counts = home.counts(me)
 unfinished = progress.for_user(me, unfinished_only=True)
+if any(counts[k] for k in ("playlists", "ratings", "watchlist", "friends")) or unfinished:
+    page_header(f"Welcome back, {md(user['firstname'])}", "What to watch next: your series, picks for you, "
+                "the best rated titles and what your friends rate.")
+else:  # a brand-new account has nothing to come back to
+    page_header(f"Welcome, {md(user['firstname'])}", "Start by rating a few titles you know: your picks, "
+                "series and friends then gather here.")
 picks = recommend.for_user(me)
 trending = recommend.trending()
 friends_watching = recommend.friends_watching(me)
@@ -85,6 +88,7 @@ else:
 upcoming_block(upcoming)
 
 # --- for you ----------------------------------------------------------------------------------------------
+known: list[dict] = []
 if counts["ratings"] < recommend.ONBOARDING_RATINGS:
     st.subheader("Rate a few titles you know")
     st.caption(f"{counts['ratings']} of {recommend.ONBOARDING_RATINGS} rated. Each rating changes the picks "
@@ -98,11 +102,17 @@ if counts["ratings"] < recommend.ONBOARDING_RATINGS:
             error_beside(key)
 
 st.subheader("For you")
+shown = {pick["media_id"] for pick in known}
+rest = [pick for pick in picks if pick["media_id"] not in shown]  # the onboarding row's titles once only
 if not picks:
     st.info("Nothing left to recommend: you have listed or rated every title with ratings. Explore the "
             "catalog for more.", icon=":material/recommend:")
+elif known and all(pick["popular"] for pick in picks):
+    # Until a newcomer's first ratings, "for you" could only repeat the popular titles above.
+    st.info("Your own picks appear here as soon as you rate a title you know: rate some above, or log what "
+            "you have watched.", icon=":material/recommend:")
 else:
-    card_rows(picks, lambda pick: pick["reason"], "home")
+    card_rows(rest, lambda pick: pick["reason"], "home")
 
 st.subheader("Trending this week", "trend")
 if not trending:

@@ -13,6 +13,7 @@ from typing import Any
 
 from core import tables as editor
 from core import validation
+from core.words import plural
 from db.whitelist import Column, Table
 
 # Columns the server keeps exact by itself (rating triggers); editing them by hand would make them wrong.
@@ -63,8 +64,11 @@ class ChangeSet:
         return not (self.inserts or self.updates or self.deletes)
 
     def summary(self) -> str:
-        return (f"{len(self.inserts)} insert(s), {len(self.updates)} update(s), "
-                f"{len(self.deletes)} delete(s) in {self.table}")
+        """'1 new row, 2 changed rows in media': only the kinds there are."""
+        parts = [plural(len(rows), noun, nouns) for rows, noun, nouns in (
+            (self.inserts, "new row", "new rows"), (self.updates, "changed row", "changed rows"),
+            (self.deletes, "deleted row", "deleted rows")) if rows]
+        return f"{', '.join(parts) or 'no changes'} in {self.table}"
 
 
 def row_label(key: dict[str, Any]) -> str:

@@ -381,3 +381,10 @@ def test_a_lock_set_in_the_table_editor_ends_the_users_sessions_at_once(admin):
     at.run()  # the viewer's next click
     assert not at.sidebar.caption and "session_token" not in at.session_state
     assert [t.value for t in at.toast] == [md(SESSION_ENDED)]
+
+
+def test_the_apply_button_counts_only_the_kinds_of_change_there_are_in_words():
+    changes = te.ChangeSet("media", updates=[object()])
+    assert changes.summary() == "1 changed row in media"
+    changes = te.ChangeSet("genres", inserts=[{}, {}], deletes=[{}])
+    assert changes.summary() == "2 new rows, 1 deleted row in genres"

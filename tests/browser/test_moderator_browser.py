@@ -89,9 +89,9 @@ def test_a_moderator_changes_a_year_and_it_shows_everywhere(demo_db, live_app, p
     page.get_by_role("button", name="Save changes…").click()
     settle(page)
     expect(page.get_by_text("Check before saving")).to_be_visible()
-    page.get_by_role("button", name="Apply 0 insert(s), 1 update(s), 0 delete(s) in media").click()
+    page.get_by_role("button", name="Apply 1 changed row in media").click()
     settle(page)
-    expect(page.get_by_text("Saved: 0 insert(s), 1 update(s)")).to_be_visible()
+    expect(page.get_by_text("Saved: 1 changed row in media")).to_be_visible()
     assert str(fetch_one("SELECT release_year FROM media WHERE media_id = :m", m=title["media_id"])["release_year"]) \
         == new_year
 
