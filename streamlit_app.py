@@ -21,8 +21,10 @@ else:
     from ui.layout import database_down
     from ui.navigation import pages_for
     from ui.session import account_sidebar, current_user, deliver_pending
+    from ui.style import apply as apply_style
 
     st.set_page_config(page_title="StreamSync", page_icon=":material/movie:", layout="wide")
+    apply_style()
 
     try:
         user = current_user()

@@ -37,12 +37,13 @@ activity = watching.friends_activity(me, 8, 0)
 
 
 def card_rows(rows: list[dict], caption, prefix: str) -> None:
-    """Cards in rows of COLUMNS, each with caption(row) under it and a "Log a watch" for films."""
-    for start in range(0, len(rows), COLUMNS):
-        for col, row in zip(st.columns(COLUMNS), rows[start:start + COLUMNS], strict=False):
+    """A shelf of cards (COLUMNS to a line; one line scrolling sideways on a phone: ui.style), each with
+    caption(row) under it and a "Log a watch" for films."""
+    with st.container(key=f"shelf_{prefix}"):
+        for col, row in zip(st.columns(len(rows)), rows, strict=True):
             with col:
-                media_card(row, log_watch=lambda r: log_watch_button(me, r, f"{prefix}_log_{r['media_id']}"))
-                st.caption(md(caption(row)))
+                media_card(row, log_watch=lambda r: log_watch_button(me, r, f"{prefix}_log_{r['media_id']}"),
+                           note=md(caption(row)))
 
 
 def rate(media_id: int, key: str) -> None:
@@ -52,7 +53,7 @@ def rate(media_id: int, key: str) -> None:
                 success=f"Rated {plural(stars + 1, 'star')}: your picks are updated.", where=key)
 
 # --- my counts -------------------------------------------------------------------------------------------
-cols = st.columns(4)
+cols = st.container(key="tiles_counts").columns(4)
 cols[0].metric("Playlists", counts["playlists"])
 cols[1].metric("Watchlist titles", counts["watchlist"])
 cols[2].metric("Series in progress", len(unfinished))
@@ -69,9 +70,10 @@ if not unfinished:
             "here with its next episode.", icon=":material/live_tv:")
     st.page_link(EXPLORE_PAGE, label="Find a series on Explore", icon=":material/search:")
 else:
-    cols = st.columns(3)
+    shelf = st.container(key="shelf_continue")
+    cols = shelf.columns(min(len(unfinished), CONTINUE_SHOWN))
     for i, series in enumerate(unfinished[:CONTINUE_SHOWN]):
-        with cols[i % 3].container(border=True):
+        with cols[i].container(border=True):
             st.page_link(MEDIA_PAGE, label=md(series["title"]), query_params={"id": str(series["media_id"])})
             total, watched = series["total_episodes"], series["watched_episodes"]
             st.caption(f"Next: **{series['next_code']}** · {md(series['next_title'])}")
@@ -89,50 +91,52 @@ upcoming_block(upcoming)
 
 # --- for you ----------------------------------------------------------------------------------------------
 known: list[dict] = []
-if counts["ratings"] < recommend.ONBOARDING_RATINGS:
+if counts["ratings"] < recommend.ONBOARDING_RATINGS and picks:
     st.subheader("Rate a few titles you know")
     st.caption(f"{counts['ratings']} of {recommend.ONBOARDING_RATINGS} rated. Each rating changes the picks "
                "below at once; skip what you have not seen.")
     known = [p for p in picks if p["popular"]][:COLUMNS] or picks[:COLUMNS]
-    for col, pick in zip(st.columns(COLUMNS), known, strict=False):
-        with col:
-            media_card(pick)
-            key = f"onboard_{pick['media_id']}"
-            st.feedback("stars", key=key, on_change=rate, args=(pick["media_id"], key))
-            error_beside(key)
+    with st.container(key="shelf_onboard"):
+        for col, pick in zip(st.columns(len(known)), known, strict=True):
+            with col:
+                media_card(pick)
+                key = f"onboard_{pick['media_id']}"
+                st.feedback("stars", key=key, on_change=rate, args=(pick["media_id"], key))
+                error_beside(key)
 
-st.subheader("For you")
-shown = {pick["media_id"] for pick in known}
-rest = [pick for pick in picks if pick["media_id"] not in shown]  # the onboarding row's titles once only
-if not picks:
-    st.info("Nothing left to recommend: you have listed or rated every title with ratings. Explore the "
-            "catalog for more.", icon=":material/recommend:")
-elif known and all(pick["popular"] for pick in picks):
-    # Until a newcomer's first ratings, "for you" could only repeat the popular titles above.
-    st.info("Your own picks appear here as soon as you rate a title you know: rate some above, or log what "
-            "you have watched.", icon=":material/recommend:")
-else:
-    card_rows(rest, lambda pick: pick["reason"], "home")
-
-st.subheader("Trending this week", "trend")
-if not trending:
-    st.info("Nobody rated or watched anything in the last 7 days. Rate what you watch to start the chart.",
-            icon=":material/trending_up:")
-else:
-    card_rows(trending, lambda row: f"{row['people']} viewer{'s' if row['people'] != 1 else ''} this week",
-              "trend")
-
-st.subheader("Friends are watching")
-if not friends_watching:
-    st.info("None of your friends is watching anything right now.", icon=":material/group:")
-else:
-    card_rows(friends_watching, lambda row: f"Watching: {row['friend_names']}"
-              + (f" and {row['friends'] - 3} more" if row["friends"] > 3 else ""), "friends")
+# Picks, trending and friends in tabs, and the charts below too: one shelf at a time keeps Home short on a
+# phone (it was 27,000 px at 390 px wide).
+for_you, trending_tab, friends_tab = st.tabs(["For you", "Trending this week", "Friends are watching"],
+                                             key="home_shelves")
+with for_you:
+    shown = {pick["media_id"] for pick in known}
+    rest = [pick for pick in picks if pick["media_id"] not in shown]  # the onboarding row's titles once only
+    if not picks:
+        st.info("Nothing left to recommend: you have listed or rated every title with ratings. Explore the "
+                "catalog for more.", icon=":material/recommend:")
+    elif known and all(pick["popular"] for pick in picks):
+        # Until a newcomer's first ratings, "for you" could only repeat the popular titles above.
+        st.info("Your own picks appear here as soon as you rate a title you know: rate some above, or log what "
+                "you have watched.", icon=":material/recommend:")
+    else:
+        card_rows(rest, lambda pick: pick["reason"], "home")
+with trending_tab:
+    if not trending:
+        st.info("Nobody rated or watched anything in the last 7 days. Rate what you watch to start the chart.",
+                icon=":material/trending_up:")
+    else:
+        card_rows(trending, lambda row: f"{plural(row['people'], 'viewer')} this week", "trend")
+with friends_tab:
+    if not friends_watching:
+        st.info("None of your friends is watching anything right now.", icon=":material/group:")
+    else:
+        card_rows(friends_watching, lambda row: f"Watching: {row['friend_names']}"
+                  + (f" and {row['friends'] - 3} more" if row["friends"] > 3 else ""), "friends")
 
 # --- top rated and friends' ratings ----------------------------------------------------------------------
-left, right = st.columns(2)
-with left:
-    st.subheader("Top rated")
+top_tab, friends_rated_tab, activity_tab = st.tabs(["Top rated", "Your friends rated", "Friends' activity"],
+                                                  key="home_charts")
+with top_tab:
     st.caption(f"Titles with at least {recommend.MIN_RATINGS} ratings.")
     if not top:
         st.info(f"No title has {recommend.MIN_RATINGS} ratings yet. Rate what you have seen to build the "
@@ -141,8 +145,7 @@ with left:
         st.page_link(MEDIA_PAGE, label=f"{rank}\\. {md(row['title'])} ({row['release_year'] or '?'}) · "
                      f"{rating_text(row['average_rating'], row['rating_count'])}",
                      query_params={"id": str(row["media_id"])})
-with right:
-    st.subheader("Your friends rated")
+with friends_rated_tab:
     if not friend_ratings:
         st.info("No ratings from friends yet. Add friends to see what they watch.", icon=":material/group:")
         st.page_link(path("friends"), label="Find friends", icon=":material/person_add:")
@@ -153,10 +156,10 @@ with right:
                    + (" · with a review" if row["has_review"] else ""))
 
 # --- friends' activity -----------------------------------------------------------------------------------------
-st.subheader("Friends' activity")
-if not activity:
-    st.info("Nothing from friends yet: when they log films, tick episodes or rate titles, it shows up here.",
-            icon=":material/dynamic_feed:")
-else:
-    feed_entries(activity)
-    st.page_link(path("feed"), label="More on the Feed", icon=":material/dynamic_feed:")
+with activity_tab:
+    if not activity:
+        st.info("Nothing from friends yet: when they log films, tick episodes or rate titles, it shows up here.",
+                icon=":material/dynamic_feed:")
+    else:
+        feed_entries(activity)
+        st.page_link(path("feed"), label="More on the Feed", icon=":material/dynamic_feed:")

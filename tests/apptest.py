@@ -15,4 +15,5 @@ def texts(at: AppTest) -> str:
                  "info", "success", "exception", "toast"):
         parts.extend(str(el.value) for el in getattr(at, kind, []))
     parts.extend(f"{m.label} {m.value}" for m in at.metric)
+    parts.extend(t.label for t in at.tabs)
     return "\n".join(parts)

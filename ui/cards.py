@@ -82,9 +82,11 @@ def rating_text(average, count) -> str:
     return f"★ {float(average):.1f} · {plural(count, 'rating')}"
 
 
-def media_card(row: dict, log_watch: Callable[[dict], None] | None = None) -> None:
+def media_card(row: dict, log_watch: Callable[[dict], None] | None = None, note: str | None = None) -> None:
     """One title in a grid: poster, title linking to its details, year, type, rating, and a mark when it is
-    in one of my lists; with log_watch, a film's card calls it to draw its "Log a watch" button."""
+    in one of my lists; `note` (Markdown: why it is shown) inside the card, so notes line up across a row
+    whether or not a card has a button; with log_watch, a film's card calls it to draw its "Log a watch"
+    button."""
     with st.container(border=True):
         poster(row)
         # A long title is cut to the card's width; the tooltip holds all of it.
@@ -94,18 +96,22 @@ def media_card(row: dict, log_watch: Callable[[dict], None] | None = None) -> No
         st.caption(f"{year} · {row['media_type']}  \n{rating_text(row.get('average_rating'), row.get('rating_count'))}")
         if row.get("in_my_lists"):
             st.badge("In your lists", icon=":material/bookmark_added:", color="green")
+        if note:
+            st.caption(note)
         if log_watch and row["media_type"] == "Movie":
             log_watch(row)
 
 
 def poster_grid(rows: list[dict], columns: int = GRID_COLUMNS,
-                log_watch: Callable[[dict], None] | None = None) -> None:
-    """Cards in rows of `columns` (log_watch: see media_card)."""
-    for start in range(0, len(rows), columns):
-        cols = st.columns(columns)
-        for col, row in zip(cols, rows[start:start + columns], strict=False):
-            with col:
-                media_card(row, log_watch)
+                log_watch: Callable[[dict], None] | None = None, key: str = "posters") -> None:
+    """Cards in rows of `columns`, three to a line on a phone (ui.style; `key` names the grid, unique on its
+    page). log_watch: see media_card."""
+    with st.container(key=f"grid_{key}"):
+        for start in range(0, len(rows), columns):
+            cols = st.columns(columns)
+            for col, row in zip(cols, rows[start:start + columns], strict=False):
+                with col:
+                    media_card(row, log_watch)
 
 
 def page_number(key: str) -> int:
