@@ -156,19 +156,28 @@ def test_a_failing_batch_rolls_back_whole_and_the_report_says_where_it_stopped()
     assert again.stopped is None and again.written == {"playlist descriptions": 1, "playlist items": 2}
 
 
-def test_a_review_without_any_rating_is_listed_not_imported():
+def test_a_review_without_a_rating_is_imported_without_stars_and_keeps_a_rating_i_gave():
     user = make_user("norate")
+    dangal, lagaan, sholay = media_id("tt5074352"), media_id("tt0169102"), media_id("tt0073707")
+    save_review(user, sholay, 8, "")
+    before = fetch_one("SELECT average_rating, rating_count, review_count FROM media WHERE media_id = :m", m=dangal)
     csv = ("Date,Name,Year,Letterboxd URI,Rating,Rewatch,Review,Tags,Watched Date\n"
            "2020-01-01,Dangal,2016,u,,,Loved the wrestling.,,2020-01-01\n"
-           "2020-01-01,Lagaan,2001,u,4.5,,Long and worth it.,,2020-01-01\n")
+           "2020-01-01,Lagaan,2001,u,4.5,,Long and worth it.,,2020-01-01\n"
+           "2020-01-01,Sholay,1975,u,,,Still the best.,,2020-01-01\n")
     seen = preview("reviews.csv", csv.encode(), user)
-    assert [str(p) for p in seen.plan_problems()] == [
-        ("reviews.csv row 1: the review of 'Dangal' has no rating; StreamSync keeps a review with its rating (1-10), "
-        "so it is not imported")]
-    report = commit(seen, "reviews.csv", csv.encode())
-    assert report.written == {"ratings and reviews": 1}
-    row = fetch_one("SELECT rating, review_text FROM reviews WHERE username = :u", u=user)
-    assert (row["rating"], row["review_text"]) == (9, "Long and worth it.")
+    assert seen.plan_problems() == []
+    [conflict] = seen.conflicts()
+    assert (conflict.mine, conflict.theirs) == ("8/10", "8/10, “Still the best.”")
+    report = commit(seen, "reviews.csv", csv.encode(), policy="take_file")
+    assert report.written == {"ratings and reviews": 3}
+    rows = {r["media_id"]: (r["rating"], r["review_text"]) for r in fetch_all(
+        "SELECT media_id, rating, review_text FROM reviews WHERE username = :u", u=user)}
+    assert rows == {dangal: (None, "Loved the wrestling."), lagaan: (9, "Long and worth it."),
+                    sholay: (8, "Still the best.")}
+    after = fetch_one("SELECT average_rating, rating_count, review_count FROM media WHERE media_id = :m", m=dangal)
+    assert after == {**before, "review_count": before["review_count"] + 1}
+    assert commit(preview("reviews.csv", csv.encode(), user), "reviews.csv", csv.encode()).written == {}
 
 
 def test_an_ambiguous_title_is_imported_once_chosen():
