@@ -91,6 +91,7 @@ class Preview:
     problems: list[Problem]
     existing: dict[str, Any]
     episodes: dict[tuple[int, int, int], int] = field(default_factory=dict)  # (series, season, number) -> id
+    notes: list[str] = field(default_factory=list)  # how the file was read and its titles matched
 
     def counts(self) -> dict[str, int]:
         return self.parsed.counts()
@@ -336,4 +337,4 @@ def build(parsed: Parsed, username: str, catalog: Catalog | None = None) -> Prev
     with read() as conn:
         existing = _existing(username, conn)
     return Preview(parsed, username, list(lines.values()), matches, list(parsed.problems), existing,
-                   catalog.episodes)
+                   catalog.episodes, parsed.notes + catalog.notes)
