@@ -109,9 +109,9 @@ with right:
 
 left, right = st.columns(2)
 with left:
-    st.subheader("Most reviewed titles")
-    chart(figures.most_reviewed, "bar", alt.X("n:Q", title="reviews"), alt.Y("title:N", sort="-x", title=None),
-          "No title has a review yet.", tooltip=["title:N", "n:Q"])
+    st.subheader("Most rated titles")
+    chart(figures.most_reviewed, "bar", alt.X("n:Q", title="ratings"), alt.Y("title:N", sort="-x", title=None),
+          "No title has a rating yet.", tooltip=["title:N", "n:Q"])
 with right:
     st.subheader(f"Changes per table per day ({dashboard.ACTIVITY_DAYS} days)")
     chart(figures.activity, "bar", alt.X("day:T", title=None), alt.Y("n:Q", title="changes"),

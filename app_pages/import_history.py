@@ -81,7 +81,7 @@ matched = seen.match_counts()
 st.caption(f"{len(seen.titles):,} titles: {matched['matched by id']:,} matched by id, "
            f"{matched['matched by title']:,} by title and year, {matched['ambiguous']:,} ambiguous, "
            f"{matched['unmatched']:,} not in the catalog.")
-for note in parsed.notes:
+for note in seen.notes:
     st.caption(md(note))
 if seen.problems:
     with st.expander(f"{len(seen.problems):,} rows skipped", icon=":material/warning:"):

@@ -125,16 +125,18 @@ def my_review_section(title: dict) -> None:
     # Keys carry the stored version, so after a save or delete the form shows what the database holds.
     version = f"{media_id}_{title['my_review_id']}_{title['my_review_updated_at']}"
     with st.form(f"review_form_{version}"):
-        rating = cards.rating_input("My rating (1-10)", title["my_rating"], f"rating_{version}")
+        rating = cards.rating_input("My rating (1-10, optional)", title["my_rating"], f"rating_{version}")
         text = st.text_area("My review (optional)", value=title["my_text"] or "", key=f"text_{version}",
-                            height=150, help=f"At most {reviews.MAX_TEXT:,} characters. Leave empty for a bare rating.")
+                            height=150, help=f"At most {reviews.MAX_TEXT:,} characters. A rating, a review or "
+                                             "both: leave the text empty for a bare rating, the rating for a review "
+                                             "without stars.")
         spoilers = st.checkbox("Contains spoilers (others must click to read it)", value=bool(title["my_spoilers"]),
                                key=f"spoilers_{version}")
-        submitted = st.form_submit_button("Save my review" if has_review else "Add my rating", type="primary",
+        submitted = st.form_submit_button("Save my review" if has_review else "Add my review", type="primary",
                                           key=f"review_save_{media_id}")
     if submitted:  # a refusal leaves the form as typed, to fix and save again
         attempt(reviews.save_review, me, media_id, rating, text, spoilers, where=f"review_{media_id}", rerun=True,
-                success=lambda outcome: f"Your rating and review were {outcome}.")
+                success=lambda outcome: f"Your review was {outcome}.")
     error_beside(f"review_{media_id}")
     if has_review:
         confirm_button("Delete my review", f"delete_review_{media_id}",
@@ -277,7 +279,7 @@ def review_card(review: dict) -> None:
     with st.container(border=True):
         # Hiding a review also moves updated_at, so only a visible review can say it was edited.
         edited = " · edited" if review["updated_at"] > review["created_at"] and not review["hidden"] else ""
-        st.markdown(f"**{cards.md(review['username'])}** · ★ {review['rating']}/10 · "
+        st.markdown(f"**{cards.md(review['username'])}** · {cards.stars(review['rating'])} · "
                     f"{review['created_at']:%d %b %Y}{edited}")
         if review["hidden"]:
             st.caption(":material/visibility_off: A moderator hid this review's text.")

@@ -7,7 +7,7 @@ import streamlit as st
 from core import moderation
 from core.words import plural
 from ui import cards
-from ui.cards import md
+from ui.cards import md, stars
 from ui.feedback import attempt, error_beside
 from ui.layout import page_header, require
 
@@ -21,7 +21,7 @@ def act(action, *args, done: str, where: str) -> None:
 
 @st.dialog("Delete this review?")
 def confirm_delete(review: dict) -> None:
-    st.write(f"The review by **{md(review['username'])}** of **{md(review['title'])}** (rating {review['rating']}/10) "
+    st.write(f"The review by **{md(review['username'])}** of **{md(review['title'])}** ({stars(review['rating'])}) "
              "goes for good, with its reports; the title's average rating is recomputed.")
     if st.button("Delete the review", type="primary", key="mr_confirm_delete"):
         act(moderation.delete_review, review["review_id"], done="Review deleted.", where="mr_confirm_delete")
@@ -31,7 +31,7 @@ def confirm_delete(review: dict) -> None:
 def review_card(review: dict) -> None:
     rid = review["review_id"]
     with st.container(border=True):
-        st.markdown(f"**{md(review['title'])}** · {review['rating']}/10 by **{md(review['username'])}** · "
+        st.markdown(f"**{md(review['title'])}** · {stars(review['rating'])} by **{md(review['username'])}** · "
                     f"{review['created_at']:%Y-%m-%d %H:%M}")
         if review["contains_spoilers"]:
             st.caption("Marked as containing spoilers.")

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{n:,} {KIND_LABELS[kind]}" for kind, n in seen.counts().items() if n)
     print(f"{seen.parsed.label}: {counts or 'nothing to import'}.")
     print("Titles: " + ", ".join(f"{n:,} {what}" for what, n in seen.match_counts().items()) + ".")
-    for note in seen.parsed.notes:
+    for note in seen.notes:
         print(f"note: {note}")
     problems = seen.problems + seen.plan_problems()
     for problem in problems[:PROBLEMS_SHOWN]:

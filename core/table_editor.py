@@ -17,7 +17,7 @@ from core.words import plural
 from db.whitelist import Column, Table
 
 # Columns the server keeps exact by itself (rating triggers); editing them by hand would make them wrong.
-DERIVED_COLUMNS = frozenset({("media", "average_rating"), ("media", "rating_count")})
+DERIVED_COLUMNS = frozenset({("media", "average_rating"), ("media", "rating_count"), ("media", "review_count")})
 # Birth dates: a CHECK cannot read today's date, so "not in the future" is held here (as registration does).
 BIRTH_DATES = frozenset({("users", "dob"), ("people", "birthdate")})
 # New accounts need a password, which the editor never handles: they come from registration.

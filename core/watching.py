@@ -174,9 +174,9 @@ def log_film(conn, actor: str, media_id: int, on=None, rating=None, review: str 
     within seconds (a double click) is the same watch. The watchlist says completed.
     Returns {event_id, viewing, rewatch, review: None | "added" | "updated", duplicate}."""
     when = watched_at(on)
-    if rating is None and (review or "").strip():
-        raise DataRuleError("A review needs a rating: choose one from 1 to 10, or leave the review empty.")
-    if rating is not None:
+    # A rating, a review or both are saved as the title's review; with neither, the watch is logged alone.
+    reviewed = rating is not None or bool((review or "").strip())
+    if reviewed:
         reviews.validate(rating, review, spoilers)
     state = _title(conn, actor, media_id)
     if state["media_type"] != "Movie":
@@ -187,7 +187,7 @@ def log_film(conn, actor: str, media_id: int, on=None, rating=None, review: str 
                 "review": None, "duplicate": True, "title": state["title"]}
     viewing = state["film_viewings"] + 1
     event_id = events.add_film(conn, actor, media_id, viewing, when)
-    outcome = reviews.save_review_in(conn, actor, media_id, rating, review, spoilers) if rating is not None else None
+    outcome = reviews.save_review_in(conn, actor, media_id, rating, review, spoilers) if reviewed else None
     if state["status"] != "completed":
         set_status_in(conn, actor, media_id, "completed")
     return {"event_id": event_id, "viewing": viewing, "rewatch": viewing > 1, "review": outcome,

@@ -154,14 +154,17 @@ def insert_rows(conn: Connection, table: str, columns: tuple[str, ...], rows: It
 
 
 def recompute_ratings(conn: Connection) -> int:
-    """Set media.average_rating / rating_count from reviews for every title in one statement, exactly as the
-    rating triggers would have (ROUND(AVG, 1); NULL and 0 for a title without reviews). Returns titles changed."""
+    """Set media.average_rating / rating_count / review_count from reviews for every title in one statement,
+    exactly as the rating triggers would have (ROUND(AVG, 1) and the count over rated reviews, every review in
+    review_count; NULL and 0 for a title without reviews). Returns titles changed."""
     result = conn.exec_driver_sql("""
         UPDATE media m
-          LEFT JOIN (SELECT media_id, ROUND(AVG(rating), 1) AS average, COUNT(*) AS how_many
+          LEFT JOIN (SELECT media_id, ROUND(AVG(rating), 1) AS average, COUNT(rating) AS rated,
+                            COUNT(*) AS reviewed
                        FROM reviews GROUP BY media_id) r ON r.media_id = m.media_id
            SET m.average_rating = r.average,
-               m.rating_count   = COALESCE(r.how_many, 0),
+               m.rating_count   = COALESCE(r.rated, 0),
+               m.review_count   = COALESCE(r.reviewed, 0),
                m.updated_at     = m.updated_at""")
     conn.commit()
     return result.rowcount

@@ -38,15 +38,16 @@ _SNAPSHOT = {
     "watchlist_items": "SELECT username, media_id, status FROM watchlist_items",
     "playlist_items": """SELECT p.username, p.name, i.media_id FROM playlists p
                           JOIN playlist_items i ON i.playlist_id = p.playlist_id""",
-    "media_ratings": "SELECT media_id, average_rating, rating_count FROM media",
+    "media_ratings": "SELECT media_id, average_rating, rating_count, review_count FROM media",
     "user_sessions": "SELECT token_hash, username FROM user_sessions",
 }
-# Titles whose stored average or count differs from their reviews' (the rating triggers keep them exact).
+# Titles whose stored average or counts differ from their reviews' (the rating triggers keep them exact).
 _RATING_MISMATCHES = """
     SELECT COUNT(*) FROM media m
-      LEFT JOIN (SELECT media_id, ROUND(AVG(rating), 1) AS average, COUNT(*) AS how_many
+      LEFT JOIN (SELECT media_id, ROUND(AVG(rating), 1) AS average, COUNT(rating) AS rated, COUNT(*) AS reviewed
                    FROM reviews GROUP BY media_id) r ON r.media_id = m.media_id
-     WHERE NOT (m.average_rating <=> r.average) OR m.rating_count <> COALESCE(r.how_many, 0)"""
+     WHERE NOT (m.average_rating <=> r.average) OR m.rating_count <> COALESCE(r.rated, 0)
+        OR m.review_count <> COALESCE(r.reviewed, 0)"""
 
 
 def snapshot(dbapi_connection) -> dict[str, set[tuple]]:

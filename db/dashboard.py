@@ -85,7 +85,7 @@ def _genres(conn) -> list[dict]:
 
 
 def _leaders(conn, full: bool) -> tuple[list[dict], list[dict]]:
-    """Most reviewed titles (media.rating_count, which the rating triggers keep equal to COUNT(reviews)) and,
+    """Most rated titles (media.rating_count, kept by the rating triggers, a walk down ix_media_count) and,
     for admins, the most active users by reviews written plus titles on their watchlist."""
     users = (f"""UNION ALL
                  (SELECT 'user' AS kind, username AS label, SUM(reviews) AS reviews, SUM(entries) AS entries

@@ -126,6 +126,7 @@ CHECK_MESSAGES = {
     "ck_playlists_name": "A playlist name may not be empty.",
     "ck_reviews_rating": "A rating is a whole number from 1 to 10.",
     "ck_reviews_text": "A review may be at most 5000 characters.",
+    "ck_reviews_rated_or_written": "A review needs a rating or some text.",
     "ck_media_cast_order": "The cast order must be between 0 and 1000.",
 }
 
@@ -138,7 +139,8 @@ CHECK_FIELDS = {
     "ck_genres_name": "name", "ck_people_name": "name", "ck_people_birthdate": "birthdate",
     "ck_people_imdb": "imdb_id", "ck_episodes_season": "season_number", "ck_episodes_number": "episode_number",
     "ck_episodes_title": "title", "ck_episodes_runtime": "runtime_minutes", "ck_playlists_name": "name",
-    "ck_reviews_rating": "rating", "ck_reviews_text": "review_text", "ck_media_cast_order": "cast_order",
+    "ck_reviews_rating": "rating", "ck_reviews_text": "review_text",
+    "ck_reviews_rated_or_written": "rating", "ck_media_cast_order": "cast_order",
 }
 
 

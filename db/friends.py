@@ -63,7 +63,8 @@ def suggestions(username: str, limit: int = 8) -> list[dict]:
                             SELECT sim.username, 0, 1 FROM (
                             SELECT theirs.username
                               FROM (SELECT latest.media_id, latest.rating
-                                      FROM (SELECT r.media_id, r.rating FROM reviews r WHERE r.username = :me
+                                      FROM (SELECT r.media_id, r.rating FROM reviews r
+                                             WHERE r.username = :me AND r.rating IS NOT NULL
                                              ORDER BY r.created_at DESC LIMIT {SIMILARITY_RECENT}) latest
                                       JOIN media m ON m.media_id = latest.media_id
                                      ORDER BY m.rating_count, latest.media_id LIMIT {SIMILARITY_SAMPLE}) my
@@ -151,11 +152,11 @@ def their_playlists(username: str) -> list[dict]:
 
 
 def recent_ratings(username: str, limit: int = 10) -> list[dict]:
-    """A user's latest visible ratings with the title (one query)."""
+    """A user's latest visible ratings with the title (one query); reviews without stars are left out."""
     return fetch_all(
         """SELECT r.media_id, m.title, m.release_year, r.rating, r.updated_at
              FROM reviews r JOIN media m ON m.media_id = r.media_id
-            WHERE r.username = :u AND r.hidden_by IS NULL
+            WHERE r.username = :u AND r.hidden_by IS NULL AND r.rating IS NOT NULL
             ORDER BY r.updated_at DESC, r.review_id DESC LIMIT :lim""",
         u=username, lim=limit)
 
@@ -168,6 +169,7 @@ def both_rated(me: str, other: str, limit: int = 20) -> list[dict]:
              JOIN reviews theirs ON theirs.media_id = mine.media_id AND theirs.username = :other
              JOIN media m ON m.media_id = mine.media_id
             WHERE mine.username = :me AND theirs.hidden_by IS NULL
+              AND mine.rating IS NOT NULL AND theirs.rating IS NOT NULL
             ORDER BY ABS(mine.rating - theirs.rating), m.title LIMIT :lim""",
         me=me, other=other, lim=limit)
 

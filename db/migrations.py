@@ -205,6 +205,12 @@ def _current_audit_triggers() -> list[str]:
     return [s for s in schema.first_schema_statements() if s.startswith("CREATE TRIGGER") and "_audit_" in s]
 
 
+def next_revision() -> str:
+    """The id a new revision takes: one above the highest existing number. Not head + 1: revisions were
+    merged out of number order (0007 follows 0009), so the head's number + 1 can be an id already taken."""
+    return f"{max(int(r.revision) for r in scripts().walk_revisions()) + 1:04d}"
+
+
 def write_audit_revision(message: str, today: str) -> Path:
     """A new revision after head that replaces the audit triggers with those the spec generates now."""
     from db import audit  # the generator is needed only here
@@ -212,9 +218,8 @@ def write_audit_revision(message: str, today: str) -> Path:
     def block(statements: list[str]) -> str:
         return "\n".join(f'    """{s}""",' for s in statements)
 
-    script = scripts()
-    down = script.get_current_head()
-    revision = f"{int(down) + 1:04d}"
+    down = scripts().get_current_head()
+    revision = next_revision()
     slug = "_".join("".join(c if c.isalnum() else " " for c in message.lower()).split()[:5])
     path = MIGRATIONS_DIR / "versions" / f"{revision}_{slug}.py"
     path.write_text(AUDIT_TEMPLATE.format(

@@ -50,7 +50,8 @@ def totals(conn: Connection, username: str, year: int | None) -> dict:
 def buckets(conn: Connection, username: str, year: int | None) -> list[dict]:
     """Every histogram of the page in one statement: rows {chart, label, sort, n, films}, chart one of
     month (watches per month; films among them), weekday (0 = Monday), genre and decade (titles watched),
-    mine and community (my ratings 1-10, and the community's average, rounded, of the same titles)."""
+    mine and community (my ratings 1-10, and the community's average, rounded, of the same titles; my reviews
+    without a rating are in neither)."""
     return fetch_all(f"""
         SELECT 'month' AS chart, DATE_FORMAT(w.watched_at, '%Y-%m') AS label, 0 AS sort, COUNT(*) AS n,
                SUM(w.episode_id IS NULL) AS films
@@ -75,11 +76,11 @@ def buckets(conn: Connection, username: str, year: int | None) -> list[dict]:
          GROUP BY FLOOR(m.release_year / 10)
         UNION ALL
         SELECT 'mine', CAST(r.rating AS CHAR), r.rating, COUNT(*), 0
-          FROM reviews r WHERE r.username = :u GROUP BY r.rating
+          FROM reviews r WHERE r.username = :u AND r.rating IS NOT NULL GROUP BY r.rating
         UNION ALL
         SELECT 'community', CAST(ROUND(m.average_rating) AS CHAR), ROUND(m.average_rating), COUNT(*), 0
           FROM reviews r JOIN media m ON m.media_id = r.media_id
-         WHERE r.username = :u AND m.average_rating IS NOT NULL
+         WHERE r.username = :u AND r.rating IS NOT NULL AND m.average_rating IS NOT NULL
          GROUP BY ROUND(m.average_rating)""", conn, u=username, y=year)
 
 
@@ -114,7 +115,7 @@ def year_review(conn: Connection, username: str, year: int, limit: int = 5) -> l
         UNION ALL
         (SELECT 'top_rated', m.media_id, m.title, m.media_type, MAX(w.watched_at), COUNT(*), r.rating
            FROM watch_events w JOIN media m ON m.media_id = w.media_id
-           JOIN reviews r ON r.username = w.username AND r.media_id = w.media_id
+           JOIN reviews r ON r.username = w.username AND r.media_id = w.media_id AND r.rating IS NOT NULL
           WHERE w.username = :u AND YEAR(w.watched_at) = :y
           GROUP BY m.media_id, m.title, m.media_type, r.rating ORDER BY r.rating DESC, MAX(w.watched_at) DESC
           LIMIT {lim})

@@ -31,9 +31,12 @@ POPULAR_POOL = 500        # cold start ranks the most rated titles by their damp
 DAMPING = 10              # a title's average counts as if it also had this many ratings at the pool's mean
 SIMILAR_LIMIT = 12
 
-# One user's signals (binds the user as :me). Every source has an index starting with the user.
+# One user's signals (binds the user as :me). Every source has an index starting with the user. A review
+# without a rating says the user knows the title (so it is not recommended back) but not whether they liked
+# it: weight 0, which adds nothing to any neighbour's score and is never a "because".
 _USER_SIGNALS = f"""
-  SELECT r.media_id, IF(r.rating >= {LIKED_RATING}, 1.0, 0.5) AS w FROM reviews r WHERE r.username = :me
+  SELECT r.media_id, CASE WHEN r.rating IS NULL THEN 0.0 WHEN r.rating >= {LIKED_RATING} THEN 1.0 ELSE 0.5 END AS w
+    FROM reviews r WHERE r.username = :me
   UNION ALL
   SELECT w.media_id, IF(w.status IN ('watching', 'completed'), 1.0, 0.5) FROM watchlist_items w
    WHERE w.username = :me
@@ -43,9 +46,10 @@ _USER_SIGNALS = f"""
   UNION ALL
   SELECT sp.media_id, 1.0 FROM series_progress sp WHERE sp.username = :me"""
 
-# Everyone's signals for training: (username, media_id, w) rows, several per pair possible.
+# Everyone's signals for training: (username, media_id, w) rows, several per pair possible. A review without
+# a rating is no rating signal, so training leaves it out.
 _ALL_SIGNALS = (
-    f"SELECT username, media_id, IF(rating >= {LIKED_RATING}, 1.0, 0.5) FROM reviews",
+    f"SELECT username, media_id, IF(rating >= {LIKED_RATING}, 1.0, 0.5) FROM reviews WHERE rating IS NOT NULL",
     "SELECT username, media_id, IF(status IN ('watching', 'completed'), 1.0, 0.5) FROM watchlist_items",
     "SELECT p.username, pi.media_id, 0.5 FROM playlists p JOIN playlist_items pi ON pi.playlist_id = p.playlist_id",
     "SELECT username, media_id, 1.0 FROM series_progress",
@@ -113,7 +117,7 @@ reasons AS (
   SELECT p.media_id, n.media_id AS source_id,
          ROW_NUMBER() OVER (PARTITION BY p.media_id ORDER BY s.w * n.weight DESC, n.media_id) AS rn
     FROM picked p JOIN {TABLE} n ON n.neighbour_id = p.media_id JOIN signals s ON s.media_id = n.media_id
-   WHERE n.weight > 0
+   WHERE n.weight > 0 AND s.w > 0
 )
 SELECT c.media_id, c.score, c.popular, m.title, m.release_year, m.media_type, m.poster_image_url,
        m.average_rating, m.rating_count, s1.title AS because_1, s2.title AS because_2

@@ -144,6 +144,7 @@ def tmdb_routes(server: ProviderServer) -> None:
         "/3/tv/1396/season/1": json_reply(tmdb_fixture("tv_1396_season_1.json")),
         "/3/tv/1396/season/2": json_reply(tmdb_fixture("tv_1396_season_2.json")),
         "/3/find/tt1375666": json_reply(tmdb_fixture("find_tt1375666.json")),
+        "/3/find/81189": json_reply(tmdb_fixture("find_tvdb_81189.json")),
     })
 
 

@@ -3,11 +3,12 @@ are the generated ones, byte-exact comparisons, and every table the table editor
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
 from core import permissions
-from db import audit, fetch_all, fetch_one
+from db import audit, fetch_all, fetch_one, migrations
 from db.engine import execute, set_reason, transaction
 
 
@@ -46,6 +47,23 @@ def test_the_head_schema_has_exactly_the_generated_triggers(empty_db):
         "SELECT trigger_name AS name, action_statement AS body FROM information_schema.triggers "
         "WHERE trigger_schema = DATABASE() AND trigger_name LIKE :p", p="%\\_audit\\_a_")}
     assert live == audit.trigger_bodies(audit.load_spec())
+
+
+def test_a_new_audit_revision_takes_an_unused_id_after_the_head(tmp_path, monkeypatch):
+    """Revisions were merged out of number order (0007 follows 0009): the new one must neither reuse an id
+    nor fork the history."""
+    copy = tmp_path / "migrations"
+    shutil.copytree(migrations.MIGRATIONS_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(migrations, "MIGRATIONS_DIR", copy)
+    taken = {r.revision for r in migrations.scripts().walk_revisions()}
+    head = migrations.head()
+
+    path = migrations.write_audit_revision("Audit something new", "2026-12-01")
+
+    revision = path.name.split("_")[0]
+    assert revision not in taken and int(revision) == max(int(r) for r in taken) + 1
+    assert migrations.head() == revision  # one head: the new revision follows the old head
+    assert f'down_revision = "{head}"' in path.read_text()
 
 
 def test_every_table_the_editor_can_write_is_audited():

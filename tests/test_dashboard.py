@@ -93,7 +93,7 @@ def test_the_page_draws_every_chart_in_a_fixed_number_of_statements(demo_db):
     assert not at.exception
     shown = texts(at)
     for heading in ("Reviews per day", "Ratings given", "Sign-ups per week", "Most active users",
-                    "Genres by number of titles", "Genres by average rating", "Most reviewed titles"):
+                    "Genres by number of titles", "Genres by average rating", "Most rated titles"):
         assert heading in shown
     charts = at.get("vega_lite_chart")
     assert len(charts) >= 5 and len(charts) + len(at.info) == 8  # eight charts, or a sentence for an empty one

@@ -45,7 +45,7 @@ def test_a_film_is_logged_from_its_page_with_a_date_and_shows_as_a_rewatch_the_s
     at.text_area(key=f"log_review_{film}").input("[click](javascript:alert(1)) <script>x</script>")
     button(at, "Log it").click().run()
     assert not at.exception
-    assert "Logged a watch of 'Sholay' in your diary. Your rating was added." in shown(at)
+    assert "Logged a watch of 'Sholay' in your diary. Your review was added." in shown(at)
     [entry] = events.mine_for_title(me, film)
     assert entry["watched_at"].date() == date.today() - timedelta(days=3)
     assert engine.scalar("SELECT review_text FROM reviews WHERE username = :u", u=me).startswith("[click]")
@@ -57,17 +57,20 @@ def test_a_film_is_logged_from_its_page_with_a_date_and_shows_as_a_rewatch_the_s
     assert "rewatch" in text and "first watch" in text
 
 
-def test_a_review_without_a_rating_is_refused_beside_the_form_and_nothing_is_logged(demo_db):
+def test_a_review_without_a_rating_is_logged_with_the_watch_and_moves_no_average(demo_db):
     me = make_user()
     film = title_id("Sholay")
+    before = engine.fetch_one("SELECT average_rating, rating_count FROM media WHERE media_id = :m", m=film)
     at = open_app(me, page="app_pages/media.py", query={"id": film})
     button(at, "Log a watch").click().run()
     at.checkbox(key=f"log_unknown_{film}").check()
     at.text_area(key=f"log_review_{film}").input("A review without a rating")
     button(at, "Log it").click().run()
-    assert "A review needs a rating" in shown(at)
-    assert at.text_area(key=f"log_review_{film}").value == "A review without a rating"  # kept to fix
-    assert events.mine_for_title(me, film) == []
+    assert "Logged a watch of 'Sholay' in your diary. Your review was added." in shown(at)
+    assert len(events.mine_for_title(me, film)) == 1
+    assert engine.fetch_one("SELECT rating, review_text FROM reviews WHERE username = :u AND media_id = :m",
+                            u=me, m=film) == {"rating": None, "review_text": "A review without a rating"}
+    assert engine.fetch_one("SELECT average_rating, rating_count FROM media WHERE media_id = :m", m=film) == before
 
 
 def test_unticking_one_episode_on_the_title_page(demo_db):
@@ -223,10 +226,12 @@ def test_the_feed_shows_friends_watches_and_reviews_with_spoilers_folded(demo_db
     for episode in titles.episodes(series)[:2]:
         watching.set_episode(pal, series, episode["episode_id"])
     watching.log_film(pal, film, date.today(), 9, "The ending: Gabbar is caught.", True)
+    reviews.save_review(pal, title_id("Delhi Crime"), None, "Tense, no stars from me yet.")
     at = open_app(me, page="app_pages/feed.py")
     text = shown(at)
     assert f"**{pal}** watched S1E1–S1E2 (2 episodes) of" in text
     assert f"**{pal}** rated ★ 9/10 and reviewed" in text
+    assert f"**{pal}** reviewed" in text and "Tense, no stars from me yet." in text
     [spoiler] = [e for e in at.expander if e.label == "Contains spoilers: click to read"]
     assert "Gabbar is caught" in spoiler.text[0].value
     assert rerun_statements(at) <= PAGE_BUDGET

@@ -28,13 +28,17 @@ from tests.viewer_helpers import a_series, make_user, some_titles
 pytestmark = pytest.mark.usefixtures("demo_db", "removed_after_test")
 
 
+UNRATED = "No stars from me: I fell asleep halfway."
+
+
 def a_full_account() -> tuple[str, list[dict]]:
     user = make_user("exp")
-    titles = some_titles(user, 8)
+    titles = some_titles(user, 9)
     ids = [t["media_id"] for t in titles]
     save_review(user, ids[0], 9, "=HYPERLINK(\"http://evil\") is what a spreadsheet would run", False)
     save_review(user, ids[1], 4, "The twist in the last reel spoils everything.", True)
     save_review(user, ids[2], 7, "")
+    save_review(user, ids[8], None, UNRATED)
     for media_id, status in zip(ids[3:8], ("plan_to_watch", "watching", "completed", "on_hold", "dropped"),
                                 strict=True):
         set_status(user, media_id, status)
@@ -64,7 +68,7 @@ def test_the_export_holds_every_part_twice_and_never_the_hash():
         assert f"{part}.json" in files and f"{part}.csv" in files
     assert {"manifest.json", "README.txt", "letterboxd/films.csv", "letterboxd/diary.csv", "letterboxd/watchlist.csv",
             "letterboxd/lists/home-favourites.csv", "letterboxd/lists/empty-for-now.csv"} <= set(files)
-    assert made.counts == {"diary": 3, "ratings_reviews": 3, "watchlist": 7, "playlists": 2, "playlist_items": 3,
+    assert made.counts == {"diary": 3, "ratings_reviews": 4, "watchlist": 7, "playlists": 2, "playlist_items": 3,
                            "progress": 1, "friends": 0}
     everything = "".join(files.values())
     the_hash = scalar("SELECT password_hash FROM users WHERE username = :u", u=user)
@@ -73,6 +77,12 @@ def test_the_export_holds_every_part_twice_and_never_the_hash():
     assert profile["username"] == user and set(profile) == {
         "username", "firstname", "lastname", "email", "dob", "role", "created_at", "last_login_at"}
     assert json.loads(files["manifest.json"])["streamsync_export"] == 1
+    # a review without stars: an empty rating cell in the CSVs, null in the JSON
+    assert {r["review_text"]: r["rating"] for r in csv.DictReader(io.StringIO(files["ratings_reviews.csv"]))}[
+        UNRATED] == ""
+    assert {r["Review"]: r["Rating10"] for r in csv.DictReader(io.StringIO(files["letterboxd/films.csv"]))}[
+        UNRATED] == ""
+    assert {r["review_text"]: r["rating"] for r in json.loads(files["ratings_reviews.json"])}[UNRATED] is None
 
 
 def test_cells_that_would_run_as_formulas_are_defused_in_csv_only():
@@ -130,6 +140,7 @@ def test_the_letterboxd_set_reads_back_as_a_letterboxd_export():
     parsed = read_upload("letterboxd.zip", zipped(letterboxd))
     assert parsed.source == "letterboxd"
     assert sorted(r.rating for r in parsed.records if r.kind == "rating") == [4, 7, 9]
+    assert [r.rating for r in parsed.records if r.kind == "review" and r.review == UNRATED] == [None]
     assert len([r for r in parsed.records if r.kind == "watchlist"]) == 1
     assert {r.list_name for r in parsed.records if r.kind == "list_item"} == {"@home favourites"}
 
@@ -145,7 +156,7 @@ def test_manage_export_writes_the_zip_and_names_an_unknown_user(demo_db, tmp_pat
     target = tmp_path / "out.zip"
     result = _manage("export", "--user", user, "--output", str(target), url=demo_db)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"Wrote {target} (") and "3 ratings reviews" in result.stdout
+    assert result.stdout.startswith(f"Wrote {target} (") and "4 ratings reviews" in result.stdout
     assert zipfile.ZipFile(target).read("manifest.json")
     missing = _manage("export", "--user", "nobody_here", url=demo_db)
     assert missing.returncode == 1 and "There is no user 'nobody_here'." in missing.stderr

@@ -2,8 +2,11 @@
 commit in batches (idempotent, conflict policies, a failing batch that stops with a report)."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from core import providers
 from core.history_import import preview as preview_mod
 from core.history_import import read_upload
 from core.history_import.commit import commit
@@ -11,8 +14,9 @@ from core.playlists import create_playlist
 from core.watchlist import set_status
 from db import bulk
 from db import statement_counter as stats
-from db.engine import fetch_all, fetch_one, read, scalar
+from db.engine import execute, fetch_all, fetch_one, read, run_in_transaction, scalar
 from db.reviews import save_review
+from tests.provider_server import TMDB_401, ProviderServer, Reply, tmdb_routes
 from tests.unit.history_files import fixture, folder_zip, zipped
 from tests.viewer_helpers import make_user
 
@@ -156,19 +160,28 @@ def test_a_failing_batch_rolls_back_whole_and_the_report_says_where_it_stopped()
     assert again.stopped is None and again.written == {"playlist descriptions": 1, "playlist items": 2}
 
 
-def test_a_review_without_any_rating_is_listed_not_imported():
+def test_a_review_without_a_rating_is_imported_without_stars_and_keeps_a_rating_i_gave():
     user = make_user("norate")
+    dangal, lagaan, sholay = media_id("tt5074352"), media_id("tt0169102"), media_id("tt0073707")
+    save_review(user, sholay, 8, "")
+    before = fetch_one("SELECT average_rating, rating_count, review_count FROM media WHERE media_id = :m", m=dangal)
     csv = ("Date,Name,Year,Letterboxd URI,Rating,Rewatch,Review,Tags,Watched Date\n"
            "2020-01-01,Dangal,2016,u,,,Loved the wrestling.,,2020-01-01\n"
-           "2020-01-01,Lagaan,2001,u,4.5,,Long and worth it.,,2020-01-01\n")
+           "2020-01-01,Lagaan,2001,u,4.5,,Long and worth it.,,2020-01-01\n"
+           "2020-01-01,Sholay,1975,u,,,Still the best.,,2020-01-01\n")
     seen = preview("reviews.csv", csv.encode(), user)
-    assert [str(p) for p in seen.plan_problems()] == [
-        ("reviews.csv row 1: the review of 'Dangal' has no rating; StreamSync keeps a review with its rating (1-10), "
-        "so it is not imported")]
-    report = commit(seen, "reviews.csv", csv.encode())
-    assert report.written == {"ratings and reviews": 1}
-    row = fetch_one("SELECT rating, review_text FROM reviews WHERE username = :u", u=user)
-    assert (row["rating"], row["review_text"]) == (9, "Long and worth it.")
+    assert seen.plan_problems() == []
+    [conflict] = seen.conflicts()
+    assert (conflict.mine, conflict.theirs) == ("8/10", "8/10, “Still the best.”")
+    report = commit(seen, "reviews.csv", csv.encode(), policy="take_file")
+    assert report.written == {"ratings and reviews": 3}
+    rows = {r["media_id"]: (r["rating"], r["review_text"]) for r in fetch_all(
+        "SELECT media_id, rating, review_text FROM reviews WHERE username = :u", u=user)}
+    assert rows == {dangal: (None, "Loved the wrestling."), lagaan: (9, "Long and worth it."),
+                    sholay: (8, "Still the best.")}
+    after = fetch_one("SELECT average_rating, rating_count, review_count FROM media WHERE media_id = :m", m=dangal)
+    assert after == {**before, "review_count": before["review_count"] + 1}
+    assert commit(preview("reviews.csv", csv.encode(), user), "reviews.csv", csv.encode()).written == {}
 
 
 def test_an_ambiguous_title_is_imported_once_chosen():
@@ -255,3 +268,67 @@ def test_a_letterboxd_diary_rewatch_and_an_undated_watched_film():
     assert [(e["title"], e["watched_at"] and e["watched_at"].date().isoformat(), e["viewing"]) for e in events] == [
         ("Dangal", None, 1), ("Dangal", "2021-06-12", 2), ("Dangal", "2021-07-01", 3), ("Lagaan", None, 1)]
     assert fetch_one("SELECT rating FROM reviews WHERE username = :u", u=user)["rating"] == 9
+
+
+# A Trakt ratings file: one show known to Trakt by its TheTVDB id only (under its Italian title, which no title
+# matching finds), and one with nothing but Trakt's own id.
+TVDB_ONLY = json.dumps([
+    {"rated_at": "2024-03-02T08:00:00.000Z", "rating": 9, "type": "show",
+     "show": {"title": "Breaking Bad - Reazioni collaterali", "year": 2008,
+              "ids": {"trakt": 1388, "slug": "breaking-bad", "tvdb": 81189, "imdb": None, "tmdb": None}}},
+    {"rated_at": "2024-03-03T08:00:00.000Z", "rating": 8, "type": "show",
+     "show": {"title": "Delhi Crime", "year": 2019, "ids": {"trakt": 140001, "slug": "delhi-crime"}}},
+]).encode()
+
+
+@pytest.fixture
+def breaking_bad():
+    """A series the catalog knows by its TMDb id (1396, as TMDb's /find answers for TheTVDB id 81189)."""
+    def add(conn):
+        return execute(conn, "INSERT INTO media (title, release_year, media_type, tmdb_id) "
+                             "VALUES ('Breaking Bad', 2008, 'Series', 1396)").lastrowid
+    media = run_in_transaction(None, add)
+    yield media
+    run_in_transaction(None, lambda conn: execute(conn, "DELETE FROM media WHERE media_id = :m", m=media))
+
+
+def _tmdb_settings(monkeypatch, tmp_path, key: str | None = None, server: ProviderServer | None = None) -> None:
+    """TMDb with this key at the local server (none: TMDb not configured); TVmaze off."""
+    environ = {"STREAMSYNC_TVMAZE_ENABLED": "false"}
+    if key:
+        environ.update(STREAMSYNC_TMDB_API_KEY=key, STREAMSYNC_TMDB_URL=server.url + "/3")
+    monkeypatch.setattr(providers, "SECRETS_FILE", tmp_path / "none.toml")
+    monkeypatch.setattr(providers, "ENVIRON", environ)
+
+
+def test_a_trakt_show_known_only_by_its_tvdb_id_is_found_through_tmdb(breaking_bad, monkeypatch, tmp_path):
+    user = make_user("tvdb")
+    with ProviderServer() as server:
+        tmdb_routes(server)
+        _tmdb_settings(monkeypatch, tmp_path, "k", server)
+        seen = preview("ratings-shows.json", TVDB_ONLY, user)
+        assert server.paths() == ["/3/find/81189"]  # the show with only Trakt's id is not looked up
+    how = {line.title: (line.match.how, line.match.media_id) for line in seen.titles}
+    assert how["Breaking Bad - Reazioni collaterali"] == ("tvdb id", breaking_bad)
+    assert how["Delhi Crime"][0] == "title and year"  # Trakt's own id alone: by title and year
+    assert seen.match_counts()["matched by id"] == 1
+    assert commit(seen, "ratings-shows.json", TVDB_ONLY).written == {"ratings and reviews": 2}
+    assert scalar("SELECT rating FROM reviews WHERE username = :u AND media_id = :m", u=user, m=breaking_bad) == 9
+
+
+def test_without_tmdb_a_tvdb_id_is_matched_by_title_and_the_preview_says_so(breaking_bad, monkeypatch, tmp_path):
+    _tmdb_settings(monkeypatch, tmp_path)
+    seen = preview("ratings-shows.json", TVDB_ONLY, make_user("tvdb"))
+    assert [line.match.status for line in seen.titles] == ["unmatched", "matched"]
+    assert ("1 titles have a TheTVDB id but no IMDb or TMDb id the catalog knows: they are matched by title and "
+            "year (with TMDb configured, their TheTVDB ids would be looked up there first).") in seen.notes
+
+
+def test_tmdb_failing_on_a_tvdb_id_is_one_note_and_the_preview_goes_on(breaking_bad, monkeypatch, tmp_path):
+    with ProviderServer() as server:
+        server.routes["/3/find/81189"] = Reply(401, TMDB_401)
+        _tmdb_settings(monkeypatch, tmp_path, "bad", server)
+        seen = preview("ratings-shows.json", TVDB_ONLY, make_user("tvdb"))
+    [note] = [n for n in seen.notes if "TheTVDB" in n]
+    assert note.startswith("TheTVDB ids could not be looked up at TMDb: ") and "title and year" in note
+    assert [line.match.status for line in seen.titles] == ["unmatched", "matched"]

@@ -79,6 +79,19 @@ def test_friends_ratings_and_waiting_requests(demo_db):
     assert any(c.value.startswith(f"★ 8/10 by **{md(pal)}**") and "with a review" in c.value for c in at.caption)
 
 
+def test_reviews_without_stars_are_not_ratings_on_home(demo_db):
+    me, pal = make_user(), make_user()
+    friends.send_request(pal, me)
+    friends.accept(me, pal)
+    first, second = some_titles(me, 2)
+    reviews.save_review(pal, first["media_id"], None, "Words, no stars.")
+    reviews.save_review(me, second["media_id"], None, "Mine, no stars either.")
+    at = open_app(me, page=PAGE)
+    text = shown(at)
+    assert "No ratings from friends yet" in text  # pal's review has no rating to show
+    assert f"0 of {recommend.ONBOARDING_RATINGS} rated" in text
+
+
 def test_statement_count_does_not_grow_with_my_data(demo_db):
     fresh = open_app(make_user(), page=PAGE)
     busy = open_app(make_busy_user(), page=PAGE)

@@ -154,9 +154,22 @@ def test_add_edit_and_delete_my_review_with_confirmation(demo_db):
 def test_the_rating_widget_refuses_0_and_11(demo_db, rating):
     me = make_user()
     media_id = some_titles(me, 1)[0]["media_id"]
-    at = write_review(open_title(me, media_id), rating, "Out of range")
-    assert "Choose a rating from 1 to 10" in texts(at)
+    at = write_review(open_title(me, media_id), rating, "")
+    assert "Choose a rating from 1 to 10, write a review, or both" in texts(at)
     assert my_review(me, media_id) is None
+
+
+def test_a_review_without_stars_is_saved_and_others_see_no_rating(demo_db):
+    me, other = make_user(), make_user("reader")
+    title = some_titles(me, 1)[0]
+    at = write_review(open_title(me, title["media_id"]), None, "Loved the music, can't rate the rest.")
+    assert "Your review was added." in shown(at)
+    assert my_review(me, title["media_id"]) == {"rating": None, "review_text": "Loved the music, can't rate the rest.",
+                                                "contains_spoilers": 0}
+    assert next(m for m in at.metric if m.label == "My rating").value == "–"
+    assert next(m for m in at.metric if m.label == "Ratings").value == f"{title['rating_count']:,}"
+    theirs = shown(open_title(other, title["media_id"]))
+    assert f"**{me}** · no rating ·" in theirs and "Loved the music, can't rate the rest." in theirs
 
 
 def test_a_review_over_5000_characters_is_refused_and_kept_in_the_box(demo_db):

@@ -93,7 +93,16 @@ def _load_demo_as_before_0004(conn) -> None:
                 continue
             width = 4 if table.name == "series_progress" else len(table.columns)  # current_viewing came in 0004
             loader.load(table.name, table.columns[:width], (row[:width] for row in table.rows()))
-        bulk.recompute_ratings(conn)
+        _figures_before_0010(conn)
+
+
+def _figures_before_0010(conn) -> None:
+    """media's rating figures as a bulk load set them before 0010 (no review_count yet; every review rated)."""
+    conn.exec_driver_sql("""UPDATE media m
+                              LEFT JOIN (SELECT media_id, ROUND(AVG(rating), 1) AS a, COUNT(*) AS n
+                                           FROM reviews GROUP BY media_id) r ON r.media_id = m.media_id
+                               SET m.average_rating = r.a, m.rating_count = COALESCE(r.n, 0)""")
+    conn.commit()
 
 
 def _manage(*args: str, url) -> subprocess.CompletedProcess:
@@ -243,3 +252,62 @@ def test_progress_pointers_become_watch_events_and_no_one_loses_an_episode(scrat
                                     "FROM series_progress ORDER BY 1, 2").fetchall() == pointers
         assert "watch_events" not in schema.existing_tables(conn)
     engine.dispose()
+
+
+def _load_demo_at_0007(conn) -> None:
+    """The demo data as a database at 0007 holds it: every review rated."""
+    loader = bulk.Loader(conn, None)
+    with bulk.bulk_session(conn):
+        for table in demo_data.demo_dataset(demo_data.load_catalog(), 42):
+            loader.load(table.name, table.columns, table.rows())
+        _figures_before_0010(conn)
+
+
+def test_reviews_survive_0010_and_a_review_without_stars_moves_no_average(scratch_url):
+    """A database at 0007 with the demo's reviews: after `manage.py migrate` every review, rating and text is
+    there, each title's average and rating count are as they were and its review count equals them; a review
+    without stars is then accepted and counted as a review only. Going back to 0007 refuses while such a
+    review exists (it would be lost), and works once it is rated."""
+    url = scratch_url("mig_unrated")
+    schema.create_database_if_missing(url)
+    migrations.upgrade_url(url, "0007")
+    reviews_sql = "SELECT review_id, username, media_id, rating, review_text, created_at FROM reviews ORDER BY 1"
+    figures_sql = "SELECT media_id, average_rating, rating_count FROM media ORDER BY 1"
+    engine = _engine(url)
+    with engine.connect() as conn:
+        _load_demo_at_0007(conn)
+        reviews_before = conn.exec_driver_sql(reviews_sql).fetchall()
+        figures_before = conn.exec_driver_sql(figures_sql).fetchall()
+    engine.dispose()
+    assert len(reviews_before) > 400
+
+    result = _manage("migrate", url=url)
+
+    assert result.returncode == 0, result.stderr
+    assert "0010" in result.stdout
+    engine = _engine(url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql(reviews_sql).fetchall() == reviews_before
+        assert conn.exec_driver_sql(figures_sql).fetchall() == figures_before
+        assert conn.exec_driver_sql("SELECT COUNT(*) FROM media WHERE review_count <> rating_count").scalar() == 0
+        title, average, rated = max(figures_before, key=lambda f: f[2])
+        viewer = conn.exec_driver_sql("SELECT username FROM users WHERE username NOT IN "
+                                      "(SELECT username FROM reviews WHERE media_id = %s) LIMIT 1", (title,)).scalar()
+        conn.exec_driver_sql("INSERT INTO reviews (username, media_id, rating, review_text) "
+                             "VALUES (%s, %s, NULL, 'No stars, just words')", (viewer, title))
+        conn.commit()
+        assert conn.exec_driver_sql("SELECT average_rating, rating_count, review_count FROM media "
+                                    "WHERE media_id = %s", (title,)).one() == (average, rated, rated + 1)
+    engine.dispose()
+
+    with migrations.connect(url) as conn:
+        with pytest.raises(NotImplementedError, match=r"Reviews without a rating \(1\)"):
+            migrations.downgrade(conn, "0007")
+        assert migrations.status(conn).current == migrations.head()
+        conn.exec_driver_sql("UPDATE reviews SET rating = 7 WHERE rating IS NULL")
+        conn.commit()
+        migrations.downgrade(conn, "0007")
+        assert conn.exec_driver_sql("SELECT COUNT(*) FROM reviews").scalar() == len(reviews_before) + 1
+        assert conn.exec_driver_sql(
+            "SELECT is_nullable FROM information_schema.columns WHERE table_schema = DATABASE() "
+            "AND table_name = 'reviews' AND column_name = 'rating'").scalar() == "NO"

@@ -26,6 +26,7 @@ def a_viewer_with_a_diary() -> tuple[str, list[dict], dict]:
     watching.log_film(user, films[1]["media_id"], None)
     save_review(user, films[0]["media_id"], 9, "")
     save_review(user, films[1]["media_id"], 4, "")
+    save_review(user, films[2]["media_id"], None, "A review without stars: in no rating figure")
     series, episodes = a_series(user)
     for episode in episodes[:2]:
         watching.set_episode(user, series["media_id"], episode["episode_id"], on=date(2025, 1, 7))
@@ -63,7 +64,9 @@ def test_the_figures_are_what_the_diary_says():
     assert review["series"][0]["media_id"] == series["media_id"] and review["series"][0]["n"] == 2
     assert [r["media_id"] for r in review["top_rated"]] == [films[0]["media_id"]]
     assert review.get("favourites", []) == []  # the 9/10 film was first seen in 2024
-    assert my_stats.load(user, review_year=2024).review["favourites"][0]["media_id"] == films[0]["media_id"]
+    in_2024 = my_stats.load(user, review_year=2024).review
+    assert in_2024["favourites"][0]["media_id"] == films[0]["media_id"]
+    assert [r["media_id"] for r in in_2024["top_rated"]] == [films[0]["media_id"], films[1]["media_id"]]
 
 
 def test_one_year_and_the_statement_count_does_not_grow_with_the_diary():

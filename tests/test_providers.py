@@ -126,6 +126,16 @@ def test_tmdb_find_by_imdb(server):
     assert (hit.provider_id, hit.media_type, hit.title) == (27205, "Movie", "Inception")
 
 
+def test_tmdb_find_by_tvdb_gives_the_series_of_that_type_only(server):
+    hit = tmdb(server).find_by_tvdb(81189, "Series")
+    assert (hit.provider_id, hit.media_type, hit.title, hit.year) == (1396, "Series", "Breaking Bad", 2008)
+    assert server.requests[-1].path == "/3/find/81189"
+    assert server.requests[-1].query["external_source"] == ["tvdb_id"]
+    assert tmdb(server).find_by_tvdb(81189).provider_id == 1396  # no type said: a series first
+    # TheTVDB numbers films and series apart: a film's 81189 is another title, and TMDb knows no such film
+    assert tmdb(server).find_by_tvdb(81189, "Movie") is None
+
+
 # --- failures, one clear sentence each --------------------------------------------------------------------
 
 def test_a_wrong_key_is_one_clear_line(server):

@@ -61,6 +61,17 @@ def test_never_recommends_what_i_listed_rated_or_started_and_says_why(demo_db):
     assert [p["popular"] for p in picks] == sorted(p["popular"] for p in picks)
 
 
+def test_a_review_without_stars_is_no_rating_signal_and_is_not_recommended_back(demo_db):
+    """It says I know the title, not whether I liked it: no "because you liked", nothing learned from it."""
+    train_recommender()
+    me = make_user()
+    cold = [p["media_id"] for p in recommend.for_user(me, limit=20)]
+    reviews.save_review(me, cold[0], None, "Seen it; no verdict yet.")
+    picks = recommend.for_user(me, limit=20)
+    assert all(p["popular"] and p["reason"] == recommend.POPULAR_REASON for p in picks)
+    assert [p["media_id"] for p in picks][:19] == cold[1:]
+
+
 def test_similar_titles_on_the_demo_are_films_for_a_film(demo_db):
     train_recommender()
     [sholay] = fetch_all("SELECT media_id, media_type FROM media WHERE title = 'Sholay'")

@@ -19,9 +19,20 @@ def rating_of(media_id: int) -> dict:
     return engine.fetch_one("SELECT average_rating, rating_count FROM media WHERE media_id = :m", m=media_id)
 
 
+def exact_figures(media_id: int) -> dict:
+    """The title's average and rating count over its rated reviews, and its count of every review."""
+    return engine.fetch_one("""SELECT ROUND(AVG(rating), 1) AS average_rating, COUNT(rating) AS rating_count,
+                                      COUNT(*) AS review_count FROM reviews WHERE media_id = :m""", m=media_id)
+
+
+def stored_figures(media_id: int) -> dict:
+    return engine.fetch_one("SELECT average_rating, rating_count, review_count FROM media WHERE media_id = :m",
+                            m=media_id)
+
+
 @pytest.mark.parametrize("rating, message", [
     (0, "not 0"), (11, "not 11"), (-3, "not -3"), (5.5, "whole number"), ("7", "whole number"),
-    (True, "whole number"), (None, "Choose a rating"),
+    (True, "whole number"),
 ])
 def test_ratings_outside_one_to_ten_are_refused_before_anything_is_written(demo_db, rating, message):
     me = make_user()
@@ -74,6 +85,42 @@ def test_add_edit_and_delete_keep_one_review_and_the_average_exact(demo_db):
     assert reviews.delete_review(me, title["media_id"]) is False
     assert stored(me, title["media_id"]) is None
     assert rating_of(title["media_id"]) == before
+
+
+def test_a_review_without_a_rating_counts_as_a_review_but_not_in_the_average(demo_db):
+    me, other = make_user(), make_user("reader")
+    media_id = some_titles(me, 1)[0]["media_id"]
+    before = stored_figures(media_id)
+    others_before = reviews.community_reviews(media_id, other)[1]
+
+    assert reviews.save_review(me, media_id, None, "  Beautiful, but I can't score it.  ") == "added"
+    assert stored(me, media_id) == {"rating": None, "review_text": "Beautiful, but I can't score it.",
+                                    "contains_spoilers": 0}
+    after = stored_figures(media_id)
+    assert (after["average_rating"], after["rating_count"]) == (before["average_rating"], before["rating_count"])
+    assert after["review_count"] == before["review_count"] + 1 and after == exact_figures(media_id)
+    rows, total = reviews.community_reviews(media_id, other)
+    assert total == others_before + 1
+    assert next(r for r in rows if r["username"] == me)["rating"] is None
+
+    # Giving it stars later, and taking them away again, moves the average each time.
+    reviews.save_review(me, media_id, 2, "Beautiful, but I can't score it.")
+    assert stored_figures(media_id) == exact_figures(media_id)
+    assert stored_figures(media_id)["rating_count"] == before["rating_count"] + 1
+    reviews.save_review(me, media_id, None, "Beautiful, but I can't score it.")
+    assert stored_figures(media_id) == after
+
+
+def test_a_review_needs_a_rating_or_text_here_and_in_the_database(demo_db):
+    me = make_user()
+    media_id = some_titles(me, 1)[0]["media_id"]
+    with pytest.raises(DataRuleError, match="Choose a rating from 1 to 10, write a review, or both"):
+        reviews.save_review(me, media_id, None, "   ")
+    with pytest.raises(DataRuleError, match="A review needs a rating or some text"):
+        with engine.transaction(me) as conn:
+            engine.execute(conn, "INSERT INTO reviews (username, media_id, rating, review_text) "
+                                 "VALUES (:u, :m, NULL, '')", u=me, m=media_id)
+    assert stored(me, media_id) is None
 
 
 def test_a_bare_rating_is_a_review_without_text(demo_db):

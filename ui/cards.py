@@ -82,6 +82,11 @@ def rating_text(average, count) -> str:
     return f"★ {float(average):.1f} · {plural(count, 'rating')}"
 
 
+def stars(rating) -> str:
+    """One person's rating: '★ 8/10', or 'no rating' for a review written without stars."""
+    return "no rating" if rating is None else f"★ {rating}/10"
+
+
 def media_card(row: dict, log_watch: Callable[[dict], None] | None = None, note: str | None = None) -> None:
     """One title in a grid: poster, title linking to its details, year, type, rating, and a mark when it is
     in one of my lists; `note` (Markdown: why it is shown) inside the card, so notes line up across a row

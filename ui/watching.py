@@ -10,7 +10,7 @@ import streamlit as st
 from core import reviews, watching
 from core.errors import DataRuleError
 from ui import navigation
-from ui.cards import MEDIA_PAGE, md
+from ui.cards import MEDIA_PAGE, md, stars
 from ui.feedback import attempt, confirm_button, error_beside
 from ui.forms import submit_once
 from ui.session import after_rerun
@@ -98,7 +98,10 @@ def feed_entries(rows: list[dict]) -> None:
                 again = viewing_text(row["viewing"])
                 st.markdown(f"{who} watched" + (f" ({again})" if again else ""))
             else:
-                st.markdown(f"{who} rated ★ {row['rating']}/10" + (" and reviewed" if row["review_text"] else ""))
+                if row["rating"] is None:  # a review written without stars
+                    st.markdown(f"{who} reviewed")
+                else:
+                    st.markdown(f"{who} rated {stars(row['rating'])}" + (" and reviewed" if row["review_text"] else ""))
             st.page_link(MEDIA_PAGE, label=f"{md(row['title'])} ({row['release_year'] or '?'})",
                          query_params={"id": str(row["media_id"])})
             st.caption(f"{row['at']:%d %b %Y, %H:%M}")
@@ -124,7 +127,7 @@ def film_message(done: dict) -> str:
     if done["duplicate"]:
         return f"That watch of '{done['title']}' is already in your diary."
     kind = f"a {viewing_text(done['viewing'])}" if done["rewatch"] else "a watch"
-    extra = f" Your rating was {done['review']}." if done["review"] else ""
+    extra = f" Your review was {done['review']}." if done["review"] else ""
     return f"Logged {kind} of '{done['title']}' in your diary.{extra}"
 
 
@@ -158,7 +161,7 @@ def log_watch_dialog(me: str, media_id: int, title: str, my_rating: int | None =
         rating = st.number_input("Rating (optional, 1-10)", min_value=1, max_value=10, step=1, value=my_rating,
                                  placeholder="No rating", key=f"log_rating_{media_id}")
         text = st.text_area("Review (optional)", key=f"log_review_{media_id}", max_chars=reviews.MAX_TEXT,
-                            help="Saved as your review of this title, with the rating.")
+                            help="Saved as your review of this title, with the rating if you gave one.")
         spoilers = st.checkbox("Contains spoilers", key=f"log_spoilers_{media_id}")
         error = st.empty()
         submitted = st.form_submit_button("Log it", type="primary", icon=":material/check:")

@@ -91,6 +91,7 @@ class Preview:
     problems: list[Problem]
     existing: dict[str, Any]
     episodes: dict[tuple[int, int, int], int] = field(default_factory=dict)  # (series, season, number) -> id
+    notes: list[str] = field(default_factory=list)  # how the file was read and its titles matched
 
     def counts(self) -> dict[str, int]:
         return self.parsed.counts()
@@ -227,12 +228,8 @@ class Preview:
         mine_reviews = self.existing["reviews"]
         for media_id, want in reviews.items():
             mine = mine_reviews.get(media_id)
+            # A review without a rating keeps the rating the user has (None: it is imported without stars).
             rating = want["rating"] if want["rating"] is not None else (mine["rating"] if mine else None)
-            if rating is None:
-                record = want["record"]
-                problems.append(Problem(record.file, record.row, f"the review of {record.title!r} has no rating; "
-                                        "StreamSync keeps a review with its rating (1-10), so it is not imported"))
-                continue
             text = want["text"] if want["text"] is not None else (mine["review_text"] if mine else "")
             spoilers = want["spoilers"] if want["text"] is not None else bool(mine and mine["contains_spoilers"])
             row = {"media_id": media_id, "rating": rating, "review_text": text, "contains_spoilers": spoilers,
@@ -297,9 +294,10 @@ class Preview:
         return changes, conflicts, problems
 
 
-def _show_review(rating: int, text: str | None) -> str:
+def _show_review(rating: int | None, text: str | None) -> str:
     text = (text or "").strip()
-    return f"{rating}/10" + (f", “{text[:60]}{'…' if len(text) > 60 else ''}”" if text else "")
+    return ("no rating" if rating is None else f"{rating}/10") + (
+        f", “{text[:60]}{'…' if len(text) > 60 else ''}”" if text else "")
 
 
 def _merged_order(file_items: list[int], my_items: list[int]) -> list[tuple[int, int]]:
@@ -339,4 +337,4 @@ def build(parsed: Parsed, username: str, catalog: Catalog | None = None) -> Prev
     with read() as conn:
         existing = _existing(username, conn)
     return Preview(parsed, username, list(lines.values()), matches, list(parsed.problems), existing,
-                   catalog.episodes)
+                   catalog.episodes, parsed.notes + catalog.notes)

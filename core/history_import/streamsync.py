@@ -36,7 +36,10 @@ def _title(item: dict, file: TextFile, number: int) -> dict:
                 "tmdb_id": item.get("tmdb_id") if isinstance(item.get("tmdb_id"), int) else None}
 
 
-def _rating(value: Any) -> int:
+def _rating(value: Any) -> int | None:
+    """1-10, or None for a review exported without a rating."""
+    if value is None:
+        return None
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10:
         raise ValueError(f"the rating {value!r} is not a whole number from 1 to 10")
     return value
@@ -60,8 +63,12 @@ def _read(path: str, data: Any, file: TextFile, out: Parsed) -> None:
                 base = _title(item, file, number)
                 rating = _rating(item.get("rating"))
                 when = _when(item.get("updated_at"))
-                out.records.append(Record(kind="rating", rating=rating, when=when, **base))
-                if str(item.get("review_text") or "").strip():
+                written = bool(str(item.get("review_text") or "").strip())
+                if rating is None and not written:
+                    raise ValueError("the entry has neither a rating nor a review")
+                if rating is not None:
+                    out.records.append(Record(kind="rating", rating=rating, when=when, **base))
+                if written:
                     text = safe_text(item["review_text"])
                     out.records.append(Record(kind="review", rating=rating, when=when, review=text,
                                               spoilers=bool(item.get("contains_spoilers")), **base))

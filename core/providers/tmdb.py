@@ -2,8 +2,9 @@
 see core/providers/__init__.py for where configuration comes from.
 
 Calls: /search/multi (films and series in one list), /movie/{id} and /tv/{id} with
-append_to_response=credits,external_ids, /tv/{id}/season/{n} for each season's episodes, and
-/find/{imdb_id}?external_source=imdb_id.
+append_to_response=credits,external_ids, /tv/{id}/season/{n} for each season's episodes,
+/find/{imdb_id}?external_source=imdb_id, and /find/{tvdb_id}?external_source=tvdb_id (TheTVDB's ids, which
+Trakt exports carry: TMDb is the only configured provider that maps them).
 """
 from __future__ import annotations
 
@@ -75,9 +76,19 @@ class TmdbProvider(Provider):
             raise BadResponse(LABEL, "TMDb sent search results StreamSync cannot read.") from exc
 
     def find_by_imdb(self, imdb_id: str) -> SearchHit | None:
-        body = self.http.get_json(f"/find/{imdb_id}", f"title {imdb_id}", external_source="imdb_id")
+        return self._find(imdb_id, "imdb_id", f"title {imdb_id}", ("movie_results", "tv_results"))
+
+    def find_by_tvdb(self, tvdb_id: int, media_type: str | None = None) -> SearchHit | None:
+        """TMDb's film or series for a TheTVDB id, or None. TheTVDB numbers series and films apart, so one
+        number can be both: with media_type ('Movie' or 'Series') only a title of that type is taken."""
+        kinds = {"Movie": ("movie_results",), "Series": ("tv_results",)}.get(media_type,
+                                                                          ("tv_results", "movie_results"))
+        return self._find(str(tvdb_id), "tvdb_id", f"TVDB id {tvdb_id}", kinds)
+
+    def _find(self, external_id: str, source: str, what: str, kinds: tuple[str, ...]) -> SearchHit | None:
+        body = self.http.get_json(f"/find/{external_id}", what, external_source=source)
         try:
-            for kind in ("movie_results", "tv_results"):
+            for kind in kinds:
                 for item in body.get(kind, []):
                     hit = _hit({**item, "media_type": "movie" if kind == "movie_results" else "tv"})
                     if hit:
