@@ -1,12 +1,59 @@
-"""A viewer's own rating and review of a title (one per user and title, text optional) and the community's
-reviews of a title, paged (db.reviews; the rating triggers keep media.average_rating exact)."""
+"""A viewer's own rating and review of a title (one per user and title: a rating, text, or both) and the
+community's reviews of a title, paged (the SQL in db.reviews; the rating triggers keep the title's average
+exact)."""
 from __future__ import annotations
 
-from db import reviews as sql
+import math
 
-MAX_TEXT = sql.MAX_TEXT
+from db import reviews as sql
+from db.engine import lock_title_ratings, transactional
+from db.errors import DataRuleError
+
+MAX_TEXT = 5000
 REVIEWS_PER_PAGE = sql.REVIEWS_PER_PAGE
-validate = sql.validate
-save_review = sql.save_review
-delete_review = sql.delete_review
 community_reviews = sql.community_reviews
+
+
+def validate(rating, text: str | None, spoilers) -> tuple[int | None, str, bool]:
+    """The review as stored, or DataRuleError naming what is wrong. The schema's CHECKs say the same;
+    checking first gives the viewer the message before anything is sent. A review is a rating, text or
+    both: rating None is a review without stars."""
+    text = text.strip() if isinstance(text, str) else ""
+    if rating is None and not text:
+        raise DataRuleError("Choose a rating from 1 to 10, write a review, or both.")
+    if rating is not None:
+        # A number, not text, a bool, NaN or infinity, and whole.
+        ok = (isinstance(rating, (int, float)) and not isinstance(rating, bool) and math.isfinite(rating)
+              and rating == int(rating))
+        if not ok:
+            raise DataRuleError("A rating is a whole number from 1 to 10.")
+        if not 1 <= int(rating) <= 10:
+            raise DataRuleError(f"A rating is a whole number from 1 to 10, not {int(rating)}.")
+        rating = int(rating)
+    if len(text) > MAX_TEXT:
+        raise DataRuleError(f"A review may be at most {MAX_TEXT:,} characters; this one has {len(text):,}. "
+                            "Shorten it and save again.")
+    return rating, text, bool(spoilers)
+
+
+def save_review_in(conn, actor: str, media_id: int, rating, text: str | None = "", spoilers=False) -> str:
+    """Add or edit actor's review of media_id inside a running transaction (logging a film watch with a
+    rating does both in one). Returns "added" or "updated". Editing keeps a moderator's hiding in place:
+    only a moderator lifts it."""
+    rating, text, spoilers = validate(rating, text, spoilers)
+    lock_title_ratings(conn, media_id)
+    if sql.own_for_update(conn, actor, media_id) is None:
+        sql.insert(conn, actor, media_id, rating, text, spoilers)
+        return "added"
+    sql.update(conn, actor, media_id, rating, text, spoilers)
+    return "updated"
+
+
+save_review = transactional(save_review_in)
+
+
+@transactional
+def delete_review(conn, actor: str, media_id: int) -> bool:
+    """Delete actor's own review of media_id. False when there was none."""
+    lock_title_ratings(conn, media_id)
+    return sql.delete(conn, actor, media_id) > 0

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from core import reviews
 from core.validation import whole_number
 from core.watchlist import set_status_in
-from db import reviews
 from db import watch_events as events
 from db.engine import transactional
 from db.errors import DataRuleError

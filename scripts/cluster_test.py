@@ -32,9 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import bench_load
 import mysql.connector
 
-from core import playlists, sessions, watching, watchlist
+from core import playlists, reviews, sessions, watching, watchlist
 from core.reset import rebuild
-from db import cluster, home, reviews, schema
+from db import cluster, home, schema
 from db import titles as catalog
 from db.engine import dispose_engine
 from db.errors import DatabaseUnavailable, DataRuleError

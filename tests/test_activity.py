@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from core import activity, moderation, tables
-from db import reviews, statement_counter
+from core import activity, moderation, reviews, tables
+from db import statement_counter
 from db.activity import LogFilter
 from db.engine import execute, scalar, transaction
 from db.errors import DataRuleError, PermissionDenied

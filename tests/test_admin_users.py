@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from core import accounts, admin_users, auth, friends, moderation, playlists, sessions, watchlist
-from db import reviews, statement_counter, users
+from core import accounts, admin_users, auth, friends, moderation, playlists, reviews, sessions, watchlist
+from db import statement_counter, users
 from db.engine import fetch_one, scalar
 from db.errors import DataRuleError, PermissionDenied
 from tests.accounts_helpers import PASSWORD, make_user

@@ -9,8 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import bcrypt
 
-from core import auth
-from db import execute, fetch_one, reviews, transaction
+from core import auth, reviews
+from db import execute, fetch_one, transaction
 from db.errors import DataRuleError
 from tests.accounts_helpers import PASSWORD, make_user
 

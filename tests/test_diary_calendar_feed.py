@@ -8,8 +8,8 @@ import icalendar
 import pytest
 from starlette.applications import Starlette
 
-from core import friends, ical, watching, watchlist
-from db import calendar_feeds, engine, reviews, titles
+from core import friends, ical, reviews, watching, watchlist
+from db import calendar_feeds, engine, titles
 from db import watch_events as events
 from tests.apptest import open_app
 from tests.viewer_helpers import (

@@ -17,11 +17,11 @@ from core import export, watching
 from core.history_import import preview, read_upload
 from core.history_import.commit import commit
 from core.playlists import add_item, create_playlist
+from core.reviews import save_review
 from core.watchlist import set_status
 from db import statement_counter as stats
 from db.config import PROJECT_ROOT
 from db.engine import fetch_all, scalar
-from db.reviews import save_review
 from tests.unit.history_files import zipped
 from tests.viewer_helpers import a_series, make_user, some_titles
 

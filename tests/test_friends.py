@@ -2,8 +2,7 @@
 each from the other), suggestions, and a friend's profile."""
 import pytest
 
-from core import friends, playlists
-from db import reviews
+from core import friends, playlists, reviews
 from db.errors import DataRuleError, PermissionDenied
 from tests.apptest import open_app
 from tests.viewer_helpers import (

@@ -11,11 +11,11 @@ from core.history_import import preview as preview_mod
 from core.history_import import read_upload
 from core.history_import.commit import commit
 from core.playlists import create_playlist
+from core.reviews import save_review
 from core.watchlist import set_status
 from db import bulk
 from db import statement_counter as stats
 from db.engine import execute, fetch_all, fetch_one, read, run_in_transaction, scalar
-from db.reviews import save_review
 from tests.provider_server import TMDB_401, ProviderServer, Reply, tmdb_routes
 from tests.unit.history_files import fixture, folder_zip, zipped
 from tests.viewer_helpers import make_user

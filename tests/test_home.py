@@ -2,8 +2,7 @@
 top rated and my friends' ratings, in a fixed handful of statements."""
 import pytest
 
-from core import friends, progress, recommend, watching
-from db import reviews
+from core import friends, progress, recommend, reviews, watching
 from tests.apptest import open_app
 from tests.recommend_helpers import train_recommender
 from tests.viewer_helpers import (

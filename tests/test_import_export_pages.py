@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from core.reviews import save_review
 from db import statement_counter as stats
 from db.engine import fetch_all, scalar
-from db.reviews import save_review
 from tests.apptest import open_app, texts
 from tests.unit.history_files import folder_zip
 from tests.viewer_helpers import PAGE_BUDGET, button, make_user

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from core import moderation, playlists
-from db import engine, reviews
+from core import moderation, playlists, reviews
+from db import engine
 from tests.apptest import open_app, texts
 from tests.viewer_helpers import (
     PAGE_BUDGET,

@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from core import moderation
-from db import reviews, statement_counter
+from core import moderation, reviews
+from db import statement_counter
 from db.engine import fetch_one, scalar
 from db.errors import DataRuleError, PermissionDenied
 from tests.accounts_helpers import make_user

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 
 from core import my_stats, watching
+from core.reviews import save_review
 from db import statement_counter as stats
 from db.engine import fetch_all, fetch_one
-from db.reviews import save_review
 from tests.apptest import open_app, texts
 from tests.viewer_helpers import PAGE_BUDGET, a_series, make_user, some_titles
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import activity, admin_users, dashboard, moderation, tables
-from db import reviews, users
+from core import activity, admin_users, dashboard, moderation, reviews, tables
+from db import users
 from db.errors import PermissionDenied
 from tests.accounts_helpers import make_user
 from tests.apptest import TIMEOUT, open_app, texts

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from core import accounts, admin_users, auth, moderation, sessions
-from db import execute, fetch_one, reviews, statement_counter, transaction, users
+from core import accounts, admin_users, auth, moderation, reviews, sessions
+from db import execute, fetch_one, statement_counter, transaction, users
 from db.engine import scalar
 from db.errors import DataRuleError
 from tests.accounts_helpers import PASSWORD, click, error_under, field, make_user

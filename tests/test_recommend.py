@@ -5,9 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import playlists, rec_evaluation, recommend, recommend_model, titles, watching, watchlist
+from core import playlists, rec_evaluation, recommend, recommend_model, reviews, titles, watching, watchlist
 from db import recommend as recommend_sql
-from db import reviews
 from db.engine import fetch_all
 from tests.recommend_helpers import train_recommender
 from tests.viewer_helpers import a_series, make_user

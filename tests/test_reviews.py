@@ -1,9 +1,9 @@
-"""A viewer's own rating and review (db.reviews): the rules, add / edit / delete, the averages the triggers
+"""A viewer's own rating and review (core.reviews): the rules, add / edit / delete, the averages the triggers
 keep, and the community list (paged, own review left out, hidden text withheld, reports remembered)."""
 import pytest
 
-from core import moderation
-from db import engine, reviews
+from core import moderation, reviews
+from db import engine
 from db.errors import DataRuleError
 from tests.viewer_helpers import make_user, some_titles
 
@@ -43,7 +43,7 @@ def test_ratings_outside_one_to_ten_are_refused_before_anything_is_written(demo_
 
 
 def test_the_database_itself_refuses_ratings_0_and_11(demo_db):
-    """The CHECK holds even for a write that skips db.reviews (an importer, the table editor)."""
+    """The CHECK holds even for a write that skips core.reviews (an importer, the table editor)."""
     me = make_user()
     media_id = some_titles(me, 1)[0]["media_id"]
     for rating in (0, 11):

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import pytest
 
-from core import auth, friends, moderation, playlists, watching
+from core import auth, friends, moderation, playlists, reviews, watching
 from core import table_editor as te
-from db import execute, reviews, transaction
+from db import execute, transaction
 from db.errors import DataRuleError, PermissionDenied
 from db.whitelist import catalog
 from tests.accounts_helpers import PASSWORD, make_user

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from core import moderation, tables
+from core import moderation, reviews, tables
 from core import table_editor as te
 from core.permissions import CATALOG_TABLES
-from db import reviews, statement_counter
+from db import statement_counter
 from db.engine import fetch_all, scalar
 from db.errors import DataRuleError, PermissionDenied
 from db.whitelist import NotInWhitelist, catalog

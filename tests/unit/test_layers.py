@@ -40,6 +40,16 @@ def test_no_module_under_db_imports_core():
     assert offenders("db", "core") == []
 
 
+def test_only_core_opens_transactions():
+    # Repositories take the caller's connection; the service decides what one unit of work holds.
+    opening = {"db.engine.transactional", "db.engine.run_in_transaction", "db.engine.transaction",
+               "db.transactional", "db.run_in_transaction", "db.transaction"}
+    found = [f"{path.relative_to(ROOT)}: {name}" for path in sorted((ROOT / "db").glob("*.py"))
+             if path.name not in ("engine.py", "__init__.py")
+             for name in sorted(imported(path.read_text()) & opening)]
+    assert found == []
+
+
 def test_core_and_db_never_import_streamlit():
     assert offenders("core", "streamlit") == [] and offenders("db", "streamlit") == []
 
