@@ -279,8 +279,8 @@ def review_card(review: dict) -> None:
     with st.container(border=True):
         # Hiding a review also moves updated_at, so only a visible review can say it was edited.
         edited = " · edited" if review["updated_at"] > review["created_at"] and not review["hidden"] else ""
-        st.markdown(f"**{cards.md(review['username'])}** · {cards.stars(review['rating'])} · "
-                    f"{review['created_at']:%d %b %Y}{edited}")
+        who = f"**{cards.md(review['username'])}**" + (" (you)" if review["is_mine"] else "")
+        st.markdown(f"{who} · {cards.stars(review['rating'])} · {review['created_at']:%d %b %Y}{edited}")
         if review["hidden"]:
             st.caption(":material/visibility_off: A moderator hid this review's text.")
             return
@@ -291,6 +291,9 @@ def review_card(review: dict) -> None:
                 st.text(review["review_text"])
         else:
             st.text(review["review_text"])
+        if review["is_mine"]:
+            st.caption("Your review, as others see it: change it under My rating & review.")
+            return
         if review["reported_by_me"]:
             st.caption("You reported this review.")
             return
@@ -313,7 +316,7 @@ def community_section(media_id: int) -> None:
         cards.reset_page(REVIEWS_PAGE)
         st.rerun()
     if not rows:
-        st.caption("Nobody else has rated this title yet.")
+        st.caption("Nobody has reviewed this title yet: be the first under My rating & review.")
         return
     for review in rows:
         review_card(review)

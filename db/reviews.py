@@ -36,28 +36,27 @@ def delete(conn, username: str, media_id: int) -> int:
 
 def community_reviews(media_id: int, viewer: str, page: int = 1,
                       per_page: int = REVIEWS_PER_PAGE) -> tuple[list[dict], int]:
-    """Other people's reviews of media_id, newest first, one page, with the total. A review a moderator
-    hid comes without its text (hidden = True), so the text never leaves the database for others.
-    reported_by_me says whether viewer has already reported it; rating is None for a review without stars.
-    One statement. The total comes from media.review_count (the rating triggers keep it equal to the title's
-    reviews, rated or not), so a popular title's page reads its ten newest reviews, not all of them to count
-    them."""
+    """Every review of media_id, the viewer's own first (is_mine), then the newest; one page, with the total.
+    A review a moderator hid comes without its text (hidden = True), so the text never leaves the database
+    for others. reported_by_me says whether viewer has already reported it; rating is None for a review
+    without stars. One statement. The total comes from media.review_count (the rating triggers keep it equal
+    to the title's reviews, rated or not), so a popular title's page reads its ten newest reviews, not all of
+    them to count them."""
     rows = fetch_all("""
         SELECT r.review_id, r.username, r.rating, r.contains_spoilers, r.created_at, r.updated_at,
-               r.hidden_by IS NOT NULL AS hidden,
+               r.hidden_by IS NOT NULL AS hidden, r.username = :me AS is_mine,
                CASE WHEN r.hidden_by IS NULL THEN r.review_text END AS review_text,
                EXISTS (SELECT 1 FROM review_reports rr
                         WHERE rr.review_id = r.review_id AND rr.reported_by = :me) AS reported_by_me,
-               (SELECT m.review_count FROM media m WHERE m.media_id = :m)
-                 - EXISTS (SELECT 1 FROM reviews mine WHERE mine.media_id = :m AND mine.username = :me) AS total
+               (SELECT m.review_count FROM media m WHERE m.media_id = :m) AS total
           FROM reviews r
-         WHERE r.media_id = :m AND r.username <> :me
-         ORDER BY r.created_at DESC, r.review_id DESC
+         WHERE r.media_id = :m
+         ORDER BY r.username = :me DESC, r.created_at DESC, r.review_id DESC
          LIMIT :limit OFFSET :offset""",
                      m=media_id, me=viewer, limit=per_page, offset=(max(page, 1) - 1) * per_page)
     total = int(rows[0]["total"]) if rows else 0
     for row in rows:
         del row["total"]
-        for flag in ("hidden", "contains_spoilers", "reported_by_me"):
+        for flag in ("hidden", "contains_spoilers", "reported_by_me", "is_mine"):
             row[flag] = bool(row[flag])
     return rows, total

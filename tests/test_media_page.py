@@ -358,8 +358,8 @@ def test_an_id_that_is_no_whole_number_says_what_an_id_looks_like(demo_db, raw):
 
 
 def test_reviews_page_2_emptied_meanwhile_goes_back_to_page_1(demo_db, own_movie):
-    # With the last review of page 2 deleted (by its author or a moderator), the page said "Nobody else has
-    # rated this title yet." with no pager left to go back.
+    # With the last review of page 2 deleted (by its author or a moderator), the page said nobody had
+    # reviewed the title, with no pager left to go back.
     critics = [make_user("critic") for _ in range(reviews.REVIEWS_PER_PAGE + 1)]
     for i, critic in enumerate(critics):
         reviews.save_review(critic, own_movie, 6, f"Opinion {i}")
@@ -370,6 +370,17 @@ def test_reviews_page_2_emptied_meanwhile_goes_back_to_page_1(demo_db, own_movie
     at.run()
     assert not at.exception
     text = shown(at)
-    assert "Nobody else has rated this title yet." not in text
+    assert "Nobody has reviewed this title yet" not in text
     assert f"{reviews.REVIEWS_PER_PAGE} reviews" in text
     assert sum(t.value.startswith("Opinion ") for t in at.text) == reviews.REVIEWS_PER_PAGE
+
+
+def test_my_own_review_leads_the_reviews_tab_marked_as_mine(demo_db, own_movie):
+    me, critic = make_user(), make_user("critic")
+    reviews.save_review(critic, own_movie, 6, "Fine.")
+    reviews.save_review(me, own_movie, 9, "Loved the songs.")
+    at = open_app(me, page="app_pages/media.py", query={"id": own_movie})
+    text = shown(at)
+    assert f"**{me}** (you) · ★ 9/10" in text and "Your review, as others see it" in text
+    assert text.index(f"**{me}** (you)") < text.index(f"**{critic}** · ★ 6/10")
+    assert "2 reviews" in text

@@ -136,7 +136,7 @@ def test_a_review_of_an_unknown_title_is_refused_in_words(demo_db):
         reviews.save_review(me, 987654321, 5, "")
 
 
-def test_community_reviews_are_paged_leave_out_mine_and_withhold_hidden_text(demo_db):
+def test_community_reviews_are_paged_put_mine_first_and_withhold_hidden_text(demo_db):
     me = make_user()
     media_id = some_titles(me, 1)[0]["media_id"]
     others_before = reviews.community_reviews(media_id, me)[1]
@@ -150,11 +150,13 @@ def test_community_reviews_are_paged_leave_out_mine_and_withhold_hidden_text(dem
 
     first, total = reviews.community_reviews(media_id, me, page=1)
     second, total_again = reviews.community_reviews(media_id, me, page=2)
-    assert total == total_again == others_before + len(authors)
+    assert total == total_again == others_before + len(authors) + 1
     assert len(first) == reviews.REVIEWS_PER_PAGE
+    assert (first[0]["username"], first[0]["is_mine"]) == (me, True)
+    assert not any(r["is_mine"] for r in first[1:] + second)
     everyone = {r["username"]: r for page in range(1, total // reviews.REVIEWS_PER_PAGE + 2)
                 for r in reviews.community_reviews(media_id, me, page=page)[0]}
-    assert len(everyone) == total and me not in everyone
+    assert len(everyone) == total and everyone[me]["review_text"] == "My own words"
     assert not {r["review_id"] for r in first} & {r["review_id"] for r in second}
     hidden = everyone[authors[0]]
     assert hidden["hidden"] is True and hidden["review_text"] is None
