@@ -38,9 +38,13 @@ def changed_fields(details: dict) -> str:
 
 
 def show_change(row: dict) -> None:
-    st.subheader(f"{row['operation']} on {row['table_name']} · {md(row['record_id'])}")
+    about, media_id = activity.subject(row)
+    st.subheader(f"{row['operation']} on {row['table_name']} · {md(about)}")
     who = md(row["username"]) if row["username"] else "(no user: a script or the database itself)"
-    st.caption(f"by {who} at {row['changed_at']}")
+    st.caption(f"by {who} at {row['changed_at']} · record {md(row['record_id'])}")
+    if media_id is not None:
+        st.page_link(cards.MEDIA_PAGE, label="Open the title", icon=":material/movie:",
+                     query_params={"id": str(media_id)})
     lines = activity.side_by_side(row["change_details"])
     if not lines:
         st.info("This entry has no recorded values.")
@@ -83,13 +87,14 @@ if not rows:
 else:
     st.caption("Newest first.")
     st.dataframe(pd.DataFrame([{"when": r["changed_at"], "user": r["username"], "table": r["table_name"],
-                                "operation": r["operation"], "record": r["record_id"],
+                                "operation": r["operation"], "about": activity.subject(r)[0],
+                                "record": r["record_id"],
                                 "changed fields": changed_fields(r["change_details"])} for r in rows]),
                  hide_index=True, width="stretch")
     by_id = {r["log_id"]: r for r in rows}
     chosen = st.selectbox("Compare old and new values of", list(by_id), key="al_pick",
                           format_func=lambda i: f"{by_id[i]['changed_at']} · {by_id[i]['operation']} "
-                                                f"{by_id[i]['table_name']} {by_id[i]['record_id']}")
+                                                f"{by_id[i]['table_name']} · {activity.subject(by_id[i])[0]}")
     show_change(by_id[chosen])
 
 cards.pager(f"al_page_{view}", total, found.page_size, noun="entries", capped=capped)

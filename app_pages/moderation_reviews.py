@@ -31,7 +31,9 @@ def confirm_delete(review: dict) -> None:
 def review_card(review: dict) -> None:
     rid = review["review_id"]
     with st.container(border=True):
-        st.markdown(f"**{md(review['title'])}** · {stars(review['rating'])} by **{md(review['username'])}** · "
+        st.page_link(cards.MEDIA_PAGE, label=f"**{md(review['title'])}**", icon=":material/movie:",
+                     query_params={"id": str(review["media_id"])})
+        st.markdown(f"{stars(review['rating'])} by **{md(review['username'])}** · "
                     f"{review['created_at']:%Y-%m-%d %H:%M}")
         if review["contains_spoilers"]:
             st.caption("Marked as containing spoilers.")

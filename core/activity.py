@@ -46,6 +46,22 @@ def page(role: str | None, f: LogFilter, page_no: int = 1, page_size: int = PAGE
     return sql.page(f, _allowed(role, f), page_no, page_size)
 
 
+# The column that names a row of each table in words, as the log's values hold it.
+NAME_FIELDS = ("title", "name", "username", "email")
+
+
+def subject(row: dict[str, Any]) -> tuple[str, int | None]:
+    """What an entry is about in words ("Sholay", "Amitabh Bachchan", else "media_genres 28") and the title
+    it concerns, when there is one, for a link: a media row itself, or any row that names a media_id (a
+    review, an episode, a list entry). Read from the values the log kept, so a deleted row is still named."""
+    details = row["change_details"] or {}
+    values = {**(details.get("old") or {}), **(details.get("new") or {})}
+    name = next((str(values[f]) for f in NAME_FIELDS if values.get(f) not in (None, "")), None)
+    media = row["record_id"] if row["table_name"] == "media" else values.get("media_id")
+    media_id = int(media) if str(media or "").isdigit() else None
+    return name or f"{row['table_name']} {row['record_id']}", media_id
+
+
 def side_by_side(details: dict[str, Any]) -> list[dict[str, Any]]:
     """One line per field: its old and new value, and whether it changed (for the details view)."""
     old, new = details.get("old") or {}, details.get("new") or {}

@@ -191,3 +191,14 @@ def test_a_long_log_pages_with_previous_next_and_a_go_to_page_box(empty_db):
     next(n for n in at.number_input if n.label == "Go to page").set_value(8).run()
     assert not at.exception and any(c.value.startswith("Page 8 of 8 · ") for c in at.caption)
     assert next(b for b in at.button if b.label == "Next ›").disabled
+
+
+def test_an_entry_names_its_title_and_links_to_it(history):
+    at = open_app(history["moderator"], "app_pages/activity.py")
+    assert "Lagaan" in set(at.dataframe[0].value["about"])
+    log_id = scalar("SELECT MAX(log_id) FROM activity_log WHERE table_name = 'media' AND record_id = :m",
+                    m=str(history["media"]))
+    at.selectbox(key="al_pick").set_value(log_id).run()
+    assert not at.exception
+    assert [link.proto.query_string for link in at.page_link if link.proto.label == "Open the title"] == [
+        f"id={history['media']}"]

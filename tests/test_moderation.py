@@ -146,7 +146,9 @@ def test_the_review_queue_shows_reasons_titles_and_names_as_typed(moderator):
     at = open_app(moderator, "app_pages/moderation_reviews.py")
     assert not at.exception
     escaped = md(INJECTION)
-    assert any(f"**Title {escaped}**" in m.value for m in at.markdown)
+    # The title is named as typed and links to its page.
+    assert [(link.proto.label, link.proto.query_string) for link in at.page_link
+            if "Title" in link.proto.label] == [(f"**Title {escaped}**", f"id={media}")]
     warning = at.warning[0].value
     assert escaped in warning
     assert sorted(warning.split("\n\n", 1)[1].replace("\\", "").replace(WORD_JOINER, "").split("  \n")) == sorted(

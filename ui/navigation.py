@@ -66,9 +66,15 @@ def path(name: str) -> str:
     return REGISTRY[name].path
 
 
+# Pages reached only through a link that says which one (a title's page needs its ?id=): a menu entry would
+# open "No title was chosen".
+NOT_IN_MENU = {"media"}
+
+
 def _page(spec, default: bool = False) -> st.Page:
     path, title, icon, url_path, _ = spec
-    return st.Page(path, title=title, icon=icon, url_path=url_path, default=default)
+    return st.Page(path, title=title, icon=icon, url_path=url_path, default=default,
+                   visibility="hidden" if url_path in NOT_IN_MENU else "visible")
 
 
 def pages_for(user: dict | None) -> dict[str, list[st.Page]]:

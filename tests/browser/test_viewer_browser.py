@@ -51,3 +51,13 @@ def test_search_open_add_to_a_new_playlist_rate_and_see_both(demo_db, live_app, 
 
     open_page(page, live_app, "lists")
     expect(page.get_by_text(playlist).first).to_be_visible()
+
+
+def test_the_menu_has_no_title_details_entry_that_would_open_no_title(demo_db, live_app, page):
+    login(page, live_app, make_user("menu"), DEMO_PASSWORD)
+    menu = page.locator("[data-testid='stSidebarNav']")
+    expect(menu.get_by_role("link", name="Explore")).to_be_visible()
+    expect(menu.get_by_text("Title details")).to_have_count(0)
+    title = a_plain_title()
+    open_page(page, live_app, f"media?id={title['media_id']}")  # reached by its link, it still opens
+    expect(page.get_by_role("heading", name=title["title"])).to_be_visible()
