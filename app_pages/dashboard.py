@@ -26,6 +26,10 @@ def nonzero(data: list[dict]) -> list[dict]:
     return data if any(row["n"] for row in data) else []
 
 
+# Bars over time span their day (or week): on a plain temporal axis one day of data drew as a hairline.
+DAY_AXIS = alt.X("day:T", timeUnit="yearmonthdate", title=None)
+
+
 def chart(data: list[dict], mark: str, x: alt.X, y: alt.Y, empty: str, **encode) -> None:
     """Draw one chart, or say plainly that there is nothing to draw yet."""
     if not data:
@@ -71,7 +75,7 @@ if full:
 left, right = st.columns(2)
 with left:
     st.subheader(f"Reviews per day ({dashboard.REVIEW_DAYS} days)")
-    chart(nonzero(figures.reviews_per_day), "bar", alt.X("day:T", title=None), alt.Y("n:Q", title="reviews"),
+    chart(nonzero(figures.reviews_per_day), "bar", DAY_AXIS, alt.Y("n:Q", title="reviews"),
           f"No reviews in the last {dashboard.REVIEW_DAYS} days"
           + (f" (the latest was written on {t['last_review']:%Y-%m-%d})." if t["last_review"] else "."),
           tooltip=["day:T", "n:Q"])
@@ -84,7 +88,8 @@ if full:
     left, right = st.columns(2)
     with left:
         st.subheader(f"Sign-ups per week ({dashboard.SIGNUP_WEEKS} weeks)")
-        chart(figures.signups_per_week, "bar", alt.X("week:T", title="week of"), alt.Y("n:Q", title="new users"),
+        chart(figures.signups_per_week, "bar", alt.X("week:T", timeUnit="yearweek", title="week of"),
+              alt.Y("n:Q", title="new users"),
               "No sign-ups in this period.", tooltip=["week:T", "n:Q"])
     with right:
         st.subheader("Most active users")
@@ -114,6 +119,6 @@ with left:
           "No title has a rating yet.", tooltip=["title:N", "n:Q"])
 with right:
     st.subheader(f"Changes per table per day ({dashboard.ACTIVITY_DAYS} days)")
-    chart(figures.activity, "bar", alt.X("day:T", title=None), alt.Y("n:Q", title="changes"),
+    chart(figures.activity, "bar", DAY_AXIS, alt.Y("n:Q", title="changes"),
           "No changes recorded in this period.", color=alt.Color("table_name:N", title="table"),
           tooltip=["day:T", "table_name:N", "n:Q"])

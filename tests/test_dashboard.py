@@ -2,6 +2,7 @@
 and the page renders its charts in a fixed number of statements."""
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -107,3 +108,13 @@ def test_the_page_draws_every_chart_in_a_fixed_number_of_statements(demo_db):
     assert refreshed.statements <= 2 + 6  # the session check on each of the two runs, six aggregates
     moderator = open_app("moderator", "app_pages/dashboard.py")
     assert "Most active users" not in texts(moderator) and "Reviews per day" in texts(moderator)
+
+
+def test_bars_over_time_span_their_day_so_a_single_day_is_not_a_hairline(demo_db):
+    at = open_app("admin")
+    st.cache_data.clear()
+    at.switch_page("app_pages/dashboard.py").run()
+    specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    over_time = [s for s in specs if s["encoding"]["x"].get("type") == "temporal"]
+    assert over_time and all(s["encoding"]["x"].get("timeUnit") in ("yearmonthdate", "yearweek")
+                             for s in over_time)
