@@ -27,6 +27,9 @@ DEMO_PASSWORD = "StreamSync!2024"
 # dashboard's "last 90 days" charts have something to show. The same seed gives the same rows on the same
 # day; on another day, the same rows with their activity dates moved by whole days.
 ANCHOR = datetime.combine(date.today(), datetime.min.time())
+# Viewers sign up from 900 days before ANCHOR; the admin and the moderator came first.
+INSTANCE_STARTED = ANCHOR - timedelta(days=960, hours=-10)
+CATALOG_BUILT = INSTANCE_STARTED + timedelta(days=2)
 STATUSES = ("plan_to_watch", "watching", "completed", "on_hold", "dropped")
 
 
@@ -164,6 +167,10 @@ def demo_usernames() -> list[str]:
 def _demo_users(rng: random.Random, pw: str) -> list[tuple]:
     rows = [_user_row(rng, "admin", "admin", pw, ("Asha", "Rao")),
             _user_row(rng, "moderator", "moderator", pw, ("Dev", "Malhotra"))]
+    # The instance's story in order: the admin set it up, the moderator joined the next day and built the
+    # catalog (catalog_rows), and only then did viewers sign up (the activity log tells it so: core.reset).
+    rows[0] = (*rows[0][:-1], INSTANCE_STARTED)
+    rows[1] = (*rows[1][:-1], INSTANCE_STARTED + timedelta(days=1))
     rows += [_user_row(rng, name, "user", pw) for name in demo_usernames()[2:]]
     return rows
 
@@ -193,7 +200,7 @@ def catalog_rows(catalog: dict, seed: int) -> CatalogRows:
     people = [(i, p["name"], p["birthdate"], None, p["imdb_id"]) for i, p in enumerate(catalog["people"], start=1)]
     media, episodes, mg, mc, crew, episode_ids = [], [], [], [], [], {}
     for media_id, t in enumerate(catalog["titles"], start=1):
-        added = ANCHOR - timedelta(days=400) + timedelta(minutes=media_id * 7)
+        added = CATALOG_BUILT + timedelta(minutes=media_id * 7)
         media.append((media_id, t["title"], t["description"], t["release_year"], t["media_type"], t["age_rating"],
                       t["poster_image_url"], t["runtime_minutes"], t["imdb_id"], added, added))
         mg += [(media_id, genre_id[g]) for g in t["genres"]]

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from core import demo_data
-from db import bulk, migrations, schema
+from db import audit, bulk, migrations, schema
 from db.config import REQUIRED_QUERY
 from db.engine import dispose_engine
 from db.errors import DatabaseUnavailable, is_unavailable, server_message
@@ -172,12 +172,35 @@ def rebuild(url: URL | str, scale: str = "demo", seed: int = 42, quiet: bool = F
                 schema.mark_reset(conn, scale, seed)  # 'loading' until the end: an interruption stays resettable
                 loader = bulk.Loader(conn, Path(spool) if scale == "large" else None)
                 _load(loader, tables, trusted=(scale == "large"), quiet=quiet)
+                if scale == "demo":  # the large set is for measuring: millions of log rows would only slow it
+                    bulk.write_history(conn, DEMO_HISTORY)
                 schema.mark_reset_complete(conn)
                 counts = bulk.table_counts(conn)
         finally:
             engine.dispose()
             dispose_engine()  # pooled app connections still point at the dropped database
     return Outcome(counts, time.perf_counter() - started)
+
+
+# The demo loads with the per-row triggers off, which would leave the admin an empty activity log: these write
+# what the triggers would have logged had the demo been made through the app, each change by whoever made it
+# when they made it: the admin set the instance up and promoted the moderator an hour after they registered;
+# the moderator built the catalog (demo_data.CATALOG_BUILT, the titles' created_at); viewers registered,
+# rated, listed and befriended at their rows' own times.
+DEMO_HISTORY = (
+    audit.PastChange("users", "r.username", "r.created_at"),
+    audit.PastChange("users", "'admin'", "r.created_at + INTERVAL 1 HOUR", "r.role = 'moderator'",
+                     was={"role": "'user'"}),
+    audit.PastChange("people", "'moderator'", "(SELECT MIN(created_at) FROM media)"),
+    audit.PastChange("genres", "'moderator'", "(SELECT MIN(created_at) FROM media)"),
+    audit.PastChange("media", "'moderator'", "r.created_at"),
+    audit.PastChange("reviews", "r.username", "r.created_at"),
+    audit.PastChange("playlists", "r.username", "r.created_at"),
+    audit.PastChange("playlist_items", "(SELECT p.username FROM playlists p WHERE p.playlist_id = r.playlist_id)",
+                     "r.added_at"),
+    audit.PastChange("watchlist_items", "r.username", "r.added_at"),
+    audit.PastChange("friendships", "r.username_1", "r.created_at"),
+)
 
 
 def _load(loader: bulk.Loader, tables: list[demo_data.Table], trusted: bool, quiet: bool) -> None:

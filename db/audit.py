@@ -122,6 +122,36 @@ def _body(t: AuditedTable, operation: str) -> str:
             f"END")
 
 
+@dataclass(frozen=True)
+class PastChange:
+    """Log rows for the rows of `table` that data loaded with the triggers off never produced: who (`actor`)
+    and when (`at`) are SQL over the row (alias r); with `was` (column -> its old SQL value) an UPDATE from
+    those old values to the row as it is, else its INSERT."""
+    table: str
+    actor: str
+    at: str
+    where: str = "1 = 1"
+    was: dict[str, str] = field(default_factory=dict)
+
+
+def history_statement(spec: Spec, change: PastChange) -> str:
+    """An INSERT ... SELECT writing the activity_log rows the table's triggers would have written for `change`:
+    the same images of the same columns, so the log reads as if the change had been made through the app."""
+    t = spec.table(change.table)
+    image = _image(t, "r")
+    if change.was:
+        old_values = ", ".join(f"'$.{column}', {value}" for column, value in change.was.items())
+        # An UPDATE's new image also says whether a hidden column (the password hash) changed: it did not.
+        unchanged = ", ".join(f"'$.{column.removesuffix('_hash')}_changed', FALSE" for column in t.hidden)
+        new = f"JSON_SET({image}, {unchanged})" if unchanged else image
+        operation, details = "UPDATE", f"JSON_OBJECT('old', JSON_SET({image}, {old_values}), 'new', {new})"
+    else:
+        operation, details = "INSERT", f"JSON_OBJECT('new', {image})"
+    return (f"INSERT INTO activity_log (username, table_name, operation, record_id, change_details, changed_at)\n"
+            f"SELECT {change.actor}, '{t.name}', '{operation}', {_record_id(t, 'r')}, {details}, {change.at}\n"
+            f"  FROM {t.name} r WHERE {change.where}")
+
+
 def trigger_bodies(spec: Spec) -> dict[str, str]:
     """Trigger name -> body (what information_schema.TRIGGERS.ACTION_STATEMENT holds)."""
     return {trigger_name(t.name, suffix): _body(t, operation)

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from db import cluster
+from db import audit, cluster
 from db.schema import APP_TABLES
 
 # What the reset loads: the first schema's tables and the watch diary.
@@ -178,3 +178,10 @@ def table_counts(conn: Connection, tables: Iterable[str] = LOADED_TABLES) -> dic
 def table_checksums(conn: Connection, tables: Iterable[str]) -> dict[str, int]:
     """CHECKSUM TABLE of each table: equal for equal contents (the reset's same-seed-same-data check)."""
     return {table: conn.exec_driver_sql(f"CHECKSUM TABLE {_quoted_table(table)}").fetchone()[1] for table in tables}
+
+
+def write_history(conn, changes) -> int:
+    """The activity_log rows of data loaded with the triggers off (db.audit.history_statement for each
+    change); returns how many were written."""
+    spec = audit.load_spec()
+    return sum(conn.exec_driver_sql(audit.history_statement(spec, change)).rowcount for change in changes)

@@ -1,6 +1,7 @@
 """reset_database: demo volumes, determinism, exact ratings, refusals, resumability, and a tiny large load."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from sqlalchemy.pool import NullPool
 import db
 from core import reset as reset_database
 from core.demo_data import DEMO_PASSWORD
-from db import bulk, migrations, schema
+from db import bulk, migrations, report_queries, schema
 from db.config import PROJECT_ROOT
 
 CHECKED_TABLES = ("users", "media", "episodes", "reviews", "friendships", "watchlist_items", "playlists",
@@ -107,6 +108,30 @@ def test_demo_has_the_accounts_the_readme_promises(fresh_demo):
     stored = db.scalar("SELECT password_hash FROM users WHERE username = 'user042'")
     assert bcrypt.checkpw(DEMO_PASSWORD.encode(), stored.encode())
     assert stored.startswith("$2b$12$")
+
+
+def test_the_demo_carries_its_history_in_the_activity_log(fresh_demo):
+    # The admin's activity log and the seed report's "latest 50 activity rows" are not empty on a fresh demo.
+    assert len(report_queries.latest_activity()) == 50
+    by_actor = {r["username"]: r["n"] for r in db.fetch_all(
+        "SELECT username, COUNT(*) AS n FROM activity_log GROUP BY username")}
+    assert by_actor["admin"] >= 1 and by_actor["moderator"] >= _count("media")
+    assert sum(n for who, n in by_actor.items() if who and who.startswith("user")) > 1000
+    # Each row logged as its rows are, by whoever made it, in an order that makes sense: nobody acts before
+    # registering, and nobody reviews or lists a title before the moderator added it.
+    assert db.scalar("""SELECT COUNT(*) FROM activity_log a JOIN users u ON u.username = a.username
+                         WHERE a.changed_at < u.created_at""") == 0
+    assert db.scalar("""SELECT COUNT(*) FROM activity_log a
+                         WHERE a.table_name IN ('reviews', 'watchlist_items')
+                           AND a.changed_at < (SELECT MAX(changed_at) FROM activity_log WHERE table_name = 'media')
+                       """) == 0
+    review = db.fetch_one("SELECT review_id, username, rating FROM reviews ORDER BY review_id LIMIT 1")
+    logged = json.loads(db.scalar("SELECT change_details FROM activity_log WHERE table_name = 'reviews' "
+                                  "AND record_id = :r", r=str(review["review_id"])))
+    assert (logged["new"]["username"], logged["new"]["rating"]) == (review["username"], review["rating"])
+    promoted = json.loads(db.scalar("SELECT change_details FROM activity_log WHERE operation = 'UPDATE' "
+                                    "AND record_id = 'moderator'"))
+    assert (promoted["old"]["role"], promoted["new"]["role"]) == ("user", "moderator")
 
 
 def test_demo_catalog_is_the_real_one(fresh_demo):
