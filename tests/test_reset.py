@@ -86,7 +86,7 @@ def test_demo_volumes_match_the_design(fresh_demo):
     assert _count("users") == 152
     assert _count("media") == 91
     assert _count("genres") == 16
-    assert _count("people") == 87
+    assert _count("people") == 236
     assert _count("episodes") >= 500
     assert _count("playlists") >= 100
     junctions = sum(_count(t) for t in ("playlist_items", "media_genres", "media_cast", "media_crew",
