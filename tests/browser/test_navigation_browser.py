@@ -1,0 +1,64 @@
+"""Where a person is stays where they are, in a real browser: the open tab and the chosen playlist after a full
+load and a click."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from core import playlists, watchlist
+from db import engine, titles
+from tests.browser.helpers import login, open_page, wait_for_app
+from tests.viewer_helpers import make_user
+
+pytestmark = pytest.mark.usefixtures("removed_after_test")
+DEMO_PASSWORD = "StreamSync!2024"
+
+
+def title_id(name: str) -> int:
+    return engine.scalar("SELECT media_id FROM media WHERE title = :t", t=name)
+
+
+def open_tab(page):
+    return page.get_by_role("tab", selected=True)
+
+
+def test_the_open_tab_and_playlist_stay_after_a_full_load_and_a_click(demo_db, live_app, page):
+    me = make_user("browser")
+    series = title_id("Kota Factory")
+    first = titles.episodes(series)[0]
+    login(page, live_app, me, DEMO_PASSWORD)
+
+    open_page(page, live_app, f"media?id={series}")  # a full load, as a shared link or a refresh
+    page.get_by_role("tab", name="Episodes & progress").click()
+    wait_for_app(page)
+    # Chromium never finishes scrolling down the tab for Playwright's click: a real click event instead
+    page.get_by_role("checkbox", name=f"{first['code']} · {first['title']}").dispatch_event("click")
+    wait_for_app(page)
+    expect(page.get_by_text(f"Marked {first['code']}")).to_be_visible()
+    expect(open_tab(page)).to_have_text("Episodes & progress")  # it was "My rating & review" after this click
+    page.reload()
+    wait_for_app(page)
+    expect(open_tab(page)).to_have_text("Episodes & progress")
+
+    film = title_id("Sholay")
+    watchlist.set_status(me, film, "plan_to_watch")
+    playlists.create_playlist(me, "First list")
+    playlists.create_playlist(me, "Second list")
+    open_page(page, live_app, "lists")
+    page.get_by_test_id("stSelectbox").filter(has_text="Playlist").click()
+    page.get_by_role("option", name=re.compile("^Second list")).click()
+    wait_for_app(page)
+    page.get_by_role("tab", name="Watchlist").click()
+    wait_for_app(page)
+    page.get_by_role("combobox", name="Move to").click()
+    page.get_by_role("option", name="Completed", exact=True).click()
+    wait_for_app(page)
+    expect(page.get_by_text("Moved 'Sholay' to Completed.")).to_be_visible()
+    expect(open_tab(page)).to_have_text("Watchlist")
+    assert watchlist.items_for_user(me)[0]["status"] == "completed"
+    page.reload()
+    wait_for_app(page)
+    expect(open_tab(page)).to_have_text("Watchlist")
+    page.get_by_role("tab", name="Playlists").click()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Second list")).to_be_visible()  # the chosen playlist, not the first
