@@ -1,5 +1,5 @@
 """Where a person is stays where they are, in a real browser: the open tab and the chosen playlist after a full
-load and a click."""
+load and a click, and a logged-out link to a page after logging in."""
 import re
 
 import pytest
@@ -62,3 +62,19 @@ def test_the_open_tab_and_playlist_stay_after_a_full_load_and_a_click(demo_db, l
     page.get_by_role("tab", name="Playlists").click()
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Second list")).to_be_visible()  # the chosen playlist, not the first
+
+
+def test_a_logged_out_link_to_a_page_lands_there_after_logging_in(demo_db, live_app, page):
+    me = make_user("browser")
+    film = title_id("Sholay")
+    open_page(page, live_app, f"media?id={film}&tab=Reviews")
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    expect(page.get_by_text("Log in to open Title details")).to_be_visible()
+    page.get_by_label("Username").fill(me)
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Sholay")).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"/media\?id={film}&tab=Reviews$"))
+    expect(open_tab(page)).to_have_text("Reviews")
