@@ -1,5 +1,5 @@
 """Where a person is stays where they are, in a real browser: the open tab and the chosen playlist after a full
-load and a click, and a logged-out link to a page after logging in."""
+load and a click, a logged-out link to a page after logging in, and an Explore search after Back."""
 import re
 
 import pytest
@@ -78,3 +78,25 @@ def test_a_logged_out_link_to_a_page_lands_there_after_logging_in(demo_db, live_
     expect(page.get_by_role("heading", name="Sholay")).to_be_visible()
     expect(page).to_have_url(re.compile(rf"/media\?id={film}&tab=Reviews$"))
     expect(open_tab(page)).to_have_text("Reviews")
+
+
+def test_back_from_a_title_restores_the_search(demo_db, live_app, page):
+    login(page, live_app, make_user("browser"), DEMO_PASSWORD)
+    open_page(page, live_app, "explore")
+    expect(page.get_by_text(re.compile(r"titles · sorted by number of ratings"))).to_be_visible()
+    search = page.get_by_label("Search")
+    search.fill("khan")
+    search.press("Enter")
+    wait_for_app(page)
+    found = page.get_by_text(re.compile(r"^\d+ titles · sorted by relevance$"))
+    expect(found).to_be_visible()
+    count = found.inner_text()
+    page.locator("[data-testid='stMain'] a[href*='media?id=']").first.click()
+    wait_for_app(page)
+    expect(page).to_have_url(re.compile(r"/media\?id=\d+$"))
+
+    page.go_back()
+    wait_for_app(page)
+    expect(page).to_have_url(re.compile(r"/explore\?q=khan$"))
+    expect(page.get_by_label("Search")).to_have_value("khan")
+    expect(page.get_by_text(count, exact=True)).to_be_visible()
