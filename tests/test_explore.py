@@ -335,3 +335,17 @@ def test_relevance_is_offered_only_with_search_text(demo_db):
     at.selectbox(key="sort").set_value("title").run()
     at.text_input(key="q").set_value("").run()
     assert at.selectbox(key="sort").value == "title"  # a chosen order stays
+
+
+def test_a_person_in_the_cast_and_crew_of_one_title_counts_it_once(demo_db):
+    person = engine.fetch_one("""SELECT p.person_id, p.name FROM people p
+                                 JOIN media_cast c ON c.person_id = p.person_id
+                                 JOIN media_crew w ON w.person_id = p.person_id AND w.media_id = c.media_id
+                                ORDER BY p.person_id LIMIT 1""")
+    assert person, "the demo data has someone who acts in a title they also directed, wrote or produced"
+    at = open_app(make_user(), page="app_pages/explore.py")
+    at.text_input(key="q").set_value(person["name"]).run()
+    [offered] = [b.label for b in at.button if b.key == f"explore_person_{person['person_id']}"]
+    at.button(key=f"explore_person_{person['person_id']}").click().run()
+    shown_count = next(c.value.split(" · ")[0] for c in at.caption if " · sorted by " in c.value)
+    assert offered.endswith(f" · {shown_count}")  # "Aamir Khan · 12 titles" leads to 12 titles
