@@ -2,6 +2,8 @@
 (a count per status, move titles between statuses, 25 a page). At most five statements per render with
 the session check (playlists, watchlist counts, the chosen playlist's items, one page of the watchlist),
 one or two more while searching for a title to add."""
+import re
+
 import streamlit as st
 
 from core import playlists, titles, watchlist
@@ -10,7 +12,7 @@ from core.search import Filters, resolve
 from core.words import plural
 from ui.cards import MEDIA_PAGE, md, page_number, pager
 from ui.feedback import attempt, confirm_button, error_beside
-from ui.layout import page_header, signed_in_user
+from ui.layout import kept_tabs, page_header, signed_in_user
 
 WATCHLIST_PAGE_SIZE = 25
 SEARCH_RESULTS = 8
@@ -38,7 +40,7 @@ def create_playlist() -> None:
     name = st.session_state.get("new_playlist_name", "")
 
     def created(playlist_id: int) -> str:
-        st.session_state["lists_playlist"] = playlist_id  # show the new playlist
+        st.query_params["playlist"] = str(playlist_id)  # show the new playlist
         return f"Created the playlist '{name.strip()}'."
 
     if attempt(playlists.create_playlist, me, name, st.session_state.get("new_playlist_description"),
@@ -149,8 +151,22 @@ def show_watchlist() -> None:
         pager(page_key, total, WATCHLIST_PAGE_SIZE, noun="titles")
 
 
-playlists_tab, watchlist_tab = st.tabs([f"Playlists ({len(my_lists)})",
-                                        f"Watchlist ({sum(status_counts.values())})"])
+def chosen_playlist() -> int:
+    """The playlist `?playlist=` names if it is one of mine, else my first: the URL keeps the choice across a
+    refresh, a shared link and Back (the picker alone forgot it on every full load)."""
+    wanted = st.query_params.get("playlist", "")
+    mine = re.fullmatch(r"[0-9]{1,18}", wanted) and int(wanted) in by_id
+    chosen = int(wanted) if mine else my_lists[0]["playlist_id"]
+    if wanted and not mine:  # deleted, someone else's or garbled: the first one is shown, not that
+        del st.query_params["playlist"]
+    return chosen
+
+
+def pick_playlist() -> None:
+    st.query_params["playlist"] = str(st.session_state["lists_playlist"])
+
+
+playlists_tab, watchlist_tab = kept_tabs(["Playlists", "Watchlist"])
 with playlists_tab:
     with st.expander("New playlist", expanded=not my_lists, icon=":material/add:"):
         with st.form("new_playlist"):
@@ -164,9 +180,8 @@ with playlists_tab:
         st.info("You have no playlists yet. Create one above, then add titles to it here or from a title's page.",
                 icon=":material/playlist_play:")
     else:
-        if st.session_state.get("lists_playlist") not in by_id:
-            st.session_state["lists_playlist"] = my_lists[0]["playlist_id"]
-        chosen = st.selectbox("Playlist", list(by_id), key="lists_playlist",
+        st.session_state["lists_playlist"] = chosen_playlist()
+        chosen = st.selectbox("Playlist", list(by_id), key="lists_playlist", on_change=pick_playlist,
                               format_func=lambda pid: playlist_label(by_id[pid]))
         show_playlist(by_id[chosen])
 with watchlist_tab:

@@ -5,9 +5,11 @@ from core import auth
 from ui import session
 from ui.forms import submit_once
 from ui.layout import page_header
-from ui.navigation import path
+from ui.navigation import asked_for, path
 
 page_header("Log in", "Welcome back: your lists, progress and friends are waiting.")
+if wanted := asked_for(st.context.url):  # a member page's address, opened logged out
+    st.info(f"Log in to open **{wanted.title}**: you land there once you are in.", icon=":material/lock:")
 with st.form("login"):
     username = st.text_input("Username", max_chars=50, autocomplete="username")
     password = st.text_input("Password", type="password", autocomplete="current-password")

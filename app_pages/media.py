@@ -17,7 +17,7 @@ from core import moderation, playlists, recommend, reviews, titles, watching, wa
 from core.words import plural
 from ui import cards
 from ui.feedback import attempt, confirm_button, error_beside, watched_message
-from ui.layout import page_header, signed_in_user
+from ui.layout import kept_tabs, page_header, signed_in_user
 from ui.watching import DIARY_PAGE, day_text, entry_controls, log_watch_button, series_message, viewing_text
 
 REVIEWS_PAGE = "media_reviews_page"
@@ -171,7 +171,8 @@ def credits_section(people: list[dict]) -> None:
     if not people:
         st.caption("No cast or crew recorded yet. A moderator can add them in the Table editor.")
         return
-    st.caption("Click a name to see everything they are in.")
+    st.caption(f"{plural(len({p['person_id'] for p in people}), 'person', 'people')} · click a name to see "
+               "everything they are in.")
     if cast:
         people_grid("Cast", cast, lambda p: f"as {cards.md(p['detail'])}" if p["detail"] else "")
     if crew:
@@ -360,11 +361,10 @@ with library_col:
 
 people = titles.credits(media_id)
 is_series = title["media_type"] == "Series"
-credits_tab = f"Cast & crew ({len({p['person_id'] for p in people})})"
 mine = watching.mine_for_title(me, media_id)
-watches_tab = "Episodes & progress" if is_series else f"My watches ({len(mine)})"
-tab_names = ["My rating & review", watches_tab, credits_tab, "Reviews"]
-tabs = dict(zip(tab_names, st.tabs(tab_names), strict=False))
+watches_tab = "Episodes & progress" if is_series else "My watches"
+tab_names = ["My rating & review", watches_tab, "Cast & crew", "Reviews"]
+tabs = dict(zip(tab_names, kept_tabs(tab_names), strict=True))
 with tabs["My rating & review"]:
     my_review_section(title)
 with tabs[watches_tab]:
@@ -372,7 +372,7 @@ with tabs[watches_tab]:
         episodes_section(title, titles.episodes(media_id), mine)
     else:
         film_watches_section(mine)
-with tabs[credits_tab]:
+with tabs["Cast & crew"]:
     credits_section(people)
 with tabs["Reviews"]:
     community_section(media_id)

@@ -227,7 +227,7 @@ class Tab:
         kind = element.WhichOneof("type")
         if kind == "markdown" and element.markdown.body.startswith("Logged in as"):
             result.logged_in = True
-        elif kind == "text_input" and element.text_input.id.endswith("-explore_q"):
+        elif kind == "text_input" and element.text_input.id.endswith("-q"):
             result.search_id = element.text_input.id
         elif kind == "html" and "streamsync/session" in element.html.body:
             found = CODE_RE.search(element.html.body)

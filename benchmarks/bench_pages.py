@@ -56,7 +56,7 @@ BENCH_PASSWORD = "StreamSync!2024"  # the demo accounts' password
 @dataclass(frozen=True)
 class Scenario:
     """One page as one account sees it: the page file, URL query, and widget steps before measuring.
-    A step is (widget kind, key, value): ("text_input", "explore_q", "love"), ("button", "next", None)."""
+    A step is (widget kind, key, value): ("text_input", "q", "love"), ("button", "next", None)."""
     name: str
     account: str  # "user", "moderator", "admin" or "guest" (logged out): replaced by the account names given
     page: str
@@ -79,10 +79,10 @@ def scenarios(series_id: int | None, film_id: int | None, search: str) -> list[S
         Scenario("Log in (logged out)", "guest", "app_pages/login.py"),
         Scenario("Register (logged out)", "guest", "app_pages/register.py"),
         Scenario("Home", "user", "app_pages/home.py"),
-        Scenario("Explore: search", "user", "app_pages/explore.py", steps=(("text_input", "explore_q", search),)),
+        Scenario("Explore: search", "user", "app_pages/explore.py", steps=(("text_input", "q", search),)),
         Scenario("Explore: page 2, filters", "user", "app_pages/explore.py", steps=(
-            ("selectbox", "explore_type", "Movie"), ("slider", "explore_min_rating", 5.0),
-            ("selectbox", "explore_sort", "rating"), ("button", "explore_page_next", None)),
+            ("selectbox", "type", "Movie"), ("slider", "rating", 5.0),
+            ("selectbox", "sort", "rating"), ("button", "explore_page_next", None)),
                  reached=("explore_page", 2)),
         Scenario("Media: series", "user", "app_pages/media.py", query={"id": series_id}),
         Scenario("Media: popular film", "user", "app_pages/media.py", query={"id": film_id}),

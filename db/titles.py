@@ -179,7 +179,8 @@ def search_titles(filters: Any, viewer: str, page: int = 1, per_page: int = PAGE
 
 def matching_people(parsed: Any, limit: int = 8) -> list[dict]:
     """The people whose credits the search counts (see PEOPLE_PER_SEARCH), best match first, then the most
-    credited: person_id, name, credits (how many titles they are in)."""
+    credited: person_id, name, credits (how many titles they are in: acting in and directing one title is
+    one title, as their Explore results count it)."""
     params = {"prefix": parsed.like_prefix, "people_cap": PEOPLE_PER_SEARCH, "limit": limit}
     if parsed.boolean is not None:
         kind, params["ft"] = "fulltext", parsed.boolean
@@ -190,7 +191,10 @@ def matching_people(parsed: Any, limit: int = 8) -> list[dict]:
     return fetch_all(f"""
         SELECT p.person_id, p.name,
                (SELECT COUNT(*) FROM media_cast c WHERE c.person_id = p.person_id)
-             + (SELECT COUNT(DISTINCT w.media_id) FROM media_crew w WHERE w.person_id = p.person_id) AS credits
+             + (SELECT COUNT(DISTINCT w.media_id) FROM media_crew w
+                 WHERE w.person_id = p.person_id
+                   AND NOT EXISTS (SELECT 1 FROM media_cast c
+                                    WHERE c.media_id = w.media_id AND c.person_id = w.person_id)) AS credits
           FROM ({_TOP_PEOPLE[kind]}) tp JOIN people p ON p.person_id = tp.person_id
          ORDER BY tp.score DESC, credits DESC, p.name LIMIT :limit""", **params)
 

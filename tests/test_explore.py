@@ -204,12 +204,12 @@ def test_a_search_shows_matching_people_and_picking_one_shows_their_titles(demo_
                                 WHERE CHAR_LENGTH(SUBSTRING_INDEX(p.name, ' ', -1)) >= 4 LIMIT 1""")
     me = make_user()
     at = open_app(me, page="app_pages/explore.py")
-    at.text_input(key="explore_q").set_value(person["name"]).run()
+    at.text_input(key="q").set_value(person["name"]).run()
     assert not at.exception
     assert cards(at)
     at.button(key=f"explore_person_{person['person_id']}").click().run()
     assert at.query_params["person"] == str(person["person_id"])
-    assert at.text_input(key="explore_q").value == ""
+    assert at.text_input(key="q").value == ""
     expected = {r["media_id"] for r in everything(Filters(person_id=person["person_id"]), me)}
     assert {int(i) for i in cards(at)} == expected
 
@@ -217,7 +217,7 @@ def test_a_search_shows_matching_people_and_picking_one_shows_their_titles(demo_
 @pytest.mark.parametrize("text", ["' OR 1=1 --", "%"])
 def test_hostile_searches_on_the_page_find_nothing_and_say_what_to_change(demo_db, text):
     at = open_app(make_user(), page="app_pages/explore.py")
-    at.text_input(key="explore_q").set_value(text).run()
+    at.text_input(key="q").set_value(text).run()
     assert not at.exception
     assert cards(at) == []
     assert "No titles match" in texts(at) and "three or more letters" in texts(at)
@@ -225,9 +225,9 @@ def test_hostile_searches_on_the_page_find_nothing_and_say_what_to_change(demo_d
 
 def test_no_results_suggests_each_filter_that_is_on(demo_db):
     at = open_app(make_user(), page="app_pages/explore.py")
-    at.text_input(key="explore_q").set_value("zzqxwords nowhere").run()
-    at.selectbox(key="explore_type").set_value("Series").run()
-    at.slider(key="explore_min_rating").set_value(10.0).run()
+    at.text_input(key="q").set_value("zzqxwords nowhere").run()
+    at.selectbox(key="type").set_value("Series").run()
+    at.slider(key="rating").set_value(10.0).run()
     shown = texts(at)
     assert "No titles match" in shown
     for hint in ("fewer or shorter search words", "both films and series", "a lower minimum rating"):
@@ -264,8 +264,8 @@ def test_explore_statements_do_not_grow_with_cards_or_my_lists(demo_db):
         assert len(cards(at)) == titles.PAGE_SIZE
         counts[who] = rerun_statements(at)
         # a search with every filter on still fits
-        at.text_input(key="explore_q").set_value("love").run()
-        at.multiselect(key="explore_genres").select(titles.genres()[0]["genre_id"]).run()
+        at.text_input(key="q").set_value("love").run()
+        at.multiselect(key="genre").select(titles.genres()[0]["genre_id"]).run()
         counts[(who, "filtered")] = rerun_statements(at)
     assert counts[fresh] == counts[busy] <= PAGE_BUDGET
     assert counts[(fresh, "filtered")] == counts[(busy, "filtered")] <= PAGE_BUDGET
@@ -287,6 +287,65 @@ def test_changing_a_filter_on_page_2_starts_again_on_page_1(demo_db):
     at = open_app(make_user(), page="app_pages/explore.py")
     at.button(key="explore_page_next").click().run()
     assert any(c.value.startswith("Page 2 of") for c in at.caption)
-    at.selectbox(key="explore_type").select("Movie").run()
+    at.selectbox(key="type").select("Movie").run()
     assert at.session_state["explore_page"] == 1
     assert any(c.value.startswith("Page 1 of") for c in at.caption)
+
+
+# --- the search in the address (issue 13, part 3) ------------------------------------------------------------
+def test_a_search_link_opens_with_its_filters_sort_and_page(demo_db):
+    at = open_app(make_user(), page="app_pages/explore.py",
+                  query={"type": "Movie", "sort": "year", "rating": "0.5", "page": "2"})
+    assert not at.exception
+    assert at.selectbox(key="type").value == "Movie"
+    assert at.selectbox(key="sort").value == "year"
+    assert at.slider(key="rating").value == 0.5
+    total = len(everything(Filters(media_type="Movie", min_rating=0.5), "nobody"))
+    assert total > titles.PAGE_SIZE  # else there is no page 2 to open
+    assert any(c.value.startswith(f"Page 2 of {-(-total // titles.PAGE_SIZE)}") for c in at.caption)
+    assert "sorted by newest first" in texts(at)
+    broken = {"type": "Film", "rating": "11", "page": "x", "genre": "No such genre", "from": "99"}
+    at = open_app(make_user(), page="app_pages/explore.py", query=broken)
+    assert not at.exception
+    assert f"{len(all_titles())} titles" in texts(at)  # every title, from the first page
+    assert any(c.value.startswith("Page 1 of") for c in at.caption)
+
+
+def test_each_change_to_the_search_is_written_to_the_address(demo_db):
+    genre = titles.genres()[0]
+    at = open_app(make_user(), page="app_pages/explore.py")
+    at.button(key="explore_page_next").click().run()
+    assert at.query_params["page"] == "2"
+    at.text_input(key="q").set_value("love").run()
+    at.multiselect(key="genre").select(genre["genre_id"]).run()
+    at.number_input(key="from").set_value(1990).run()
+    assert dict(at.query_params) == {"q": "love", "genre": genre["name"], "from": "1990"}  # back on page 1
+    at.text_input(key="q").set_value("").run()
+    assert "q" not in at.query_params
+
+
+def test_relevance_is_offered_only_with_search_text(demo_db):
+    at = open_app(make_user(), page="app_pages/explore.py", query={"sort": "relevance"})
+    assert "Relevance" not in at.selectbox(key="sort").options
+    assert at.selectbox(key="sort").value == "count"
+    assert "sorted by number of ratings" in texts(at)
+    at.text_input(key="q").set_value("love").run()
+    assert at.selectbox(key="sort").value == "relevance"
+    assert "sorted by relevance" in texts(at)
+    at.selectbox(key="sort").set_value("title").run()
+    at.text_input(key="q").set_value("").run()
+    assert at.selectbox(key="sort").value == "title"  # a chosen order stays
+
+
+def test_a_person_in_the_cast_and_crew_of_one_title_counts_it_once(demo_db):
+    person = engine.fetch_one("""SELECT p.person_id, p.name FROM people p
+                                 JOIN media_cast c ON c.person_id = p.person_id
+                                 JOIN media_crew w ON w.person_id = p.person_id AND w.media_id = c.media_id
+                                ORDER BY p.person_id LIMIT 1""")
+    assert person, "the demo data has someone who acts in a title they also directed, wrote or produced"
+    at = open_app(make_user(), page="app_pages/explore.py")
+    at.text_input(key="q").set_value(person["name"]).run()
+    [offered] = [b.label for b in at.button if b.key == f"explore_person_{person['person_id']}"]
+    at.button(key=f"explore_person_{person['person_id']}").click().run()
+    shown_count = next(c.value.split(" · ")[0] for c in at.caption if " · sorted by " in c.value)
+    assert offered.endswith(f" · {shown_count}")  # "Aamir Khan · 12 titles" leads to 12 titles

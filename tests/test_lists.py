@@ -238,3 +238,20 @@ def test_a_name_the_database_counts_as_the_same_says_so_on_the_page(demo_db, fir
     button(at, "Create playlist").click().run()
     assert f"'{second}' counts as the same name as your playlist '{first}'" in shown(at)
     assert [p["name"] for p in playlists.list_for_user(me)] == [first]
+
+
+def test_the_chosen_playlist_is_kept_in_the_address(demo_db):
+    me, other = make_user(), make_user()
+    first = playlists.create_playlist(me, "First")
+    second = playlists.create_playlist(me, "Second")
+    theirs = playlists.create_playlist(other, "Theirs")
+    at = open_app(me, page=PAGE, query={"playlist": second})  # a refresh or a shared link
+    assert [h.value for h in at.subheader][0] == "Second"
+    at.selectbox(key="lists_playlist").select(first).run()
+    assert at.query_params["playlist"] == str(first)
+    assert [h.value for h in at.subheader][0] == "First"
+    for wrong in (theirs, "abc", "9" * 30):
+        at = open_app(me, page=PAGE, query={"playlist": wrong})
+        assert not at.exception
+        assert [h.value for h in at.subheader][0] == "First"  # my first playlist, never someone else's
+        assert "playlist" not in at.query_params

@@ -12,7 +12,7 @@ from db import execute, transaction, users
 from db.errors import DataRuleError, PermissionDenied
 from tests.accounts_helpers import make_user
 from tests.apptest import APP, open_app
-from ui.navigation import PUBLIC_PAGES, SECTIONS
+from ui.navigation import PUBLIC_PAGES, SECTIONS, asked_for
 
 MODERATION = [spec[0] for spec in SECTIONS["Moderation"]]
 ADMIN = [spec[0] for spec in SECTIONS["Admin"]]
@@ -39,6 +39,15 @@ def test_each_role_reaches_exactly_its_pages(empty_db, role, allowed, refused):
     at = open_app(username)
     assert [page for page in allowed if not reachable(at, page)] == []
     assert [page for page in refused if reachable(at, page)] == []
+
+
+def test_the_login_form_at_a_member_pages_address_names_that_page():
+    # Logged out, every member page's address runs the login form (ui.navigation._login_at; the browser test
+    # logs in there and lands on the page); the form says which page the visitor will land on.
+    assert asked_for("http://example.test/streamsync/media").title == "Title details"
+    assert asked_for("http://example.test/users").title == "Users"
+    for public_or_unknown in ("http://example.test/login", "http://example.test/", None, "http://example.test/x"):
+        assert asked_for(public_or_unknown) is None
 
 
 def test_a_user_cannot_open_a_moderator_or_admin_page_by_path(empty_db):

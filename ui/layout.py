@@ -35,3 +35,22 @@ def require(action: str) -> dict:
         st.error("You do not have permission to open this page.")
         st.stop()
     return user
+
+
+def kept_tabs(labels: list[str], key: str = "tab") -> list:
+    """st.tabs whose open tab the server knows and the address keeps (`?tab=Reviews`; the first tab is the
+    plain address). Plain st.tabs keep the open tab in the browser only: after a full load the first rerun drew
+    the first tab again, and a refresh or a shared link always opened it. The labels are the address's values,
+    so they must not change with what the user does on the page (no counts in them).
+    Not bind="query-params": leaving a page while a bound parameter is in the address makes Streamlit push a
+    stray history entry (the old page with the new page's query), so Back needed two presses."""
+    wanted = st.query_params.get(key)
+    st.session_state[key] = wanted if wanted in labels else labels[0]
+    return st.tabs(labels, key=key, on_change=_tab_to_url, args=(key, labels[0]))
+
+
+def _tab_to_url(key: str, first: str) -> None:
+    if st.session_state[key] == first:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = st.session_state[key]

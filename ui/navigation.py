@@ -77,9 +77,27 @@ def _page(spec, default: bool = False) -> st.Page:
                    visibility="hidden" if url_path in NOT_IN_MENU else "visible")
 
 
+def _login_at(spec: PageSpec) -> st.Page:
+    """The login form at a member page's address, for a logged-out visitor: logging in reruns that same
+    address (its query too), which is then the page itself. Without it the address had no route: "Page not
+    found" over the landing page, and Home after logging in. Only the app's own pages get one, so there is
+    no address to send anyone elsewhere."""
+    login = REGISTRY["login"]
+    return st.Page(login.path, title=login.title, icon=login.icon, url_path=spec.url_path, visibility="hidden")
+
+
+def asked_for(url: str | None) -> PageSpec | None:
+    """The member page whose address `url` (st.context.url: the current page's, no query) is, or None on a
+    public page's."""
+    name = (url or "").rstrip("/").rsplit("/", 1)[-1]
+    spec = REGISTRY.get(name)
+    return spec if spec is not None and spec.action is not None else None
+
+
 def pages_for(user: dict | None) -> dict[str, list[st.Page]]:
     if user is None:
-        return {"StreamSync": [_page(spec, default=(i == 0)) for i, spec in enumerate(PUBLIC_PAGES)]}
+        public = [_page(spec, default=(i == 0)) for i, spec in enumerate(PUBLIC_PAGES)]
+        return {"StreamSync": public + [_login_at(spec) for specs in SECTIONS.values() for spec in specs]}
     if user.get("must_change_password"):
         # An admin reset the password, or it is the published demo one on an instance others can reach: the
         # user must choose a new one before anything else.
