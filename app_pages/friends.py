@@ -8,7 +8,7 @@ from core.errors import DataRuleError, PermissionDenied
 from core.words import plural
 from ui.cards import MEDIA_PAGE, md
 from ui.feedback import attempt, confirm_button, error_beside, show_refusal
-from ui.layout import page_header, signed_in_user
+from ui.layout import name_and_button, page_header, signed_in_user
 
 user = signed_in_user()
 me = user["username"]
@@ -137,9 +137,9 @@ with left:
                 icon=":material/group_add:")
     for r in my_friends:
         with st.container(border=True):
-            name, view = st.columns([4, 1], vertical_alignment="center")
-            name.markdown(who(r["other"], r))
-            view.button("Profile", key=f"view_{r['other']}", on_click=open_profile, args=(r["other"],))
+            line = name_and_button()
+            line.markdown(who(r["other"], r), width="content")
+            line.button("Profile", key=f"view_{r['other']}", on_click=open_profile, args=(r["other"],))
             remove, block = st.columns(2)
             with remove:
                 confirm_button("Remove…", key=f"unfriend_{r['other']}",
@@ -161,9 +161,9 @@ with left:
     if not outgoing:
         st.caption("No requests waiting for others.")
     for r in outgoing:
-        name, cancel = st.columns([5, 1], vertical_alignment="center")
-        name.markdown(who(r["other"], r))
-        cancel.button("Cancel", key=f"cancel_{r['other']}", on_click=attempt, args=(friends.cancel, me, r["other"]),
+        line = name_and_button()
+        line.markdown(who(r["other"], r), width="content")
+        line.button("Cancel", key=f"cancel_{r['other']}", on_click=attempt, args=(friends.cancel, me, r["other"]),
                       kwargs={"success": f"Cancelled your request to {r['other']}.", "where": f"cancel_{r['other']}"})
         error_beside(f"cancel_{r['other']}")
 
@@ -178,9 +178,9 @@ with right:
     if not suggested:
         st.caption("No suggestions yet: they come from your friends' friends and people who rate like you.")
     for s in suggested:
-        name, send = st.columns([4, 1], vertical_alignment="center")
-        name.markdown(f"{who(s['username'], s)}  \n{why_suggested(s)}")
-        send.button("Add", key=f"suggest_{s['username']}", on_click=attempt,
+        line = name_and_button()
+        line.markdown(f"{who(s['username'], s)}  \n{why_suggested(s)}", width="content")
+        line.button("Add", key=f"suggest_{s['username']}", on_click=attempt,
                     args=(friends.send_request, me, s["username"]),
                     kwargs={"success": lambda other: f"Friend request sent to {other}.",
                             "where": f"suggest_{s['username']}"})
@@ -190,9 +190,9 @@ with right:
     if not blocked:
         st.caption("You have not blocked anyone.")
     for r in blocked:
-        name, unblock = st.columns([4, 1], vertical_alignment="center")
-        name.markdown(f"**{md(r['other'])}**")
-        unblock.button("Unblock", key=f"unblock_{r['other']}", on_click=attempt,
+        line = name_and_button()
+        line.markdown(f"**{md(r['other'])}**", width="content")
+        line.button("Unblock", key=f"unblock_{r['other']}", on_click=attempt,
                        args=(friends.unblock, me, r["other"]),
                        kwargs={"success": f"Unblocked {r['other']}.", "where": f"unblock_{r['other']}"})
         error_beside(f"unblock_{r['other']}")

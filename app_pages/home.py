@@ -10,7 +10,7 @@ from core import home, progress, recommend, reviews, watching
 from core.words import plural
 from ui.cards import EXPLORE_PAGE, MEDIA_PAGE, md, media_card, rating_text
 from ui.feedback import attempt, error_beside, watched_message
-from ui.layout import page_header, signed_in_user
+from ui.layout import kept_tabs, page_header, signed_in_user
 from ui.navigation import path
 from ui.watching import feed_entries, log_watch_button, upcoming_block
 
@@ -106,8 +106,8 @@ if counts["ratings"] < recommend.ONBOARDING_RATINGS and picks:
 
 # Picks, trending and friends in tabs, and the charts below too: one shelf at a time keeps Home short on a
 # phone (it was 27,000 px at 390 px wide).
-for_you, trending_tab, friends_tab = st.tabs(["For you", "Trending this week", "Friends are watching"],
-                                             key="home_shelves")
+for_you, trending_tab, friends_tab = kept_tabs(["For you", "Trending this week", "Friends are watching"],
+                                               key="shelf")
 with for_you:
     shown = {pick["media_id"] for pick in known}
     rest = [pick for pick in picks if pick["media_id"] not in shown]  # the onboarding row's titles once only
@@ -134,8 +134,8 @@ with friends_tab:
                   + (f" and {row['friends'] - 3} more" if row["friends"] > 3 else ""), "friends")
 
 # --- top rated and friends' ratings ----------------------------------------------------------------------
-top_tab, friends_rated_tab, activity_tab = st.tabs(["Top rated", "Your friends rated", "Friends' activity"],
-                                                  key="home_charts")
+top_tab, friends_rated_tab, activity_tab = kept_tabs(["Top rated", "Your friends rated", "Friends' activity"],
+                                                    key="chart")
 with top_tab:
     st.caption(f"Titles with at least {recommend.MIN_RATINGS} ratings.")
     if not top:

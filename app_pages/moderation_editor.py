@@ -64,7 +64,7 @@ def show_problems(problems: list[te.RowProblem]) -> None:
 
 def controls(table: Table) -> tuple[str | None, str, object, str, bool]:
     columns = list(table.columns)
-    f1, f2, f3, f4, f5 = st.columns([2, 1.3, 2, 2, 1], vertical_alignment="bottom")
+    f1, f2, f3, f4, f5 = st.columns([2, 1.3, 2, 2, 1.3], vertical_alignment="bottom")
     filter_column = f1.selectbox("Filter on", [NO_FILTER, *columns], key=f"ed_fcol_{table.name}")
     filter_op = f2.selectbox("Match", tables.FILTER_OPS, key=f"ed_fop_{table.name}")
     filter_value = f3.text_input("Value", key=f"ed_fval_{table.name}", max_chars=200,
@@ -72,7 +72,9 @@ def controls(table: Table) -> tuple[str | None, str, object, str, bool]:
     sort = f4.selectbox("Sort by", table.sortable, index=table.sortable.index(table.primary_key[0]),
                         key=f"ed_sort_{table.name}",
                         help="Indexed columns only: a sorted page stays quick on a large table.")
-    descending = f5.toggle("Descending", key=f"ed_desc_{table.name}")
+    # A short word the column has room for ("Descending" was cut to "Desc…").
+    descending = f5.toggle("Reverse", key=f"ed_desc_{table.name}", help="Descending order: Z to A, newest or "
+                           "largest first.")
     if filter_column == NO_FILTER or not filter_value.strip():
         return None, filter_op, None, sort, descending
     value: object = filter_value.strip()

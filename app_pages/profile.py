@@ -10,7 +10,7 @@ from ui import session
 from ui.cards import md
 from ui.feedback import attempt, error_beside
 from ui.forms import FieldErrors, new_password_fields, submit_once
-from ui.layout import page_header, signed_in_user
+from ui.layout import kept_tabs, page_header, signed_in_user
 
 me = signed_in_user()
 token = st.session_state.get("session_token")
@@ -21,9 +21,10 @@ if me["must_change_password"]:
                icon=":material/key:")
 profile = accounts.get_user(me["username"])
 
-details, password_tab, devices, feed_tab, danger = st.tabs(["Details", "Password", "Sessions", "Calendar feed",
-                                                            "Delete account"],
-                                                 default="Password" if me["must_change_password"] else None)
+details, password_tab, devices, feed_tab, danger = kept_tabs(
+    ["Details", "Password", "Sessions", "Calendar feed", "Delete account"],
+    default="Password" if me["must_change_password"] else None)
+
 
 with details:
     st.caption(f"Username **{md(profile['username'])}** · role {profile['role']} · member since "

@@ -78,7 +78,7 @@ def test_a_reset_password_allows_only_the_profile_until_changed(empty_db):
     with transaction("admin") as conn:
         execute(conn, "UPDATE users SET must_change_password = 1 WHERE username = 'reset_me'")
     at = open_app("reset_me")
-    assert "An admin reset your password" in at.warning[0].value  # the profile is the page shown
+    assert "Choose a new password in the Password tab" in at.warning[0].value  # the profile is the page shown
     assert not reachable(at, "app_pages/home.py") and not reachable(at, "app_pages/explore.py")
 
 

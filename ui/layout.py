@@ -37,16 +37,25 @@ def require(action: str) -> dict:
     return user
 
 
-def kept_tabs(labels: list[str], key: str = "tab") -> list:
+def name_and_button():
+    """A row holding a name on the left and its button on the right, each as wide as its words: columns of
+    fixed shares cut a button's label ("Un…" for Unblock) when the column was narrow. On a narrow screen the
+    button wraps under the name instead."""
+    return st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center")
+
+
+def kept_tabs(labels: list[str], key: str = "tab", default: str | None = None) -> list:
     """st.tabs whose open tab the server knows and the address keeps (`?tab=Reviews`; the first tab is the
     plain address). Plain st.tabs keep the open tab in the browser only: after a full load the first rerun drew
     the first tab again, and a refresh or a shared link always opened it. The labels are the address's values,
-    so they must not change with what the user does on the page (no counts in them).
+    so they must not change with what the user does on the page (no counts in them). `default`: the tab the
+    plain address opens, when not the first.
     Not bind="query-params": leaving a page while a bound parameter is in the address makes Streamlit push a
     stray history entry (the old page with the new page's query), so Back needed two presses."""
+    plain = default if default in labels else labels[0]
     wanted = st.query_params.get(key)
-    st.session_state[key] = wanted if wanted in labels else labels[0]
-    return st.tabs(labels, key=key, on_change=_tab_to_url, args=(key, labels[0]))
+    st.session_state[key] = wanted if wanted in labels else plain
+    return st.tabs(labels, key=key, on_change=_tab_to_url, args=(key, plain))
 
 
 def _tab_to_url(key: str, first: str) -> None:
