@@ -17,3 +17,9 @@ def texts(at: AppTest) -> str:
     parts.extend(f"{m.label} {m.value}" for m in at.metric)
     parts.extend(t.label for t in at.tabs)
     return "\n".join(parts)
+
+
+def scripts(at: AppTest) -> list[str]:
+    """The bodies of the page's st.html elements other than the app's style sheet (ui.style), which every run
+    carries: the scripts a run sends (the login cookie's)."""
+    return [h.proto.body for h in at.get("html") if not h.proto.body.lstrip().startswith("<style>")]

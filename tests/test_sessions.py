@@ -14,7 +14,7 @@ from streamlit.runtime import context as st_context
 from core import auth, sessions
 from db import fetch_all, fetch_one
 from tests.accounts_helpers import PASSWORD, fill_login, make_user
-from tests.apptest import open_app, texts
+from tests.apptest import open_app, scripts, texts
 from ui import session_cookie
 from ui.cards import md
 from ui.session import SESSION_ENDED, presented_token
@@ -120,9 +120,9 @@ def test_the_cookie_alone_logs_in_a_new_page_load_and_is_renewed(empty_db, monke
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     assert logged_in_as(at) == "ravi"
     # The page renews the cookie's two weeks through a one-time code, once per page load.
-    script = at.get("html")[0].proto.body
+    [script] = scripts(at)
     assert token not in script and session_cookie.redeem_code(code_in(script)) == token
-    assert not at.run().get("html")
+    assert not scripts(at.run())
 
     sessions.revoke_session("ravi", token)
     assert logged_in_as(AppTest.from_file(APP, default_timeout=TIMEOUT).run()) is None
@@ -193,13 +193,13 @@ def test_the_page_carries_a_one_time_code_never_the_token(empty_db):
     make_user("ravi")
     at = fill_login(open_app(page="app_pages/login.py"), "ravi", PASSWORD)
     token = at.session_state["session_token"]
-    scripts = [h.proto.body for h in at.get("html")]
-    assert len(scripts) == 1 and token not in scripts[0] and token not in texts(at)
-    assert session_cookie.redeem_code(code_in(scripts[0])) == token
+    sent = scripts(at)
+    assert len(sent) == 1 and token not in sent[0] and token not in texts(at)
+    assert session_cookie.redeem_code(code_in(sent[0])) == token
     # The next run does not send the script again; logging out sends the one that clears the cookie.
-    assert not at.run().get("html")
+    assert not scripts(at.run())
     next(b for b in at.sidebar.button if b.label == "Log out").click()
-    assert "method: 'DELETE'" in at.run().get("html")[0].proto.body
+    assert "method: 'DELETE'" in scripts(at.run())[0]
 
 
 def test_profile_lists_my_sessions_and_logs_out_the_others(empty_db):
@@ -207,8 +207,8 @@ def test_profile_lists_my_sessions_and_logs_out_the_others(empty_db):
     other = sessions.create_session("ravi", "Other browser/1.0")
     at = open_app("ravi", page="app_pages/profile.py")
     table = at.dataframe[0].value
-    assert sorted(table["Device"].tolist()) == ["Other browser/1.0", "unknown"]
-    assert table.loc[table["Device"] == "unknown", "This session"].tolist() == ["✓"]
+    assert sorted(table["Sent as"].tolist()) == ["", "Other browser/1.0"]
+    assert table.loc[table["Sent as"] == "", ""].tolist() == ["This device"]
     assert fetch_one("SELECT COUNT(*) AS n FROM user_sessions")["n"] == 2
     next(b for b in at.button if b.label == "Log out all other sessions").click()
     at.run()

@@ -101,7 +101,7 @@ def test_a_moderator_changes_a_year_and_it_shows_everywhere(demo_db, live_app, p
     open_page(page, live_app, "activity")
     choose(page, "Table", "media")
     expect(page.get_by_text("by moderator at")).to_be_visible()
-    expect(page.get_by_text(f"UPDATE on media · {title['media_id']}")).to_be_visible()
+    expect(page.get_by_text(f"UPDATE on media · {title['title']}")).to_be_visible()
     # The side-by-side table (a grid: its cells are in the DOM for assistive technology) has both years.
     cells = page.locator("td[role='gridcell']")
     expect(cells.filter(has_text=re.compile(r"^release_year$")).first).to_be_attached()

@@ -41,7 +41,7 @@ def test_search_open_add_to_a_new_playlist_rate_and_see_both(demo_db, live_app, 
     wait_for_app(page)
     expect(page.get_by_text(f"In: {playlist}")).to_be_visible()
 
-    page.get_by_label("My rating (1-10)", exact=True).fill("9")
+    page.get_by_label("My rating (1-10, optional)", exact=True).fill("9")
     page.get_by_role("button", name="Add my review").click()
     wait_for_app(page)
     expect(page.get_by_test_id("stMetric").filter(has_text="My rating")).to_contain_text("9/10")
