@@ -14,6 +14,7 @@ Phases, in order (a resumed run starts at the one it stopped in, at the row it s
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,26 +78,30 @@ class Ratings:
         self.ids = np.zeros(0, np.uint32)
         if path is None:
             return
-        ids, ratings, votes = [], [], []
+        # compact arrays while reading: about 1.5 million ratings as Python lists would take over 100 MB
+        ids, ratings, votes = array("I"), array("f"), array("I")
         with Table(path, ("tconst", "averageRating", "numVotes")) as table:
             session.progress.start(path.name, table.size)
             i_id, i_rating, i_votes = (table.index[c] for c in ("tconst", "averageRating", "numVotes"))
             for line, row in table:
                 try:
                     number, rating, count = imdb_number(row[i_id]), float(row[i_rating]), int(row[i_votes])
-                except (ValueError, IndexError):
+                    ids.append(number)
+                    votes.append(count)
+                except (ValueError, IndexError, OverflowError):  # overflow: a negative or huge number
+                    del ids[len(votes):]
                     session.report.note(f"{path.name}: a row that is not a rating", f"line {line}")
                     continue
-                ids.append(number)
                 ratings.append(rating)
-                votes.append(count)
                 if len(ids) % 100_000 == 0:
                     session.progress.update(table.done, 100_000)
+            session.report.rows_read += table.line - 1
             session.progress.finish()
-        order = np.argsort(np.asarray(ids, dtype=np.uint32), kind="stable")
-        self.ids = np.asarray(ids, dtype=np.uint32)[order]
-        self.ratings = np.asarray(ratings, dtype=np.float32)[order]
-        self.votes = np.asarray(votes, dtype=np.uint32)[order]
+        numbers = np.frombuffer(ids, dtype=np.uint32) if ids else np.zeros(0, np.uint32)
+        order = np.argsort(numbers, kind="stable")
+        self.ids = numbers[order]
+        self.ratings = np.frombuffer(ratings, dtype=np.float32)[order] if ratings else np.zeros(0, np.float32)
+        self.votes = np.frombuffer(votes, dtype=np.uint32)[order] if votes else np.zeros(0, np.uint32)
 
     def lookup(self, numbers: list[int]) -> list[tuple[float | None, int]]:
         if not len(self.ids):
@@ -132,10 +137,11 @@ def _batches(table: Table, size: int):
 
 def run(session: ImportSession, options: Options) -> None:
     files = options.files
-    ratings = Ratings(files.get("ratings"), session) if files.get("ratings") else None
-    if options.min_votes and ratings is None:
+    if options.min_votes and "ratings" not in files:
         raise ImportFailed("--min-votes needs title.ratings.tsv.gz beside title.basics.")
     if (position := session.phase("titles")) is not None:
+        # only the titles phase needs the ratings: a run resumed after it does not read them
+        ratings = Ratings(files["ratings"], session) if "ratings" in files else None
         _titles(session, options, ratings, position)
     if "episodes" in files and (position := session.phase("episodes")) is not None:
         _episodes(session, options, position)
@@ -207,7 +213,7 @@ def _titles(session: ImportSession, options: Options, ratings: Ratings | None, p
                 names = tuple(g for g in genres.split(",") if g and g != NULL) if genres != NULL else ()
                 rows.append((tconst, values, tuple(rules.cut(g, rules.GENRE_MAX) for g in names)))
             session.upsert_titles(fields, rows)
-            repo.stage_episode_titles(session.conn, episode_names)
+            repo.stage_episode_titles(session.writer, episode_names)
             report.rows_read += len(batch)
             session.commit_batch(table.line - 1)
             session.progress.update(table.done, len(batch))
@@ -250,7 +256,7 @@ def _episodes(session: ImportSession, options: Options, position: int) -> None:
                                 "episodes")
                 else:
                     rows.append((tconst, parent, season_number, episode_number))
-            repo.stage_episodes(session.conn, rows)
+            repo.stage_episodes(session.writer, rows)
             report.rows_read += len(batch)
             session.commit_batch(table.line - 1)
             session.progress.update(table.done, len(batch))

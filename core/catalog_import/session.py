@@ -12,18 +12,23 @@ with session.progress for the bar and session.report for the closing table.
 """
 from __future__ import annotations
 
+import time
 from array import array
 from collections.abc import Iterable
 from decimal import Decimal
 
 import numpy as np
-from sqlalchemy.engine import Connection
 
 from core.catalog_import.progress import Progress
 from core.catalog_import.report import Report
 from db import catalog_import as repo
 
-BATCH_ROWS = 20_000
+# Rows a batch reads: each batch is one transaction with its checkpoint, so larger batches mean fewer commits
+# and round trips; 50,000 rows keep a batch's rows (and its undo log) at a few tens of MB.
+BATCH_ROWS = 50_000
+# catalog_version is bumped at most this often while an import changes titles or names (and once at the
+# end): each bump makes every app process rebuild its search index on its next search.
+PUBLISH_SECONDS = 60
 
 
 def imdb_number(imdb_id: str) -> int:
@@ -59,13 +64,15 @@ def _same(old, new) -> bool:
 
 
 class ImportSession:
-    def __init__(self, conn: Connection, run_key: str, phases: list[str], start_phase: str, start_position: int,
-                 report: Report, progress: Progress, batch_rows: int = BATCH_ROWS):
-        self.conn, self.run_key, self.phases = conn, run_key, phases
+    def __init__(self, writer: repo.Writer, run_key: str, phases: list[str], start_phase: str,
+                 start_position: int, report: Report, progress: Progress, batch_rows: int = BATCH_ROWS):
+        self.writer, self.conn, self.run_key, self.phases = writer, writer.conn, run_key, phases
         self.start_phase, self.start_position = start_phase, start_position
         self.report, self.progress, self.batch_rows = report, progress, batch_rows
         self.current = start_phase
         self._genres: dict[str, int] = {}
+        self._unpublished = False  # titles or names changed since catalog_version was last bumped
+        self._published_at = time.monotonic()
 
     # --- phases and checkpoints ---------------------------------------------------------------------------
 
@@ -79,7 +86,19 @@ class ImportSession:
     def commit_batch(self, position: int) -> None:
         """Commit the batch's rows together with the checkpoint that says they are in."""
         repo.save_checkpoint(self.conn, self.run_key, self.current, position, self.report.to_json())
+        if self._unpublished and time.monotonic() - self._published_at >= PUBLISH_SECONDS:
+            self._publish()
         self.conn.commit()
+
+    def publish_changes(self) -> None:
+        """Bump catalog_version for what committed batches changed, if they changed titles or names (the
+        triggers that would have skip bulk loads). Inside the caller's transaction."""
+        if self._unpublished:
+            self._publish()
+
+    def _publish(self) -> None:
+        repo.bump_catalog_version(self.conn)
+        self._unpublished, self._published_at = False, time.monotonic()
 
     # --- titles and people --------------------------------------------------------------------------------
 
@@ -106,34 +125,38 @@ class ImportSession:
             if not genres_same:
                 regenre.append((imdb_id, wanted))
             self.report.add("titles", **({"unchanged": 1} if same and genres_same else {"updated": 1}))
-        repo.insert_titles(self.conn, fields, new)
+        repo.insert_titles(self.writer, fields, new)
         repo.update_titles(self.conn, fields, changed)
         self.report.add("titles", added=len(new))
+        self._unpublished = self._unpublished or bool(new or changed)
         if regenre:
-            self._link_genres(regenre)
+            self._link_genres(regenre, existing)
 
-    def _link_genres(self, regenre: list[tuple[str, tuple]]) -> None:
+    def _link_genres(self, regenre: list[tuple[str, tuple]], existing: dict[str, dict]) -> None:
         missing = {g for _, genres in regenre for g in genres if g.lower() not in self._genres}
         if missing:
             self._genres.update(repo.genre_ids(self.conn, missing))
-        ids = repo.media_ids(self.conn, [imdb_id for imdb_id, _ in regenre])
+        ids = {imdb_id: row["media_id"] for imdb_id, row in existing.items()}
+        added = [imdb_id for imdb_id, _ in regenre if imdb_id not in ids]
+        ids.update(repo.media_ids(self.conn, added))
         links = sorted({(ids[imdb_id], self._genres[g.lower()]) for imdb_id, genres in regenre for g in genres})
-        repo.replace_genres(self.conn, [ids[imdb_id] for imdb_id, _ in regenre], links)
+        repo.replace_genres(self.writer, [ids[imdb_id] for imdb_id, _ in regenre if imdb_id in existing], links)
 
     def upsert_people(self, rows: list[tuple[str, str]]) -> None:
         latest = dict(rows)
         existing = repo.existing_people(self.conn, list(latest))
         new = [(i, n) for i, n in latest.items() if i not in existing]
         renamed = [(i, n) for i, n in latest.items() if i in existing and existing[i] != n]
-        repo.insert_people(self.conn, new)
+        repo.insert_people(self.writer, new)
         repo.rename_people(self.conn, renamed)
+        self._unpublished = self._unpublished or bool(new or renamed)
         self.report.add("people", added=len(new), updated=len(renamed),
                         unchanged=len(latest) - len(new) - len(renamed))
 
     # --- staged credits (IMDb and TIMDB refer to people by IMDb id) ----------------------------------------
 
     def stage_credits(self, rows: list[tuple]) -> None:
-        repo.stage_credits(self.conn, rows)
+        repo.stage_credits(self.writer, rows)
 
     def merge_staged(self, table: str, merge, entity: str, label: str, position: int) -> None:
         """Merge a staging table into the catalog in seq ranges after `position`, each range committed with
