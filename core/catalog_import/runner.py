@@ -125,7 +125,9 @@ def run_import(fmt: str, source: Path, *, title_types: tuple[str, ...] = imdb.DE
                         imdb.run(session, imdb.Options(title_types, min_votes, include_adult, batch_rows, files))
                     else:
                         timdb.run(session, files)
+                    session.wait()
                 except (DBAPIError, repo.LoadIncomplete) as exc:
+                    session.settle()
                     conn.rollback()
                     _publish(session)
                     if isinstance(exc, DBAPIError):
@@ -137,9 +139,12 @@ def run_import(fmt: str, source: Path, *, title_types: tuple[str, ...] = imdb.DE
                                        f"batch before it is saved: fix the cause and run the same command again to "
                                        f"resume.") from exc
                 except BaseException:
+                    session.settle()
                     conn.rollback()  # the batch in progress; every committed one stays, with its checkpoint
                     _publish(session)
                     raise
+                finally:
+                    session.close()
                 repo.finish_run(conn, run_key, report.to_json())
                 session.publish_changes()
                 conn.commit()

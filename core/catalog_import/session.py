@@ -8,13 +8,16 @@ An importer (imdb.py, timdb.py, or MovieLens's movielens.py) gets an ImportSessi
   session.upsert_people(rows)           rows: (imdb_id, name)
   session.stage_credits(rows) / merge_staged_credits(), and for IMDb the episode stages
   session.commit_batch(position)        commit the batch with the checkpoint
+  session.submit(position, notes, *work) or the same in the background, while the next batch is read
 with session.progress for the bar and session.report for the closing table.
 """
 from __future__ import annotations
 
 import time
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from decimal import Decimal
 
 import numpy as np
@@ -73,11 +76,14 @@ class ImportSession:
         self._genres: dict[str, int] = {}
         self._unpublished = False  # titles or names changed since catalog_version was last bumped
         self._published_at = time.monotonic()
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-batches")
+        self._pending: Future | None = None
 
     # --- phases and checkpoints ---------------------------------------------------------------------------
 
     def phase(self, name: str) -> int | None:
         """Enter phase `name`: the position to resume from, or None when an earlier run finished it."""
+        self.wait()  # the last batch of the phase before is committed under that phase's name
         if self.phases.index(name) < self.phases.index(self.start_phase):
             return None
         self.current = name
@@ -89,6 +95,40 @@ class ImportSession:
         if self._unpublished and time.monotonic() - self._published_at >= PUBLISH_SECONDS:
             self._publish()
         self.conn.commit()
+
+    # --- batches written in the background ----------------------------------------------------------------
+
+    def submit(self, position: int, notes: Report, *work: Callable[[], object]) -> None:
+        """Write a batch on a background thread while the caller reads the next one: the server works while
+        Python parses (the connector lets go of the GIL while it waits for the server). The calls in `work`
+        run in order on the import's connection, then `notes` (what reading the batch skipped or noted, and
+        its rows) joins the report and the batch commits with its checkpoint at `position`. One batch is
+        written at a time: this first waits for the one before, and raises what failed there. Between
+        submit() and wait() only the background thread touches the connection and the report."""
+        self.wait()
+        self._pending = self._worker.submit(self._write_batch, position, notes, work)
+
+    def _write_batch(self, position: int, notes: Report, work: tuple[Callable[[], object], ...]) -> None:
+        for call in work:
+            call()
+        self.report.merge(notes)
+        self.commit_batch(position)
+
+    def wait(self) -> None:
+        """Wait for the batch being written; raise what failed in it."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def settle(self) -> None:
+        """After a failure while reading: let the batch being written finish (it commits with its
+        checkpoint, or fails and is rolled back by the caller), so the connection is the caller's again."""
+        with suppress(BaseException):  # the failure the caller is handling is the one to report
+            self.wait()
+
+    def close(self) -> None:
+        self.settle()
+        self._worker.shutdown()
 
     def publish_changes(self) -> None:
         """Bump catalog_version for what committed batches changed, if they changed titles or names (the
