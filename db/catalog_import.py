@@ -132,6 +132,13 @@ def update_titles(conn: Connection, fields: tuple[str, ...], rows: list[tuple]) 
                              f"ON DUPLICATE KEY UPDATE {updates}", rows)
 
 
+def has_imdb_ids(conn: Connection, table: str) -> bool:
+    """Whether any row of media or people has an IMDb id."""
+    if table not in ("media", "people"):
+        raise ValueError(table)
+    return bool(conn.exec_driver_sql(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE imdb_id IS NOT NULL)").scalar())
+
+
 def media_ids(conn: Connection, imdb_ids: list[str]) -> dict[str, int]:
     if not imdb_ids:
         return {}

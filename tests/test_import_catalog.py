@@ -214,6 +214,18 @@ def test_staged_values_arrive_exactly_through_load_data_and_through_inserts(empt
     assert list(tmp_path.iterdir()) == []  # spooled files are removed
 
 
+def test_a_title_listed_again_in_a_later_batch_is_updated_not_doubled(empty_db, tmp_path):
+    # a first import looks nothing up while ids only grow (IMDb's files are sorted); an id out of order turns
+    # the lookups back on
+    films = [f"tt000050{n} movie Film {n} Film {n} 0 2001 \\N 90 Drama" for n in (1, 2)]
+    again = "tt0000501 movie Film One Film One 0 2001 \\N 91 Drama"
+    write(tmp_path, "title.basics", [*films, again, "tt0000503 movie Film 3 Film 3 0 2001 \\N 90 Drama"])
+    outcome = imdb(tmp_path, batch_rows=2)
+    assert outcome.report.counts["titles"] == {"added": 3, "updated": 1, "unchanged": 0, "skipped": 0}
+    assert scalar("SELECT title FROM media WHERE imdb_id = 'tt0000501'") == "Film One"
+    assert scalar("SELECT COUNT(*) FROM media") == 3
+
+
 def test_an_import_tells_the_search_index_once_not_per_row(empty_db, tmp_path):
     before = scalar("SELECT changes FROM catalog_version")
     imdb(write_all(tmp_path))
