@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy.engine import make_url
 
 from core.catalog_import.runner import run_import
+from core.catalog_import.session import BATCH_ROWS
 from db import engine, migrations, schema
 from db.config import REQUIRED_QUERY
 
@@ -96,7 +97,7 @@ def main() -> int:
     parser.add_argument("--db", default=os.environ.get("STREAMSYNC_TEST_SERVER_URL", "mysql+mysqlconnector://root@127.0.0.1:3306/")
                         .rstrip("/") + "/streamsync_bench_import", help="scratch database URL (dropped first)")
     parser.add_argument("--keep-files", type=Path, help="generate into (or reuse) this folder and keep it")
-    parser.add_argument("--batch", type=int, default=20_000)
+    parser.add_argument("--batch", type=int, default=BATCH_ROWS)
     args = parser.parse_args()
 
     folder = args.keep_files or Path(tempfile.mkdtemp(prefix="imdb-bench-"))

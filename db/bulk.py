@@ -103,7 +103,7 @@ class Loader:
     def _load_file(self, table: str, columns: tuple[str, ...], chunk: list[tuple]) -> int:
         path = self.spool_dir / f"{table}.tsv"
         with path.open("w", encoding="utf-8", newline="\n") as fh:
-            fh.writelines("\t".join(_tsv(v) for v in row) + "\n" for row in chunk)
+            fh.writelines("\t".join(tsv_field(v) for v in row) + "\n" for row in chunk)
         try:
             result = self.conn.exec_driver_sql(
                 f"LOAD DATA LOCAL INFILE %s INTO TABLE {_quoted_table(table)} CHARACTER SET utf8mb4 "
@@ -120,7 +120,7 @@ class Loader:
             path.unlink(missing_ok=True)
 
 
-def _tsv(value) -> str:
+def tsv_field(value) -> str:
     """One field in LOAD DATA's default format (tab-separated, backslash escapes, \\N for NULL)."""
     if value is None:
         return "\\N"

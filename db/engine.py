@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, TypeVar
 
 # The connector before anything imports pandas: pandas loads the system's libcrypto, after which the connector's C
@@ -25,6 +26,7 @@ from sqlalchemy import bindparam, create_engine, event, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.pool import NullPool
 
 from db import cluster, statement_counter
 from db.config import REQUIRED_QUERY, PoolSettings, database_hosts, database_url, pool_settings
@@ -96,6 +98,25 @@ class Database:
             if self._engine is not None:
                 self._engine.dispose()
             self._engine = None
+
+    @contextmanager
+    def local_files_connection(self, folder: Path) -> Iterator[Connection]:
+        """A connection of its own (outside the pool) that may LOAD DATA LOCAL INFILE from `folder` and from
+        nowhere else: the connector reads local files only for connections opened with that permission, and
+        the pool's connections never get it. For bulk loads (the catalog import)."""
+        engine = create_engine(self.url, poolclass=NullPool, hide_parameters=True,
+                               connect_args={"connection_timeout": 10, "allow_local_infile_in_path": str(folder)})
+        if self.hosts:
+            event.listen(engine, "do_connect", _first_ready_host(self.hosts))
+        try:
+            try:
+                conn = engine.connect()
+            except DBAPIError as exc:
+                raise self.unavailable(exc) from exc
+            with conn:
+                yield conn
+        finally:
+            engine.dispose()
 
     def unavailable(self, exc: Exception, kind: type[DatabaseUnavailable] = DatabaseUnavailable
                     ) -> DatabaseUnavailable:

@@ -10,11 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import DBAPIError
 
 from core.catalog_import import runner
 from core.catalog_import.files import ImportFailed
 from core.catalog_import.session import ImportSession
-from db import fetch_all, fetch_one, scalar
+from db import catalog_import as repo
+from db import engine, fetch_all, fetch_one, scalar
 from db.config import PROJECT_ROOT
 from tests import imdb_files
 from tests.imdb_files import write, write_all
@@ -194,6 +196,53 @@ def test_an_interrupted_import_resumes_where_it_stopped(empty_db, tmp_path, monk
     assert outcome.resumed_from == "titles at row 300"
     assert outcome.report.counts["titles"] == {"added": 1000, "updated": 0, "unchanged": 0, "skipped": 0}
     assert scalar("SELECT COUNT(*) FROM media") == 1000 and outcome.report.rows_read == 1000
+
+
+# --- how rows go in ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("local_files", [True, False], ids=["load-data", "inserts"])
+def test_staged_values_arrive_exactly_through_load_data_and_through_inserts(empty_db, tmp_path, local_files):
+    rows = [("tt0000001", "A \\N backslash \\ title", None), ("tt0000002", "Plain", 45),
+            ("tt0000003", "A tab\there and a line\nbreak", 30)]  # the last takes the value-by-value path
+    with engine.default().local_files_connection(tmp_path) as conn:
+        writer = repo.Writer(conn, tmp_path if local_files else None)
+        repo.stage_episode_titles(writer, rows)
+        repo.stage_episode_titles(writer, rows[:1])  # staged again by a resumed batch: replaced, not doubled
+        conn.commit()
+    assert [tuple(r.values()) for r in fetch_all(
+        "SELECT tconst, title, runtime_minutes FROM import_stage_episode_titles ORDER BY tconst")] == rows
+    assert list(tmp_path.iterdir()) == []  # spooled files are removed
+
+
+def test_a_title_listed_again_in_a_later_batch_is_updated_not_doubled(empty_db, tmp_path):
+    # a first import looks nothing up while ids only grow (IMDb's files are sorted); an id out of order turns
+    # the lookups back on
+    films = [f"tt000050{n} movie Film {n} Film {n} 0 2001 \\N 90 Drama" for n in (1, 2)]
+    again = "tt0000501 movie Film One Film One 0 2001 \\N 91 Drama"
+    write(tmp_path, "title.basics", [*films, again, "tt0000503 movie Film 3 Film 3 0 2001 \\N 90 Drama"])
+    outcome = imdb(tmp_path, batch_rows=2)
+    assert outcome.report.counts["titles"] == {"added": 3, "updated": 1, "unchanged": 0, "skipped": 0}
+    assert scalar("SELECT title FROM media WHERE imdb_id = 'tt0000501'") == "Film One"
+    assert scalar("SELECT COUNT(*) FROM media") == 3
+
+
+def test_an_import_tells_the_search_index_once_not_per_row(empty_db, tmp_path):
+    before = scalar("SELECT changes FROM catalog_version")
+    imdb(write_all(tmp_path))
+    assert scalar("SELECT changes FROM catalog_version") == before + 1
+    imdb(write_all(tmp_path))  # nothing changed: nothing to tell
+    assert scalar("SELECT changes FROM catalog_version") == before + 1
+
+
+def test_the_episode_guard_still_refuses_an_episode_of_a_film_outside_the_merge(empty_db):
+    with engine.default().connect() as conn:
+        conn.exec_driver_sql("INSERT INTO media (title, media_type) VALUES ('A Film', 'Movie')")
+        film = conn.exec_driver_sql("SELECT LAST_INSERT_ID()").scalar()
+        conn.exec_driver_sql("SET @streamsync_bulk_load = 1")
+        with pytest.raises(DBAPIError, match="Episodes can only belong to a Series"):
+            conn.exec_driver_sql("INSERT INTO episodes (media_id, season_number, episode_number, title) "
+                                 "VALUES (%s, 1, 1, 'Pilot')", (film,))
+        conn.exec_driver_sql("SET @streamsync_bulk_load = NULL")
 
 
 # --- TIMDB and the command ------------------------------------------------------------------------------

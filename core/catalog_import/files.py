@@ -39,6 +39,7 @@ class Table:
                                f"{', '.join(header) or 'nothing'}): is this the right file?")
         self.index = {c: i for i, c in enumerate(header)}
         self.width = len(header)
+        self._rows: Iterator[tuple[int, list[str]]] | None = None
 
     def _guard(self, fn):
         try:
@@ -71,6 +72,12 @@ class Table:
                 break
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        # one reader for the table's life: it reads ahead, so a second one would lose the lines read ahead
+        if self._rows is None:
+            self._rows = self._read()
+        return self._rows
+
+    def _read(self) -> Iterator[tuple[int, list[str]]]:
         readline = self._text.readline
         if self.dialect == "csv":
             reader = csv.reader(iter(lambda: self._guard(readline), ""))
@@ -80,12 +87,15 @@ class Table:
                     return
                 self.line += 1
                 yield self.line, row
+        # 64 KB of lines at a time: one guarded read per several hundred lines, not one per line
+        readlines = self._text.readlines
         while True:
-            text = self._guard(readline)
-            if not text:
+            lines = self._guard(lambda: readlines(1 << 16))
+            if not lines:
                 return
-            self.line += 1
-            yield self.line, text.rstrip("\r\n").split("\t")
+            for text in lines:
+                self.line += 1
+                yield self.line, text.rstrip("\r\n").split("\t")
 
     def close(self) -> None:
         self._raw.close()

@@ -14,13 +14,17 @@ Phases, in order (a resumed run starts at the one it stopped in, at the row it s
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass, field
+from functools import partial
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
 
 from core import catalog_rules as rules
 from core.catalog_import.files import ImportFailed, Table
+from core.catalog_import.report import Report
 from core.catalog_import.session import IdSet, ImportSession, imdb_number
 from db import catalog_import as repo
 
@@ -77,26 +81,30 @@ class Ratings:
         self.ids = np.zeros(0, np.uint32)
         if path is None:
             return
-        ids, ratings, votes = [], [], []
+        # compact arrays while reading: about 1.5 million ratings as Python lists would take over 100 MB
+        ids, ratings, votes = array("I"), array("f"), array("I")
         with Table(path, ("tconst", "averageRating", "numVotes")) as table:
             session.progress.start(path.name, table.size)
             i_id, i_rating, i_votes = (table.index[c] for c in ("tconst", "averageRating", "numVotes"))
             for line, row in table:
                 try:
                     number, rating, count = imdb_number(row[i_id]), float(row[i_rating]), int(row[i_votes])
-                except (ValueError, IndexError):
+                    ids.append(number)
+                    votes.append(count)
+                except (ValueError, IndexError, OverflowError):  # overflow: a negative or huge number
+                    del ids[len(votes):]
                     session.report.note(f"{path.name}: a row that is not a rating", f"line {line}")
                     continue
-                ids.append(number)
                 ratings.append(rating)
-                votes.append(count)
                 if len(ids) % 100_000 == 0:
                     session.progress.update(table.done, 100_000)
+            session.report.rows_read += table.line - 1
             session.progress.finish()
-        order = np.argsort(np.asarray(ids, dtype=np.uint32), kind="stable")
-        self.ids = np.asarray(ids, dtype=np.uint32)[order]
-        self.ratings = np.asarray(ratings, dtype=np.float32)[order]
-        self.votes = np.asarray(votes, dtype=np.uint32)[order]
+        numbers = np.frombuffer(ids, dtype=np.uint32) if ids else np.zeros(0, np.uint32)
+        order = np.argsort(numbers, kind="stable")
+        self.ids = numbers[order]
+        self.ratings = np.frombuffer(ratings, dtype=np.float32)[order] if ratings else np.zeros(0, np.float32)
+        self.votes = np.frombuffer(votes, dtype=np.uint32)[order] if votes else np.zeros(0, np.uint32)
 
     def lookup(self, numbers: list[int]) -> list[tuple[float | None, int]]:
         if not len(self.ids):
@@ -132,10 +140,11 @@ def _batches(table: Table, size: int):
 
 def run(session: ImportSession, options: Options) -> None:
     files = options.files
-    ratings = Ratings(files.get("ratings"), session) if files.get("ratings") else None
-    if options.min_votes and ratings is None:
+    if options.min_votes and "ratings" not in files:
         raise ImportFailed("--min-votes needs title.ratings.tsv.gz beside title.basics.")
     if (position := session.phase("titles")) is not None:
+        # only the titles phase needs the ratings: a run resumed after it does not read them
+        ratings = Ratings(files["ratings"], session) if "ratings" in files else None
         _titles(session, options, ratings, position)
     if "episodes" in files and (position := session.phase("episodes")) is not None:
         _episodes(session, options, position)
@@ -151,7 +160,7 @@ def run(session: ImportSession, options: Options) -> None:
 
 
 def _titles(session: ImportSession, options: Options, ratings: Ratings | None, position: int) -> None:
-    path, report = options.files["basics"], session.report
+    path = options.files["basics"]
     types = set(options.title_types)
     stage_episode_names = "episodes" in options.files
     fields = ("title", "original_title", "release_year", "media_type", "runtime_minutes")
@@ -162,15 +171,15 @@ def _titles(session: ImportSession, options: Options, ratings: Ratings | None, p
     with Table(path, columns) as table:
         session.progress.start(path.name, table.size)
         table.skip(position)
-        i = [table.index[c] for c in columns]
+        fields_of = itemgetter(*(table.index[c] for c in columns))
         name = path.name
         for batch in _batches(table, options.batch_rows):
-            kept, episode_names = [], []
+            kept, episode_names, report = [], [], Report(rows_read=len(batch))
             for line, row in batch:
                 if len(row) != table.width:
                     report.note(f"{name}: a line with {len(row)} fields, not {table.width}", f"line {line}", "titles")
                     continue
-                tconst, kind, title, original, adult, year, runtime, genres = (row[k] for k in i)
+                tconst, kind, title, original, adult, year, runtime, genres = fields_of(row)
                 if not TITLE_ID.match(tconst):
                     report.note(f"{name}: not an IMDb title id", f"line {line}: {tconst[:20]}", "titles")
                 elif kind == "tvEpisode":
@@ -206,30 +215,28 @@ def _titles(session: ImportSession, options: Options, ratings: Ratings | None, p
                     values += (rating if rating is None or 1 <= rating <= 10 else None, votes if rating else None)
                 names = tuple(g for g in genres.split(",") if g and g != NULL) if genres != NULL else ()
                 rows.append((tconst, values, tuple(rules.cut(g, rules.GENRE_MAX) for g in names)))
-            session.upsert_titles(fields, rows)
-            repo.stage_episode_titles(session.conn, episode_names)
-            report.rows_read += len(batch)
-            session.commit_batch(table.line - 1)
+            session.submit(table.line - 1, report, partial(session.upsert_titles, fields, rows),
+                           partial(repo.stage_episode_titles, session.writer, episode_names))
             session.progress.update(table.done, len(batch))
         session.progress.finish()
 
 
 def _episodes(session: ImportSession, options: Options, position: int) -> None:
-    path, report = options.files["episodes"], session.report
+    path = options.files["episodes"]
     series = IdSet(repo.series_imdb_ids(session.conn))
     columns = ("tconst", "parentTconst", "seasonNumber", "episodeNumber")
     with Table(path, columns) as table:
         session.progress.start(path.name, table.size)
         table.skip(position)
-        i = [table.index[c] for c in columns]
+        fields_of = itemgetter(*(table.index[c] for c in columns))
         for batch in _batches(table, options.batch_rows):
-            good = []
+            good, report = [], Report(rows_read=len(batch))
             for line, row in batch:
                 if len(row) != table.width:
                     report.note(f"{path.name}: a line with {len(row)} fields, not {table.width}", f"line {line}",
                                 "episodes")
                     continue
-                tconst, parent, season, number = (row[k] for k in i)
+                tconst, parent, season, number = fields_of(row)
                 if not TITLE_ID.match(tconst) or not TITLE_ID.match(parent):
                     report.note(f"{path.name}: not an IMDb title id", f"line {line}", "episodes")
                     continue
@@ -250,9 +257,7 @@ def _episodes(session: ImportSession, options: Options, position: int) -> None:
                                 "episodes")
                 else:
                     rows.append((tconst, parent, season_number, episode_number))
-            repo.stage_episodes(session.conn, rows)
-            report.rows_read += len(batch)
-            session.commit_batch(table.line - 1)
+            session.submit(table.line - 1, report, partial(repo.stage_episodes, session.writer, rows))
             session.progress.update(table.done, len(batch))
         session.progress.finish()
 
@@ -283,11 +288,13 @@ def _credits(session: ImportSession, options: Options, position: int) -> None:
             skip = max(position - done, 0)
             table.skip(skip)
             i = [table.index[c] for c in columns]
+            fields_of = itemgetter(*i)
             consumed = skip
             for batch in _batches(table, options.batch_rows):
+                report = Report(rows_read=len(batch))
                 good = [(line, row) for line, row in batch if len(row) == table.width and TITLE_ID.match(row[i[0]])]
                 for line, _row in (b for b in batch if len(b[1]) != table.width):
-                    session.report.note(f"{path.name}: a line with the wrong number of fields", f"line {line}",
+                    report.note(f"{path.name}: a line with the wrong number of fields", f"line {line}",
                                         "credits")
                 known = titles.mask([imdb_number(row[i[0]]) for _, row in good])
                 rows = []
@@ -295,7 +302,7 @@ def _credits(session: ImportSession, options: Options, position: int) -> None:
                     if not in_catalog:
                         continue  # a credit of a title this import left out: not worth a line each
                     if key == "principals":
-                        tconst, ordering, nconst, category, characters = (row[k] for k in i)
+                        tconst, ordering, nconst, category, characters = fields_of(row)
                         if not PERSON_ID.match(nconst):
                             continue
                         if category in CAST:
@@ -304,14 +311,12 @@ def _credits(session: ImportSession, options: Options, position: int) -> None:
                         elif category in CREW:
                             rows.append((tconst, nconst, "crew", CREW[category], None, 0))
                     else:
-                        tconst, directors, writers = (row[k] for k in i)
+                        tconst, directors, writers = fields_of(row)
                         for people, role in ((directors, "Director"), (writers, "Writer")):
                             rows.extend((tconst, n, "crew", role, None, 0) for n in people.split(",")
                                         if PERSON_ID.match(n))
-                session.stage_credits(rows)
-                session.report.rows_read += len(batch)
                 consumed += len(batch)
-                session.commit_batch(done + consumed)
+                session.submit(done + consumed, report, partial(session.stage_credits, rows))
                 session.progress.update(table.done, len(batch))
             session.progress.finish()
             done += table.line - 1
@@ -325,6 +330,7 @@ def _people(session: ImportSession, options: Options, position: int) -> None:
         table.skip(position)
         i_id, i_name = table.index["nconst"], table.index["primaryName"]
         for batch in _batches(table, options.batch_rows):
+            report = Report(rows_read=len(batch))
             good = [(line, row) for line, row in batch if len(row) == table.width and PERSON_ID.match(row[i_id])]
             known = credited.mask([imdb_number(row[i_id]) for _, row in good])
             rows = []
@@ -333,11 +339,9 @@ def _people(session: ImportSession, options: Options, position: int) -> None:
                     continue
                 name = rules.cut(row[i_name], rules.NAME_MAX) if row[i_name] != NULL else None
                 if name is None:
-                    session.report.note(f"{path.name}: a person without a name", f"line {line}", "people")
+                    report.note(f"{path.name}: a person without a name", f"line {line}", "people")
                 else:
                     rows.append((row[i_id], name))
-            session.upsert_people(rows)
-            session.report.rows_read += len(batch)
-            session.commit_batch(table.line - 1)
+            session.submit(table.line - 1, report, partial(session.upsert_people, rows))
             session.progress.update(table.done, len(batch))
         session.progress.finish()

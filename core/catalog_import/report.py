@@ -27,6 +27,15 @@ class Report:
         if entity:
             self.add(entity, skipped=1)
 
+    def merge(self, other: Report) -> None:
+        """Add another report's counts, notes and rows read (a batch's, once its rows are committed); a note
+        keeps the first example it had."""
+        for entity, counts in other.counts.items():
+            self.add(entity, **counts)
+        for reason, (count, example) in other.notes.items():
+            self.notes.setdefault(reason, [0, example])[0] += count
+        self.rows_read += other.rows_read
+
     def to_json(self) -> dict:
         return {"counts": self.counts, "notes": self.notes, "rows_read": self.rows_read}
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import tempfile
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -59,6 +61,14 @@ def _import_movielens(source: Path) -> Outcome:
     return Outcome(report, None)
 
 
+def _publish(session: ImportSession) -> None:
+    """After a failed batch: the search indexes learn of the batches committed before it. A connection that
+    is gone cannot tell them, and must not hide the failure that ended the run."""
+    with suppress(DBAPIError):
+        session.publish_changes()
+        session.conn.commit()
+
+
 def _run_key(fmt: str, files: dict[str, Path], options: dict) -> str:
     identity = [fmt, sorted((k, str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns) for k, p in files.items()),
                 options]
@@ -89,7 +99,10 @@ def run_import(fmt: str, source: Path, *, title_types: tuple[str, ...] = imdb.DE
         return _import_movielens(source)
     run_key = _run_key(fmt, files, options)
 
-    with engine.get_engine().connect() as conn:
+    # New rows go in with LOAD DATA LOCAL INFILE from files spooled in a private folder, the only one this
+    # connection may read from (db.catalog_import.Writer; multi-row INSERTs where the server refuses).
+    with tempfile.TemporaryDirectory(prefix="streamsync-import-") as spool, \
+            engine.default().local_files_connection(Path(spool)) as conn:
         if not repo.acquire_lock(conn):
             raise ImportFailed("Another catalog import is running on this database; wait for it to finish.")
         try:
@@ -104,27 +117,38 @@ def run_import(fmt: str, source: Path, *, title_types: tuple[str, ...] = imdb.DE
                 repo.start_run(conn, run_key, fmt, str(source), phase)
                 repo.clear_stages(conn)
             conn.commit()
-            session = ImportSession(conn, run_key, phases, phase, position, report, Progress(progress_stream),
-                                    batch_rows)
+            session = ImportSession(repo.Writer(conn, Path(spool)), run_key, phases, phase, position, report,
+                                    Progress(progress_stream), batch_rows)
             with bulk.bulk_session(conn):
                 try:
                     if fmt == "imdb":
                         imdb.run(session, imdb.Options(title_types, min_votes, include_adult, batch_rows, files))
                     else:
                         timdb.run(session, files)
-                except DBAPIError as exc:
+                    session.wait()
+                except (DBAPIError, repo.LoadIncomplete) as exc:
+                    session.settle()
                     conn.rollback()
-                    errno = getattr(exc.orig, "errno", None)
-                    message = readable(errno, getattr(exc.orig, "msg", None) or str(exc.orig))
+                    _publish(session)
+                    if isinstance(exc, DBAPIError):
+                        errno = getattr(exc.orig, "errno", None)
+                        message = readable(errno, getattr(exc.orig, "msg", None) or str(exc.orig))
+                    else:
+                        message = f"{exc}."
                     raise ImportFailed(f"The database refused a batch in phase {session.current}: {message} Every "
                                        f"batch before it is saved: fix the cause and run the same command again to "
                                        f"resume.") from exc
                 except BaseException:
+                    session.settle()
                     conn.rollback()  # the batch in progress; every committed one stays, with its checkpoint
+                    _publish(session)
                     raise
-                repo.clear_stages(conn)
+                finally:
+                    session.close()
                 repo.finish_run(conn, run_key, report.to_json())
+                session.publish_changes()
                 conn.commit()
+                repo.truncate_stages(conn)
             return Outcome(report, resumed)
         finally:
             repo.release_lock(conn)
