@@ -16,7 +16,7 @@ a join that keeps only media_type = 'Series', so the rule holds by construction 
 (the reset's bulk load included) is still guarded row by row.
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0010
 Create Date: 2026-11-30
 """
 from alembic import op
