@@ -42,7 +42,7 @@ def test_each_role_reaches_exactly_its_pages(empty_db, role, allowed, refused):
 
 
 def test_the_login_form_at_a_member_pages_address_names_that_page():
-    # Logged out, every member page's address runs the login form (ui.navigation._login_at; the browser test
+    # Logged out, every member page's address runs the login form (ui.navigation._stand_in; the browser test
     # logs in there and lands on the page); the form says which page the visitor will land on.
     assert asked_for("http://example.test/streamsync/media").title == "Title details"
     assert asked_for("http://example.test/users").title == "Users"

@@ -77,13 +77,16 @@ def _page(spec, default: bool = False) -> st.Page:
                    visibility="hidden" if url_path in NOT_IN_MENU else "visible")
 
 
-def _login_at(spec: PageSpec) -> st.Page:
-    """The login form at a member page's address, for a logged-out visitor: logging in reruns that same
-    address (its query too), which is then the page itself. Without it the address had no route: "Page not
-    found" over the landing page, and Home after logging in. Only the app's own pages get one, so there is
-    no address to send anyone elsewhere."""
-    login = REGISTRY["login"]
-    return st.Page(login.path, title=login.title, icon=login.icon, url_path=spec.url_path, visibility="hidden")
+def _stand_in(shown: PageSpec, spec: PageSpec) -> st.Page:
+    """The page `shown` (the login form, or the password change) at another member page's address: once done
+    it reruns that same address (its query too), which is then the page itself. Without it the address had no
+    route: "Page not found", and Home afterwards. Only the app's own pages get one, so there is no address
+    to send anyone elsewhere."""
+    return st.Page(shown.path, title=shown.title, icon=shown.icon, url_path=spec.url_path, visibility="hidden")
+
+
+def _member_specs() -> list[PageSpec]:
+    return [spec for specs in SECTIONS.values() for spec in specs]
 
 
 def asked_for(url: str | None) -> PageSpec | None:
@@ -97,12 +100,13 @@ def asked_for(url: str | None) -> PageSpec | None:
 def pages_for(user: dict | None) -> dict[str, list[st.Page]]:
     if user is None:
         public = [_page(spec, default=(i == 0)) for i, spec in enumerate(PUBLIC_PAGES)]
-        return {"StreamSync": public + [_login_at(spec) for specs in SECTIONS.values() for spec in specs]}
+        return {"StreamSync": public + [_stand_in(REGISTRY["login"], spec) for spec in _member_specs()]}
     if user.get("must_change_password"):
         # An admin reset the password, or it is the published demo one on an instance others can reach: the
-        # user must choose a new one before anything else.
+        # user must choose a new one before anything else, wherever the address pointed.
         profile = REGISTRY["profile"]
-        return {"My library": [_page(profile, default=True)]}
+        return {"My library": [_page(profile, default=True)] +
+                [_stand_in(profile, spec) for spec in _member_specs() if spec is not profile]}
     role = user["role"]
     sections: dict[str, list[st.Page]] = {}
     first = True
