@@ -153,7 +153,7 @@ def similar_titles(media_id: int, limit: int = SIMILAR_LIMIT) -> list[dict]:
 
 def trending(days: int = 7, limit: int = 12) -> list[dict]:
     """The titles most people rated or watched in the last `days` days: people (distinct), then the average.
-    One statement, read from ix_reviews_created and the progress rows of the period."""
+    One statement, read from the indexes on each source's time (migration 0013) alone."""
     watched = "SELECT username, media_id FROM series_progress WHERE last_watched_at >= NOW() - INTERVAL :days DAY"
     if watch_events_present():
         watched += (" UNION ALL SELECT username, media_id FROM watch_events"
@@ -171,18 +171,22 @@ def trending(days: int = 7, limit: int = 12) -> list[dict]:
 
 def friends_watching(username: str, limit: int = 12) -> list[dict]:
     """Titles my friends are watching (watchlist status 'watching', or a series in progress), most friends
-    first, with up to three of their names (friend_names, comma-separated). One statement."""
+    first, with up to three of their names (friend_names, comma-separated). One statement; each source is
+    joined to my friends inside its own branch, so it reads their rows by index (joined after a union, all
+    of both tables was read: 2.2 s at large scale)."""
     return fetch_all(f"""
         SELECT m.media_id, m.title, m.release_year, m.media_type, m.poster_image_url, m.average_rating,
                m.rating_count, t.friends, t.friend_names
           FROM (SELECT w.media_id, COUNT(DISTINCT w.username) AS friends, MAX(w.at) AS latest,
                        SUBSTRING_INDEX(GROUP_CONCAT(DISTINCT w.username ORDER BY w.username SEPARATOR ', '),
                                        ', ', 3) AS friend_names
-                  FROM ({friends_of_sql("me")}) mine
-                  JOIN (SELECT username, media_id, updated_at AS at FROM watchlist_items WHERE status = 'watching'
+                  FROM (SELECT w.username, w.media_id, w.updated_at AS at
+                          FROM ({friends_of_sql("me")}) mine
+                          JOIN watchlist_items w ON w.username = mine.friend AND w.status = 'watching'
                         UNION ALL
-                        SELECT username, media_id, last_watched_at FROM series_progress) w
-                    ON w.username = mine.friend
+                        SELECT p.username, p.media_id, p.last_watched_at
+                          FROM ({friends_of_sql("me")}) mine
+                          JOIN series_progress p ON p.username = mine.friend) w
                  GROUP BY w.media_id ORDER BY friends DESC, latest DESC LIMIT :lim) t
           JOIN media m ON m.media_id = t.media_id
          ORDER BY t.friends DESC, m.media_id DESC""", me=username, lim=limit)
