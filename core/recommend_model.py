@@ -27,11 +27,11 @@ import scipy.sparse as sp
 
 MAX_TITLES = 3000     # the Gram matrix is MAX_TITLES² float64: 72 MB at 3,000
 MIN_SUPPORT = 2       # a title seen by one user teaches nothing about co-occurrence
-L2 = 100.0            # EASE's lambda, tuned on MovieLens (50-200 within 0.005 recall@10)
-NEIGHBOURS = 200      # sources kept per title; the serving query reads up to this many rows per signal
+L2 = 100.0           # EASE's lambda, tuned on MovieLens (50-200 within 0.005 recall@10)
+NEIGHBOURS = 255      # neighbours kept per source: all 8 levels of db.recommend full (2^8 - 1)
 CONTENT_WEIGHT = 0.0  # how much one shared feature (genre, person, type) counts, against one user's 1.0
 MIN_ABS_WEIGHT = 1e-5
-_BLOCK = 512          # columns truncated at a time, to keep the index arrays small
+_BLOCK = 512          # rows truncated at a time, to keep the index arrays small
 
 
 @dataclass(frozen=True)
@@ -39,14 +39,16 @@ class Neighbours:
     sources: np.ndarray   # media ids
     targets: np.ndarray   # media ids
     weights: np.ndarray   # float32
+    ranks: np.ndarray     # each row's place among its source's neighbours by |weight|, 1 = strongest
     titles: int           # titles the model learned
     users: int
 
 
 def interaction_matrix(user_codes: np.ndarray, item_codes: np.ndarray, weights: np.ndarray,
-                       n_users: int, n_items: int) -> sp.csr_matrix:
-    """Users × titles with the largest weight of each pair (the signals of one pair are not added up)."""
-    order = np.lexsort((-weights, item_codes, user_codes))
+                       rated: np.ndarray, n_users: int, n_items: int) -> sp.csr_matrix:
+    """Users × titles with one weight per pair (the signals of one pair are not added up): the rating's
+    when the user rated the title (rated: 1 for a rating), otherwise the largest."""
+    order = np.lexsort((-weights, -rated, item_codes, user_codes))
     u, i, w = user_codes[order], item_codes[order], weights[order]
     first = np.ones(len(u), dtype=bool)
     first[1:] = (u[1:] != u[:-1]) | (i[1:] != i[:-1])
@@ -65,7 +67,7 @@ def learn(X: sp.csr_matrix, media_ids: np.ndarray, features: sp.csr_matrix | Non
     users = int(np.count_nonzero(np.diff(X.indptr)))
     if len(keep) < 2:
         empty = np.array([], dtype=np.int64)
-        return Neighbours(empty, empty, np.array([], dtype=np.float32), 0, users)
+        return Neighbours(empty, empty, np.array([], dtype=np.float32), np.array([], dtype=np.int64), 0, users)
     Xk = X[:, keep]
     if features is not None and content_weight > 0:
         Xk = sp.vstack([Xk, features[:, keep] * content_weight]).tocsr()
@@ -75,33 +77,26 @@ def learn(X: sp.csr_matrix, media_ids: np.ndarray, features: sp.csr_matrix | Non
     del G
     P /= -np.diag(P)          # B[i, j] = -P[i, j] / P[j, j]
     P[np.diag_indices_from(P)] = 0.0
-    sources, targets, weights = _strongest_per_row(*_strongest_per_column(P, neighbours), neighbours)
-    return Neighbours(media_ids[keep][sources], media_ids[keep][targets], weights, len(keep), users)
+    sources, targets, weights, ranks = _strongest_per_row(P, neighbours)
+    return Neighbours(media_ids[keep][sources], media_ids[keep][targets], weights, ranks, len(keep), users)
 
 
-def _strongest_per_row(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray,
-                       k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The k largest |values| of each row among the entries given."""
-    order = np.lexsort((-np.abs(vals), rows))
-    rows, cols, vals = rows[order], cols[order], vals[order]
-    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    rank = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
-    strong = rank < k
-    return rows[strong], cols[strong], vals[strong]
-
-
-def _strongest_per_column(B: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row, column, value) of the k largest |values| of each column, zeros and near-zeros left out."""
-    n = B.shape[0]
-    k = min(k, n - 1)
-    rows, cols, vals = [], [], []
-    for start in range(0, B.shape[1], _BLOCK):
-        block = B[:, start:start + _BLOCK]
-        top = np.argpartition(-np.abs(block), k - 1, axis=0)[:k]
-        picked = np.take_along_axis(block, top, axis=0)
-        col = np.broadcast_to(np.arange(start, start + block.shape[1]), top.shape)
+def _strongest_per_row(B: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(row, column, value, rank) of the k largest |values| of each row, strongest first (rank 1), zeros and
+    near-zeros left out."""
+    k = min(k, B.shape[1] - 1)
+    rows, cols, vals, ranks = [], [], [], []
+    for start in range(0, B.shape[0], _BLOCK):
+        block = B[start:start + _BLOCK]
+        top = np.argpartition(-np.abs(block), k - 1, axis=1)[:, :k]
+        picked = np.take_along_axis(block, top, axis=1)
+        order = np.argsort(-np.abs(picked), axis=1, kind="stable")
+        top, picked = np.take_along_axis(top, order, axis=1), np.take_along_axis(picked, order, axis=1)
+        row = np.broadcast_to(np.arange(start, start + block.shape[0])[:, None], top.shape)
+        rank = np.broadcast_to(np.arange(1, k + 1), top.shape)
         strong = np.abs(picked) >= MIN_ABS_WEIGHT
-        rows.append(top[strong])
-        cols.append(col[strong])
+        rows.append(row[strong])
+        cols.append(top[strong])
         vals.append(picked[strong].astype(np.float32))
-    return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+        ranks.append(rank[strong])
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals), np.concatenate(ranks)

@@ -1,0 +1,64 @@
+"""media_neighbours gets `level`, so a recommendation can read only the strongest few neighbours of each of
+a user's signals with one index lookup per signal.
+
+A source's neighbours are ranked by |weight| (1 = strongest). Level L holds its neighbours of rank below
+2^L: level 1 the strongest one, level 2 the strongest three, ... level 8 the strongest 255 (all that
+training keeps). A row is stored once per level that holds it (about twice the rows), because the primary
+key (media_id, level, neighbour_id) then gives each signal's chosen depth as one contiguous equality read:
+MariaDB and MySQL join by `ref` on an equality but will not bound a joined range (rank <= depth) by another
+table's column, so a rank column would read every neighbour of a signal and filter. Readers that want all
+of a source's neighbours read level 8. Existing rows are ranked here, so recommendations keep working
+until the next training.
+
+Revision ID: 0011
+Revises: 0007
+Create Date: 2026-12-02
+"""
+from alembic import op
+
+revision = "0011"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+_TABLE = "media_neighbours"
+_NEW = "media_neighbours_levelled"
+_LEVELS = 8
+
+
+def _rebuild(definition: str, select: str) -> None:
+    conn = op.get_bind()
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {_NEW}")
+    conn.exec_driver_sql(f"CREATE TABLE {_NEW} ({definition}) "
+                         "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci")
+    conn.exec_driver_sql(f"INSERT INTO {_NEW} {select}")
+    conn.exec_driver_sql(f"DROP TABLE {_TABLE}")
+    conn.exec_driver_sql(f"RENAME TABLE {_NEW} TO {_TABLE}")
+
+
+def upgrade() -> None:
+    levels = " UNION ALL ".join(f"SELECT {level} AS level" for level in range(1, _LEVELS + 1))
+    _rebuild("""
+          media_id     INT              NOT NULL,
+          level        TINYINT UNSIGNED NOT NULL,
+          neighbour_id INT              NOT NULL,
+          weight       FLOAT            NOT NULL,
+          PRIMARY KEY (media_id, level, neighbour_id),
+          KEY ix_media_neighbours_neighbour (neighbour_id, level, weight)""",
+             f"""(media_id, level, neighbour_id, weight)
+             SELECT r.media_id, l.level, r.neighbour_id, r.weight
+               FROM (SELECT media_id, neighbour_id, weight,
+                            ROW_NUMBER() OVER (PARTITION BY media_id ORDER BY ABS(weight) DESC, neighbour_id) AS place
+                       FROM {_TABLE}) r
+               JOIN ({levels}) l ON r.place < POW(2, l.level)""")
+
+
+def downgrade() -> None:
+    _rebuild("""
+          media_id     INT   NOT NULL,
+          neighbour_id INT   NOT NULL,
+          weight       FLOAT NOT NULL,
+          PRIMARY KEY (media_id, neighbour_id),
+          KEY ix_media_neighbours_neighbour (neighbour_id, weight)""",
+             f"(media_id, neighbour_id, weight) SELECT media_id, neighbour_id, weight FROM {_TABLE} "
+             f"WHERE level = {_LEVELS}")
