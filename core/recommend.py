@@ -114,7 +114,8 @@ def train(conn: Connection, say: Callable[[str], None] = lambda _: None,
     say(f"learned {model.titles:,} titles from {model.users:,} users; writing {len(model.weights):,} neighbours")
     sql.start_staging(conn)
     try:
-        written = sql.write_staging(conn, zip(model.sources.tolist(), model.ranks.tolist(), model.targets.tolist(),
+        levels = recommend_model.strength_levels(model.weights, model.titles, sql.LEVELS)
+        written = sql.write_staging(conn, zip(model.sources.tolist(), levels.tolist(), model.targets.tolist(),
                                               model.weights.tolist(), strict=True))
         vanished = sql.drop_vanished_titles(conn)
         sql.swap_in_staging(conn)

@@ -4,25 +4,26 @@ trending, friends' watching, and what training reads and writes.
 Signals are what a user did with a title, each with a weight (the same weights train the model and serve
 it, so the learned neighbour weights mean the same thing in both places):
   rated: the rating / 10 (a 10/10 is 1.0, a 3/10 0.3: how much someone liked a title carries information)
-  watched (a watch in the diary, watching or completed on the watchlist, a series in progress)      0.7
+  watched (a watch in the diary, watching or completed on the watchlist, a series in progress)      0.8
   planned/on hold/dropped on the watchlist, in a playlist                                           0.5
 A rated title's weight is its rating's, whatever else the user did with it (a watched title rated 3/10 is
-one they disliked); otherwise the largest of its signals. 0.7 is a typical liked rating: watching says
-"interested", not how much. Measured on MovieLens, weighting by the rating rather than liked/not-liked
-raised recall@10 by about 0.007 (benchmarks/bench_recommend.py, seeds 0-5).
+one they disliked); otherwise the largest of its signals. On MovieLens, weighting by the rating rather
+than liked (1.0) / not liked (0.5) raised recall@10 by about 0.007 (seeds 0-5). A watch counts as an 8/10:
+at 7/10 the demo's similar titles of a film let series in.
 
 `media_neighbours` (written by training, swapped in whole) holds, for each source title i the model knows,
-its strongest neighbours j with their weight B[i, j], in strength tiers (migration 0011). A user's score
+its strongest neighbours j with their weight B[i, j], in nested levels (migration 0011): level L holds
+about 2^L - 1 rows per source on average, the rows with the largest |B| over all sources. A user's score
 for j is the sum of weight(i) * B[i, j] over their signals i: one aggregation, one statement.
 
 Bounded work per call, whatever the history's length (the latency target is 10 ms at p95 at large scale):
   - signals: the SIGNALS_PER_SOURCE most recent of each kind (ratings, watches, list entries...), read
     along the (username, time) indexes;
-  - neighbours: about ROW_BUDGET rows in all: a user with few signals reads all 255 neighbours of each, a
-    long history fewer of each (tiers 0..t, t from the signal count), the strongest first. A long history
-    spreads its score over many sources, so each source's weak neighbours matter less;
-  - exclusion: the CANDIDATES best scores are checked against everything the user rated, listed or
-    watched (not only the recent signals), one index lookup per kind.
+  - neighbours: about ROW_BUDGET rows in all: each signal's level is chosen from the signal count, so a
+    short history reads every neighbour of each signal and a long one the strongest rows of each;
+  - exclusion: each source's row to itself weighs SELF_WEIGHT, so the signals sink out of the scores in
+    the same aggregation; the CANDIDATES best scores and POPULAR_CHECKED damped-average titles are then
+    checked against everything the user rated, listed or watched (not only the recent signals).
 All of it is read live: a new rating changes the next list.
 """
 from __future__ import annotations
@@ -39,7 +40,8 @@ STAGING = "media_neighbours_next"
 RETIRED = "media_neighbours_old"
 TRAINING_LOCK = "streamsync_train:"  # + the database's MD5: locks are server-wide, trainings per database
 
-WATCHED = 0.8              # a watch without a rating counts as an 8/10
+LIKED = 0.7               # 7/10 and up, or watched: a title a reason may name ("Because you liked ...")
+WATCHED = 0.8             # a watch without a rating counts as an 8/10
 LISTED = 0.5              # planned, on hold, dropped, or in a playlist
 POPULAR_POOL = 500        # cold start ranks the most rated titles by their damped average
 DAMPING = 10              # a title's average counts as if it also had this many ratings at the pool's mean
@@ -47,8 +49,9 @@ SIMILAR_LIMIT = 12
 SIGNALS_PER_SOURCE = 300  # the most recent signals of each kind a recommendation reads
 ROW_BUDGET = 10_000       # neighbour rows a recommendation reads, spread over its signals
 LEVELS = 8                # level 8 holds all 255 neighbours of a source (core.recommend_model.NEIGHBOURS)
-CANDIDATES = 200          # best scores checked against the user's whole history
-POPULAR_CHECKED = 100     # popular titles checked against it
+CANDIDATES = 50           # best scores checked against the user's whole history
+POPULAR_CHECKED = 50      # popular titles checked against it
+SELF_WEIGHT = -1e30       # each source's row to itself: what a user has is never among their scores
 
 # One user's recent signals (binds the user as :me): (media_id, w, rated). Each branch reads an index that
 # starts with the user and, where it has one, the time.
@@ -91,9 +94,9 @@ def _not_seen(alias: str) -> str:
 
 
 # --- serving ----------------------------------------------------------------------------------------------
-# A user with n signals reads level LOG2(ROW_BUDGET / n + 1) of each (between 1 and all LEVELS): the
-# strongest 2^level - 1 neighbours of each signal, about ROW_BUDGET rows in all, one equality lookup on the
-# primary key (media_id, level, neighbour_id) per signal. A pick's "because" is two titles the user liked
+# A user with n signals reads level LOG2(ROW_BUDGET / n + 1) of each (between 1 and all LEVELS): on average
+# 2^level - 1 rows of each signal, the strongest, about ROW_BUDGET rows in all, with one equality lookup on
+# the primary key (media_id, level, neighbour_id) per signal. A pick's "because" is two titles the user liked
 # (7/10, or watched) among its sources: the one that adds the most to its score, and the one most like it
 # (the largest learned weight) when that is another. Each is a running MAX of the value packed above the
 # title's id in one BIGINT (value * 2^32 + id), which costs next to nothing, where a sorted GROUP_CONCAT
@@ -102,7 +105,7 @@ _PACK = 4294967296
 
 
 def _best_source(value: str) -> str:
-    return (f"MAX(IF(n.weight > 0 AND s.w >= {WATCHED}, "
+    return (f"MAX(IF(n.weight > 0 AND s.w >= {LIKED}, "
             f"CAST(FLOOR(LEAST({value}, 1000) * 1e6) AS SIGNED) * {_PACK} + s.media_id, NULL)) % {_PACK}")
 
 
@@ -121,19 +124,15 @@ scored AS (
    GROUP BY n.neighbour_id HAVING score > 0
    ORDER BY score DESC, media_id DESC LIMIT {CANDIDATES}
 ),
-pool AS (
+damped AS (
   -- Cold start and filler: the most rated titles (a walk down ix_media_count), ranked by their average
   -- damped toward the pool's mean; the best POPULAR_CHECKED of them are candidates.
-  SELECT m.media_id, m.average_rating, m.rating_count FROM media m
-   WHERE m.rating_count > 0 ORDER BY m.rating_count DESC, m.media_id DESC LIMIT {POPULAR_POOL}
-),
-damped AS (
-  SELECT d.media_id, d.score FROM (
-    SELECT p.media_id, (p.average_rating * p.rating_count
-                        + SUM(p.average_rating * p.rating_count) OVER () / SUM(p.rating_count) OVER () * {DAMPING})
-                       / (p.rating_count + {DAMPING}) AS score
-      FROM pool p) d
-   ORDER BY d.score DESC, d.media_id DESC LIMIT {POPULAR_CHECKED}
+  SELECT p.media_id, (p.average_rating * p.rating_count
+                      + SUM(p.average_rating * p.rating_count) OVER () / SUM(p.rating_count) OVER () * {DAMPING})
+                     / (p.rating_count + {DAMPING}) AS score
+    FROM (SELECT media_id, average_rating, rating_count FROM media WHERE rating_count > 0
+           ORDER BY rating_count DESC, media_id DESC LIMIT {POPULAR_POOL}) p
+   ORDER BY score DESC, p.media_id DESC LIMIT {POPULAR_CHECKED}
 ),
 unseen AS (
   SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c.popular ORDER BY c.score DESC, c.media_id DESC) AS place
@@ -216,7 +215,7 @@ def friends_watching(username: str, limit: int = 12) -> list[dict]:
 
 
 def neighbour_count() -> int:
-    return int(scalar(f"SELECT COUNT(*) FROM {TABLE} WHERE level = {LEVELS}"))
+    return int(scalar(f"SELECT COUNT(*) FROM {TABLE} WHERE level = {LEVELS} AND neighbour_id <> media_id"))
 
 
 # --- training: what it reads --------------------------------------------------------------------------------
@@ -254,12 +253,16 @@ def start_staging(conn: Connection) -> None:
 
 
 def write_staging(conn: Connection, rows: Iterable[tuple[int, int, int, float]], chunk_rows: int = 5000) -> int:
-    """Insert (media_id, rank, neighbour_id, weight) rows into the staging table in multi-row chunks, each
-    into every level that holds its rank (migration 0011). Returns how many neighbours (not rows) went in."""
+    """Insert (media_id, first level, neighbour_id, weight) rows into the staging table in multi-row chunks,
+    each into its first level and every deeper one (migration 0011), and each source's row to itself
+    (SELF_WEIGHT) into every level. Returns how many neighbours (not rows) went in."""
     sql = f"INSERT INTO {STAGING} (media_id, level, neighbour_id, weight) VALUES (%s, %s, %s, %s)"
-    done, chunk = 0, []
-    for media_id, rank, neighbour_id, weight in rows:
-        chunk.extend((media_id, level, neighbour_id, weight) for level in range(rank.bit_length(), LEVELS + 1))
+    done, chunk, sources = 0, [], set()
+    for media_id, first_level, neighbour_id, weight in rows:
+        if media_id not in sources:
+            sources.add(media_id)
+            chunk.extend((media_id, level, media_id, SELF_WEIGHT) for level in range(1, LEVELS + 1))
+        chunk.extend((media_id, level, neighbour_id, weight) for level in range(first_level, LEVELS + 1))
         done += 1
         if len(chunk) >= chunk_rows:
             conn.exec_driver_sql(sql, chunk)
@@ -274,7 +277,8 @@ def drop_vanished_titles(conn: Connection) -> int:
     """Remove staged rows of titles deleted while training ran. Returns how many neighbours went."""
     gone = """NOT EXISTS (SELECT 1 FROM media m WHERE m.media_id = s.media_id)
                OR NOT EXISTS (SELECT 1 FROM media m WHERE m.media_id = s.neighbour_id)"""
-    vanished = conn.exec_driver_sql(f"SELECT COUNT(*) FROM {STAGING} s WHERE s.level = {LEVELS} AND ({gone})").scalar()
+    vanished = conn.exec_driver_sql(f"SELECT COUNT(*) FROM {STAGING} s WHERE s.level = {LEVELS} "
+                                    f"AND s.neighbour_id <> s.media_id AND ({gone})").scalar()
     conn.exec_driver_sql(f"DELETE s FROM {STAGING} s WHERE {gone}")
     conn.commit()
     return int(vanished)
