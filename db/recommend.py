@@ -8,8 +8,9 @@ it, so the learned neighbour weights mean the same thing in both places):
   planned/on hold/dropped on the watchlist, in a playlist                                           0.5
 A rated title's weight is its rating's, whatever else the user did with it (a watched title rated 3/10 is
 one they disliked); otherwise the largest of its signals. On MovieLens, weighting by the rating rather
-than liked (1.0) / not liked (0.5) raised recall@10 by about 0.007 (seeds 0-5). A watch counts as an 8/10:
-at 7/10 the demo's similar titles of a film let series in.
+than liked (1.0) / not liked (0.5) raised recall@10 by about 0.004 (seeds 0-3, the full model in a numpy
+replica of training and serving). A watch counts as an 8/10: at 7/10 the demo's similar titles of a film
+let series in.
 
 `media_neighbours` (written by training, swapped in whole) holds, for each source title i the model knows,
 its strongest neighbours j with their weight B[i, j], in nested levels (migration 0011): level L holds
@@ -47,7 +48,7 @@ POPULAR_POOL = 500        # cold start ranks the most rated titles by their damp
 DAMPING = 10              # a title's average counts as if it also had this many ratings at the pool's mean
 SIMILAR_LIMIT = 12
 SIGNALS_PER_SOURCE = 300  # the most recent signals of each kind a recommendation reads
-ROW_BUDGET = 10_000       # neighbour rows a recommendation reads, spread over its signals
+ROW_BUDGET = 8_000        # neighbour rows a recommendation reads, spread over its signals
 LEVELS = 8                # level 8 holds all 255 neighbours of a source (core.recommend_model.NEIGHBOURS)
 CANDIDATES = 50           # best scores checked against the user's whole history
 POPULAR_CHECKED = 50      # popular titles checked against it
