@@ -3,11 +3,16 @@
 core/rec_evaluation.py, beside two anchors computed here on the same split (most rated; item-kNN).
 
     .venv/bin/python benchmarks/bench_recommend.py [PATH_TO_MOVIELENS] --seed 0 [--seed 1 ...]
+    .venv/bin/python benchmarks/bench_recommend.py --at DATABASE_URL [--at ...] [--users 500]
 
 PATH defaults to ../shared/data/movielens-latest-small. For each seed: a throwaway database (dropped at the
 end) built through the migrations; the catalog through core.catalog_import.movielens; the training ratings
 as users' reviews (0.5-5 stars -> 1-10) in bulk; `train-recommender`'s own training; then
 core.recommend.for_user(user, limit=10) for every evaluated user, as Home calls it, timed per call.
+
+--at: only time For you on an existing database (a `manage.py reset --scale large`, which trains the
+recommender): core.recommend.for_user(user) exactly as Home calls it, for --users accounts drawn with a fixed
+seed, after one untimed call. It only reads.
 """
 from __future__ import annotations
 
@@ -31,8 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from core import rec_evaluation, recommend
 from core.catalog_import.movielens import import_movielens
 from db import bulk, migrations, schema
+from db import recommend as recommend_sql
 from db.config import REQUIRED_QUERY
-from db.engine import dispose_engine
+from db.engine import dispose_engine, fetch_all
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "movielens-latest-small"
 PASSWORD_HASH = "$2b$04$P336gfh85k8dTalde1DAVeZjY8QorbCESVFnCbHFf9kaDmUx6SIua"  # nobody logs in as these
@@ -133,6 +139,32 @@ def run_seed(data: Path, seed: int, server_url) -> dict:
         schema.drop_database(url)
 
 
+def time_for_you(url, users: int) -> dict:
+    """ms per call of Home's For you for `users` accounts of the database at url (drawn with seed 0), twice:
+    the first pass finds most of each account's rows on disk or in the OS cache unless the server's buffer
+    pool holds the database, the second finds them in the buffer pool (a server sized for its data)."""
+    os.environ["STREAMSYNC_DB_URL"] = url.render_as_string(hide_password=False)
+    dispose_engine()
+    try:
+        names = [r["username"] for r in fetch_all("SELECT username FROM users ORDER BY username")]
+        neighbours = recommend_sql.neighbour_count()
+        pool_mb = int(fetch_all("SELECT @@innodb_buffer_pool_size DIV 1048576 AS mb")[0]["mb"])
+        chosen = [names[i] for i in np.random.default_rng(0).permutation(len(names))[:users]]
+        passes = []
+        for _ in range(2):
+            times = []
+            for name in chosen:
+                started = time.perf_counter()
+                recommend.for_user(name)
+                times.append((time.perf_counter() - started) * 1000)
+            passes.append(times)
+    finally:
+        dispose_engine()
+    return {"database": url.database, "accounts": len(names), "timed": len(chosen), "neighbours": neighbours,
+            "pool_mb": pool_mb, "passes": [(float(np.percentile(t, 50)), float(np.percentile(t, 95)), max(t))
+                                           for t in passes]}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_DATA, help="a MovieLens directory")
@@ -140,7 +172,19 @@ def main() -> int:
     parser.add_argument("--server", default=os.environ.get("STREAMSYNC_TEST_SERVER_URL",
                                                            "mysql+mysqlconnector://root@127.0.0.1:3306/"),
                         help="the server to make the throwaway database on")
+    parser.add_argument("--at", action="append", metavar="DATABASE_URL",
+                        help="only time For you on this existing, trained database (repeatable)")
+    parser.add_argument("--users", type=int, default=500, help="with --at: how many accounts to time")
     args = parser.parse_args()
+    if args.at:
+        print("| database | accounts | neighbours | buffer pool | pass | calls | ms/call p50 | p95 | max |")
+        print("|---|---|---|---|---|---|---|---|---|", flush=True)
+        for at in args.at:
+            r = time_for_you(make_url(at).update_query_dict(REQUIRED_QUERY), args.users)
+            for name, (p50, p95, slowest) in zip(("first", "again"), r["passes"], strict=True):
+                print(f"| {r['database']} | {r['accounts']:,} | {r['neighbours']:,} | {r['pool_mb']:,} MB | {name} | "
+                      f"{r['timed']:,} | {p50:.1f} | {p95:.1f} | {slowest:.1f} |", flush=True)
+        return 0
     if not (args.path / "ratings.csv").is_file():
         print(f"No MovieLens ratings.csv in {args.path}", file=sys.stderr)
         return 2

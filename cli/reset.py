@@ -7,6 +7,7 @@ import sys
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError
 
+from core import recommend
 from core.reset import SCALES, ForeignDatabase, Outcome, rebuild, where
 from db.config import database_url
 from db.errors import DatabaseUnavailable
@@ -73,7 +74,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"The database {where(url)} already holds StreamSync data; nothing to do.")
         return 0
     _print_counts(outcome)
+    _print_training(outcome)
     return 0
+
+
+def _print_training(outcome: Outcome) -> None:
+    trained = outcome.training
+    if isinstance(trained, recommend.TrainingRefused):
+        print(f"Recommender not trained: {trained}")
+    elif trained is not None:
+        print(f"Recommender trained in {trained.seconds:.1f} s: {trained.titles_learned:,} titles learned, "
+              f"{trained.neighbour_rows:,} neighbours (`manage.py train-recommender` retrains it).")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -65,7 +65,6 @@ class TrainingOutcome:
     neighbour_rows: int
     vanished_rows: int
     seconds: float
-    watch_events: bool
 
 
 def _codes(values: list) -> tuple[np.ndarray, np.ndarray]:
@@ -83,28 +82,28 @@ def train(conn: Connection, say: Callable[[str], None] = lambda _: None,
     if not sql.acquire_training_lock(conn):
         raise TrainingRefused("Another train-recommender is running; the neighbours it writes will be used "
                               "when it ends.")
-    with_events = sql.watch_events_present(conn, refresh=True)
-    users, items, weights = [], [], []
-    for batch in sql.stream_signals(conn, with_events):
-        for username, media_id, weight in batch:
-            users.append(username)
-            items.append(media_id)
-            weights.append(weight)
-    say(f"read {len(users):,} signals" + (" (watch events included)" if with_events else ""))
-    user_codes, user_names = _codes(users)
-    n_users = len(user_names)
-    del users
+    # Signals go into numpy arrays batch by batch: millions of Python rows at once would take gigabytes.
+    user_code: dict[str, int] = {}
+    parts: list[tuple[np.ndarray, ...]] = []
+    for batch in sql.stream_signals(conn):
+        parts.append((np.fromiter((user_code.setdefault(r[0], len(user_code)) for r in batch), np.int64, len(batch)),
+                      np.fromiter((r[1] for r in batch), np.int64, len(batch)),
+                      np.fromiter((r[2] for r in batch), np.float64, len(batch)),
+                      np.fromiter((r[3] for r in batch), np.int8, len(batch))))
+    columns = [np.concatenate(column) for column in zip(*parts, strict=True)] if parts else [np.zeros(0)] * 4
+    user_codes, items, weights, rated = columns
+    say(f"read {len(user_codes):,} signals")
+    n_users = len(user_code)
+    del user_code, parts, columns
     if n_users < 2:
         raise TrainingRefused(
             f"Nothing to learn from yet: {n_users} user{'s' if n_users != 1 else ''} with ratings, lists or "
             "watches (at least 2 are needed). Recommendations use the damped average of the most rated titles "
             "until then; the neighbours table is unchanged.")
-    item_codes, media_ids = _codes(items)
-    media_ids = media_ids.astype(np.int64)
-    X = recommend_model.interaction_matrix(user_codes, item_codes, np.asarray(weights, dtype=np.float64),
-                                           n_users, len(media_ids))
+    media_ids, item_codes = np.unique(items, return_inverse=True)
+    X = recommend_model.interaction_matrix(user_codes, item_codes, weights, rated, n_users, len(media_ids))
     signals = X.nnz
-    del items, weights, user_codes, item_codes
+    del items, weights, rated, user_codes, item_codes
     features = _feature_matrix(conn, media_ids) if content_weight > 0 else None
     model = recommend_model.learn(X, media_ids, features, max_titles=max_titles, neighbours=neighbours,
                                   content_weight=content_weight)
@@ -115,15 +114,16 @@ def train(conn: Connection, say: Callable[[str], None] = lambda _: None,
     say(f"learned {model.titles:,} titles from {model.users:,} users; writing {len(model.weights):,} neighbours")
     sql.start_staging(conn)
     try:
-        written = sql.write_staging(conn, zip(model.sources.tolist(), model.targets.tolist(),
-                                              model.weights.tolist(), strict=False))
+        levels = recommend_model.strength_levels(model.weights, model.titles, sql.LEVELS)
+        written = sql.write_staging(conn, zip(model.sources.tolist(), levels.tolist(), model.targets.tolist(),
+                                              model.weights.tolist(), strict=True))
         vanished = sql.drop_vanished_titles(conn)
         sql.swap_in_staging(conn)
     except BaseException:
         sql.drop_staging(conn)
         raise
     return TrainingOutcome(n_users, len(media_ids), signals, model.titles, written - vanished, vanished,
-                           time.perf_counter() - started, with_events)
+                           time.perf_counter() - started)
 
 
 def _feature_matrix(conn: Connection, media_ids: np.ndarray) -> sp.csr_matrix | None:

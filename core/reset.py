@@ -17,7 +17,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from core import demo_data
+from core import demo_data, recommend
 from db import audit, bulk, migrations, schema
 from db.config import REQUIRED_QUERY
 from db.engine import dispose_engine
@@ -35,6 +35,7 @@ class Outcome:
     counts: dict[str, int]
     seconds: float
     skipped: bool = False
+    training: recommend.TrainingOutcome | recommend.TrainingRefused | None = None  # None when skipped
 
     @property
     def rows(self) -> int:
@@ -174,12 +175,18 @@ def rebuild(url: URL | str, scale: str = "demo", seed: int = 42, quiet: bool = F
                 _load(loader, tables, trusted=(scale == "large"), quiet=quiet)
                 if scale == "demo":  # the large set is for measuring: millions of log rows would only slow it
                     bulk.write_history(conn, DEMO_HISTORY)
+                # Trained before the reset counts as complete, so a fresh instance shows learned picks and
+                # similar titles at once (a second on the demo, about a minute at large scale).
+                try:
+                    training = recommend.train(conn)
+                except recommend.TrainingRefused as refused:  # recommendations use the damped average
+                    training = refused
                 schema.mark_reset_complete(conn)
                 counts = bulk.table_counts(conn)
         finally:
             engine.dispose()
             dispose_engine()  # pooled app connections still point at the dropped database
-    return Outcome(counts, time.perf_counter() - started)
+    return Outcome(counts, time.perf_counter() - started, training=training)
 
 
 # The demo loads with the per-row triggers off, which would leave the admin an empty activity log: these write
