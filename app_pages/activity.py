@@ -43,7 +43,7 @@ def show_change(row: dict) -> None:
     who = md(row["username"]) if row["username"] else "(no user: a script or the database itself)"
     st.caption(f"by {who} at {row['changed_at']} · record {md(row['record_id'])}")
     if media_id is not None:
-        st.page_link(cards.MEDIA_PAGE, label="Open the title", icon=":material/movie:",
+        st.page_link(cards.media_page(), label="Open the title", icon=":material/movie:",
                      query_params={"id": str(media_id)})
     lines = activity.side_by_side(row["change_details"])
     if not lines:

@@ -79,7 +79,7 @@ if outcome:
         st.error(cards.md(message), icon=":material/error:")
     else:
         (st.success if kind == "added" else st.info)(cards.md(message), icon=":material/check_circle:")
-        st.page_link(cards.MEDIA_PAGE, label="Open it", query_params={"id": str(media_id)},
+        st.page_link(cards.media_page(), label="Open it", query_params={"id": str(media_id)},
                      icon=":material/movie_info:")
 
 found = st.session_state.get(HITS)
@@ -106,7 +106,7 @@ if found:
                         st.caption(cards.md(hit["overview"][:300] + ("…" if len(hit["overview"]) > 300 else "")))
                     media_id = known.get((hit["provider"], hit["provider_id"], hit["media_type"]))
                     if media_id:
-                        st.page_link(cards.MEDIA_PAGE, label="In the catalog: open it",
+                        st.page_link(cards.media_page(), label="In the catalog: open it",
                                      query_params={"id": str(media_id)}, icon=":material/check:")
                     else:
                         st.button("Add to the catalog", key=f"add_{i}_{hit['provider']}_{hit['provider_id']}",

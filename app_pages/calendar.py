@@ -36,7 +36,7 @@ for col, (name, found) in zip(cols, sections, strict=False):
 if not rows:
     st.info("None of the series you follow has an episode announced. Add series to your watchlist (or mark "
             "episodes you have seen): their new episodes will show up here.", icon=":material/event_busy:")
-    st.page_link(cards.EXPLORE_PAGE, label="Find a series on Explore", icon=":material/search:")
+    st.page_link(cards.explore_page(), label="Find a series on Explore", icon=":material/search:")
 for name, found in sections:
     if found:
         st.subheader(name)

@@ -34,7 +34,7 @@ cols[3].metric("Years", len([r for r in summary if r["year"]]))
 if not summary:
     st.info("Your diary is empty. Log a watch on a film's page, or tick the episodes you have seen on a series' "
             "page: each one lands here with its date.", icon=":material/book:")
-    st.page_link(cards.EXPLORE_PAGE, label="Find something on Explore", icon=":material/search:")
+    st.page_link(cards.explore_page(), label="Find something on Explore", icon=":material/search:")
     st.stop()
 
 # --- filters, kept in the URL ---------------------------------------------------------------------------------
@@ -79,7 +79,7 @@ if not rows:
 
 def title_link(row: dict) -> None:
     year_made = f" ({row['release_year']})" if row["release_year"] else ""
-    st.page_link(cards.MEDIA_PAGE, label=f"{cards.md(row['title'])}{year_made}",
+    st.page_link(cards.media_page(), label=f"{cards.md(row['title'])}{year_made}",
                  query_params={"id": str(row["media_id"])},
                  icon=":material/movie:" if row["episode_id"] is None else ":material/live_tv:")
 

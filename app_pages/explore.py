@@ -165,7 +165,7 @@ if top_matches:
     # Page links, not markdown links: the title opens in this session (no full reload), and the search stays.
     st.caption("Top matches:")
     for col, match in zip(st.columns(len(top_matches)), top_matches, strict=True):
-        col.page_link(cards.MEDIA_PAGE, label=cards.md(match["title"]), query_params={"id": str(match["media_id"])})
+        col.page_link(cards.media_page(), label=cards.md(match["title"]), query_params={"id": str(match["media_id"])})
 
 parsed = filters.parsed
 if parsed is not None:

@@ -6,7 +6,7 @@ import streamlit as st
 from core import friends
 from core.errors import DataRuleError, PermissionDenied
 from core.words import plural
-from ui.cards import MEDIA_PAGE, md
+from ui.cards import md, media_page
 from ui.feedback import attempt, confirm_button, error_beside, show_refusal
 from ui.layout import name_and_button, page_header, signed_in_user
 
@@ -98,7 +98,7 @@ def title_links(heading: str, rows: list[dict], empty: str, label) -> None:
     if not rows:
         st.caption(empty)
     for r in rows:
-        st.page_link(MEDIA_PAGE, label=label(r), query_params={"id": str(r["media_id"])})
+        st.page_link(media_page(), label=label(r), query_params={"id": str(r["media_id"])})
 
 
 # --- a friend's profile ------------------------------------------------------------------------------------

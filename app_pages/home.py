@@ -8,7 +8,7 @@ import streamlit as st
 
 from core import home, progress, recommend, reviews, watching
 from core.words import plural
-from ui.cards import EXPLORE_PAGE, MEDIA_PAGE, md, media_card, rating_text
+from ui.cards import explore_page, md, media_card, media_page, rating_text
 from ui.feedback import attempt, error_beside, watched_message
 from ui.layout import kept_tabs, page_header, signed_in_user
 from ui.navigation import path
@@ -68,13 +68,13 @@ st.subheader("Continue watching")
 if not unfinished:
     st.info("Nothing in progress. Open a series and mark the episodes you have seen: it will wait for you "
             "here with its next episode.", icon=":material/live_tv:")
-    st.page_link(EXPLORE_PAGE, label="Find a series on Explore", icon=":material/search:")
+    st.page_link(explore_page(), label="Find a series on Explore", icon=":material/search:")
 else:
     shelf = st.container(key="shelf_continue")
     cols = shelf.columns(min(len(unfinished), CONTINUE_SHOWN))
     for i, series in enumerate(unfinished[:CONTINUE_SHOWN]):
         with cols[i].container(border=True):
-            st.page_link(MEDIA_PAGE, label=md(series["title"]), query_params={"id": str(series["media_id"])})
+            st.page_link(media_page(), label=md(series["title"]), query_params={"id": str(series["media_id"])})
             total, watched = series["total_episodes"], series["watched_episodes"]
             st.caption(f"Next: **{series['next_code']}** · {md(series['next_title'])}")
             st.progress(watched / total if total else 0.0, text=f"{watched} of {total} episodes")
@@ -142,7 +142,7 @@ with top_tab:
         st.info(f"No title has {recommend.MIN_RATINGS} ratings yet. Rate what you have seen to build the "
                 "chart.", icon=":material/star:")
     for rank, row in enumerate(top, start=1):
-        st.page_link(MEDIA_PAGE, label=f"{rank}\\. {md(row['title'])} ({row['release_year'] or '?'}) · "
+        st.page_link(media_page(), label=f"{rank}\\. {md(row['title'])} ({row['release_year'] or '?'}) · "
                      f"{rating_text(row['average_rating'], row['rating_count'])}",
                      query_params={"id": str(row["media_id"])})
 with friends_rated_tab:
@@ -150,7 +150,7 @@ with friends_rated_tab:
         st.info("No ratings from friends yet. Add friends to see what they watch.", icon=":material/group:")
         st.page_link(path("friends"), label="Find friends", icon=":material/person_add:")
     for row in friend_ratings:
-        st.page_link(MEDIA_PAGE, label=f"{md(row['title'])} ({row['release_year'] or '?'})",
+        st.page_link(media_page(), label=f"{md(row['title'])} ({row['release_year'] or '?'})",
                      query_params={"id": str(row["media_id"])})
         st.caption(f"★ {row['rating']}/10 by **{md(row['username'])}** on {row['updated_at']:%d %b %Y}"
                    + (" · with a review" if row["has_review"] else ""))

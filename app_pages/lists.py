@@ -10,7 +10,7 @@ from core import playlists, titles, watchlist
 from core.paging import last_page
 from core.search import Filters, resolve
 from core.words import plural
-from ui.cards import MEDIA_PAGE, md, page_number, pager
+from ui.cards import md, media_page, page_number, pager
 from ui.feedback import attempt, confirm_button, error_beside
 from ui.layout import kept_tabs, page_header, signed_in_user
 
@@ -75,7 +75,7 @@ def show_playlist(playlist: dict) -> None:
         mid = row["media_id"]
         number, title, up, down, remove = st.columns([0.4, 6, 0.6, 0.6, 0.6], vertical_alignment="center")
         number.markdown(f"**{index + 1}**")
-        title.page_link(MEDIA_PAGE, label=title_label(row), query_params={"id": str(mid)})
+        title.page_link(media_page(), label=title_label(row), query_params={"id": str(mid)})
         up.button("", key=f"up_{pid}_{mid}", icon=":material/arrow_upward:", help="Move up",
                   disabled=index == 0, on_click=attempt, args=(playlists.move_item, me, pid, mid, -1),
                   kwargs={"success": f"Moved '{row['title']}' up.", "where": f"item_{pid}_{mid}"})
@@ -138,7 +138,7 @@ def show_watchlist() -> None:
     for row in rows:
         mid = row["media_id"]
         title, move, remove = st.columns([5, 2, 0.6], vertical_alignment="center")
-        title.page_link(MEDIA_PAGE, label=title_label(row), query_params={"id": str(mid)})
+        title.page_link(media_page(), label=title_label(row), query_params={"id": str(mid)})
         move.selectbox("Move to", watchlist.STATUSES, index=watchlist.STATUSES.index(status),
                        format_func=watchlist.STATUS_LABELS.get, key=f"watch_move_{mid}",
                        label_visibility="collapsed", on_change=move_status, args=(mid, row["title"]))

@@ -41,7 +41,7 @@ def media_id_from_url() -> int | None:
         return int(raw)  # a number beyond the largest id is answered by the lookup: "no title with id N"
     page_header("Title details", "One film or series: facts, cast, episodes, your lists and reviews.")
     st.info(f"{problem} Find a title in Explore and open it from there.", icon=":material/info:")
-    st.page_link(cards.EXPLORE_PAGE, label="Go to Explore", icon=":material/search:")
+    st.page_link(cards.explore_page(), label="Go to Explore", icon=":material/search:")
     return None
 
 
@@ -149,8 +149,8 @@ def my_review_section(title: dict) -> None:
 
 # --- cast and crew ------------------------------------------------------------------------------------------
 def person_link(person: dict) -> None:
-    st.page_link(cards.EXPLORE_PAGE, label=cards.md(person["name"]), query_params={"person": str(person["person_id"])},
-                 icon=":material/person:")
+    st.page_link(cards.explore_page(), label=cards.md(person["name"]),
+                 query_params={"person": str(person["person_id"])}, icon=":material/person:")
 
 
 def crew_by_person(people: list[dict]) -> list[dict]:
@@ -333,7 +333,7 @@ if title is None:
     page_header("Title details", "One film or series: facts, cast, episodes, your lists and reviews.")
     st.warning(f"There is no title with id {media_id}: it may have been removed. Find it again in Explore.",
                icon=":material/search_off:")
-    st.page_link(cards.EXPLORE_PAGE, label="Go to Explore", icon=":material/search:")
+    st.page_link(cards.explore_page(), label="Go to Explore", icon=":material/search:")
     st.stop()
 if st.session_state.get("media_shown") != media_id:  # another title: start its reviews on page 1
     st.session_state["media_shown"] = media_id

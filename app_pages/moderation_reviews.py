@@ -31,7 +31,7 @@ def confirm_delete(review: dict) -> None:
 def review_card(review: dict) -> None:
     rid = review["review_id"]
     with st.container(border=True):
-        st.page_link(cards.MEDIA_PAGE, label=f"**{md(review['title'])}**", icon=":material/movie:",
+        st.page_link(cards.media_page(), label=f"**{md(review['title'])}**", icon=":material/movie:",
                      query_params={"id": str(review["media_id"])})
         st.markdown(f"{stars(review['rating'])} by **{md(review['username'])}** · "
                     f"{review['created_at']:%Y-%m-%d %H:%M}")

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from core import my_stats
-from ui.cards import MEDIA_PAGE, md
+from ui.cards import md, media_page
 from ui.layout import page_header, signed_in_user
 from ui.navigation import path
 
@@ -119,7 +119,7 @@ if picked != review["year"]:
 
 
 def title_link(row: dict, extra: str = "") -> None:
-    st.page_link(MEDIA_PAGE, label=f"{md(row['title'])}{md(extra)}", query_params={"id": row["media_id"]})
+    st.page_link(media_page(), label=f"{md(row['title'])}{md(extra)}", query_params={"id": row["media_id"]})
 
 
 first, last = review.get("first", [None])[0], review.get("last", [None])[0]

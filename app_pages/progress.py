@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from core import progress, titles, watching
-from ui.cards import EXPLORE_PAGE, MEDIA_PAGE, md
+from ui.cards import explore_page, md, media_page
 from ui.feedback import attempt, confirm_button, error_beside, watched_message
 from ui.layout import page_header, signed_in_user
 from ui.watching import upcoming_block, viewing_text
@@ -40,7 +40,7 @@ def remove_control(row: dict) -> None:
 
 def series_card(row: dict) -> None:
     with st.container(border=True):
-        st.page_link(MEDIA_PAGE, label=md(row["title"]), query_params={"id": str(row["media_id"])})
+        st.page_link(media_page(), label=md(row["title"]), query_params={"id": str(row["media_id"])})
         if row["current_viewing"] > 1:
             st.badge(viewing_text(row["current_viewing"]).capitalize(), icon=":material/replay:")
         total, watched = row["total_episodes"], row["watched_episodes"]
@@ -70,7 +70,7 @@ def series_card(row: dict) -> None:
 if not series:
     st.info("You are not following any series yet. Open a series and mark the episodes you have seen; it "
             "will show up here with its next episode.", icon=":material/live_tv:")
-    st.page_link(EXPLORE_PAGE, label="Find a series on Explore", icon=":material/search:")
+    st.page_link(explore_page(), label="Find a series on Explore", icon=":material/search:")
 else:  # (not st.stop(): a refusal whose control went with the last series still shows, at the top)
     upcoming_block(watching.upcoming(me, date.today()))
 

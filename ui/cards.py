@@ -17,6 +17,15 @@ from ui import navigation
 
 MEDIA_PAGE = navigation.path("media")
 EXPLORE_PAGE = navigation.path("explore")
+
+
+def media_page():
+    """The title page as st.page_link wants it (ui.navigation.registered: no lookup on disk per link)."""
+    return navigation.registered(MEDIA_PAGE)
+
+
+def explore_page():
+    return navigation.registered(EXPLORE_PAGE)
 GRID_COLUMNS = 6
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 # GitHub-flavoured Markdown links bare `http(s)://`, `www.` and `name@host` AFTER escapes are resolved,
@@ -95,7 +104,7 @@ def media_card(row: dict, log_watch: Callable[[dict], None] | None = None, note:
     with st.container(border=True):
         poster(row)
         # A long title is cut to the card's width; the tooltip holds all of it.
-        st.page_link(MEDIA_PAGE, label=md(row["title"]), query_params={"id": str(row["media_id"])},
+        st.page_link(media_page(), label=md(row["title"]), query_params={"id": str(row["media_id"])},
                      help=md(row["title"]))
         year = row.get("release_year") or "year unknown"
         st.caption(f"{year} · {row['media_type']}  \n{rating_text(row.get('average_rating'), row.get('rating_count'))}")

@@ -97,7 +97,31 @@ def asked_for(url: str | None) -> PageSpec | None:
     return spec if spec is not None and spec.action is not None else None
 
 
+THIS_RUN = "navigation_pages"  # session state: {page file: the st.Page registered by this run's navigation}
+
+
+def registered(page_path: str) -> st.Page | str:
+    """The st.Page this run registered for the file, for st.page_link; else the file's path. Given a path,
+    page_link resolves it on disk (os.path.realpath) for every link: 12 % of a worker's time under load went
+    there, with 30-40 title links on Home and Explore. Given the registered Page it looks nothing up."""
+    return st.session_state.get(THIS_RUN, {}).get(page_path, page_path)
+
+
+def _remember(sections: dict[str, list[st.Page]]) -> dict[str, list[st.Page]]:
+    # A stand-in (the login or password form at another page's address) is not the page its address names:
+    # its title is the form's. (A default page's url_path is "": it keeps being linked by its path.)
+    st.session_state[THIS_RUN] = {
+        REGISTRY[page.url_path].path: page for pages in sections.values() for page in pages
+        if page.url_path in REGISTRY and page.title == REGISTRY[page.url_path].title}
+    return sections
+
+
 def pages_for(user: dict | None) -> dict[str, list[st.Page]]:
+    """The navigation of `user` (None: logged out), remembered for registered()."""
+    return _remember(_sections_for(user))
+
+
+def _sections_for(user: dict | None) -> dict[str, list[st.Page]]:
     if user is None:
         public = [_page(spec, default=(i == 0)) for i, spec in enumerate(PUBLIC_PAGES)]
         return {"StreamSync": public + [_stand_in(REGISTRY["login"], spec) for spec in _member_specs()]}

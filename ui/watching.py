@@ -10,7 +10,7 @@ import streamlit as st
 from core import reviews, watching
 from core.errors import DataRuleError
 from ui import navigation
-from ui.cards import MEDIA_PAGE, md, stars
+from ui.cards import md, media_page, stars
 from ui.feedback import attempt, confirm_button, error_beside
 from ui.forms import submit_once
 from ui.session import after_rerun
@@ -59,7 +59,7 @@ def upcoming_list(rows: list[dict], limit: int | None = None) -> None:
     for row in rows[:limit] if limit else rows:
         when = "Today" if row["air_date"] == date.today() else f"{row['air_date']:%a} {row['air_date'].day} " \
                                                                f"{row['air_date']:%b}"
-        st.page_link(MEDIA_PAGE, label=f"{when} · {md(row['series'])} · {row['code']} · {md(row['title'])}",
+        st.page_link(media_page(), label=f"{when} · {md(row['series'])} · {row['code']} · {md(row['title'])}",
                      query_params={"id": str(row["media_id"])}, icon=":material/event:")
 
 
@@ -102,7 +102,7 @@ def feed_entries(rows: list[dict]) -> None:
                     st.markdown(f"{who} reviewed")
                 else:
                     st.markdown(f"{who} rated {stars(row['rating'])}" + (" and reviewed" if row["review_text"] else ""))
-            st.page_link(MEDIA_PAGE, label=f"{md(row['title'])} ({row['release_year'] or '?'})",
+            st.page_link(media_page(), label=f"{md(row['title'])} ({row['release_year'] or '?'})",
                          query_params={"id": str(row["media_id"])})
             st.caption(f"{row['at']:%d %b %Y, %H:%M}")
             if row["kind"] == "review":
