@@ -1,4 +1,4 @@
-"""Each role reaches exactly its pages: navigation is built from the role on every run, so another role's
+"""Each role reaches exactly its pages: navigation follows the role on every run, so another role's
 page has no route (switch_page, i.e. a URL path, is refused), and privileged writes in db/ check the role
 in the database themselves."""
 import runpy
@@ -125,3 +125,16 @@ def test_no_page_file_is_served_outside_the_role_built_navigation(monkeypatch):
     namespace = runpy.run_path(APP, run_name="streamlit_app")
     paths = [route.path for route in namespace["app"]._user_routes]
     assert paths == ["/streamsync/session", "/streamsync/ical/{secret}.ics"]
+
+
+def test_a_role_changed_mid_session_changes_the_pages_on_the_next_run(empty_db):
+    # The navigation is kept per session and kind of user (ui.navigation.pages_for): a new role is a new kind.
+    admin, viewer = make_user("nav_admin", role="admin"), make_user("nav_viewer")
+    at = open_app(viewer, page="app_pages/home.py")
+    assert not reachable(at, "app_pages/moderation_editor.py")
+    accounts.set_role(admin, viewer, "moderator")
+    at.run()
+    assert reachable(at, "app_pages/moderation_editor.py")
+    accounts.set_role(admin, viewer, "user")
+    at.run()
+    assert not reachable(at, "app_pages/moderation_editor.py")

@@ -116,9 +116,19 @@ def _remember(sections: dict[str, list[st.Page]]) -> dict[str, list[st.Page]]:
     return sections
 
 
+NAV_CACHE = "navigation_built"  # session state: (who, sections) of the last run
+
+
 def pages_for(user: dict | None) -> dict[str, list[st.Page]]:
-    """The navigation of `user` (None: logged out), remembered for registered()."""
-    return _remember(_sections_for(user))
+    """The navigation of `user` (None: logged out), remembered for registered(). Built once per session and
+    kind of user: each st.Page resolves its file on disk when made, and making twenty of them on every run was
+    an eighth of a worker's time under load. A session's runs follow one another, so its Page objects are
+    never in two runs at once."""
+    who = None if user is None else (user["role"], bool(user.get("must_change_password")))
+    built = st.session_state.get(NAV_CACHE)
+    if built is None or built[0] != who:
+        built = st.session_state[NAV_CACHE] = (who, _sections_for(user))
+    return _remember(built[1])
 
 
 def _sections_for(user: dict | None) -> dict[str, list[st.Page]]:
