@@ -97,38 +97,35 @@ def asked_for(url: str | None) -> PageSpec | None:
     return spec if spec is not None and spec.action is not None else None
 
 
-THIS_RUN = "navigation_pages"  # session state: {page file: the st.Page registered by this run's navigation}
+NAV_CACHE = "navigation_built"  # session state: (who, sections, {page file: its st.Page}) of the session
 
 
 def registered(page_path: str) -> st.Page | str:
-    """The st.Page this run registered for the file, for st.page_link; else the file's path. Given a path,
-    page_link resolves it on disk (os.path.realpath) for every link: 12 % of a worker's time under load went
-    there, with 30-40 title links on Home and Explore. Given the registered Page it looks nothing up."""
-    return st.session_state.get(THIS_RUN, {}).get(page_path, page_path)
+    """The st.Page this session's navigation registered for the file, for st.page_link; else the file's path.
+    Given a path, page_link resolves it on disk (os.path.realpath) for every link: 12 % of a worker's time
+    under load went there, with 30-40 title links on Home and Explore. Given the registered Page it looks
+    nothing up."""
+    built = st.session_state.get(NAV_CACHE)
+    return built[2].get(page_path, page_path) if built else page_path
 
 
-def _remember(sections: dict[str, list[st.Page]]) -> dict[str, list[st.Page]]:
+def _by_file(sections: dict[str, list[st.Page]]) -> dict[str, st.Page]:
     # A stand-in (the login or password form at another page's address) is not the page its address names:
     # its title is the form's. (A default page's url_path is "": it keeps being linked by its path.)
-    st.session_state[THIS_RUN] = {
-        REGISTRY[page.url_path].path: page for pages in sections.values() for page in pages
-        if page.url_path in REGISTRY and page.title == REGISTRY[page.url_path].title}
-    return sections
-
-
-NAV_CACHE = "navigation_built"  # session state: (who, sections) of the last run
+    return {REGISTRY[page.url_path].path: page for pages in sections.values() for page in pages
+            if page.url_path in REGISTRY and page.title == REGISTRY[page.url_path].title}
 
 
 def pages_for(user: dict | None) -> dict[str, list[st.Page]]:
-    """The navigation of `user` (None: logged out), remembered for registered(). Built once per session and
-    kind of user: each st.Page resolves its file on disk when made, and making twenty of them on every run was
-    an eighth of a worker's time under load. A session's runs follow one another, so its Page objects are
-    never in two runs at once."""
+    """The navigation of `user` (None: logged out). Built once per session and kind of user: each st.Page
+    resolves its file on disk when made, and making twenty of them on every run was an eighth of a worker's
+    time under load. A session's runs follow one another, so its Page objects are never in two runs at once."""
     who = None if user is None else (user["role"], bool(user.get("must_change_password")))
     built = st.session_state.get(NAV_CACHE)
     if built is None or built[0] != who:
-        built = st.session_state[NAV_CACHE] = (who, _sections_for(user))
-    return _remember(built[1])
+        sections = _sections_for(user)
+        built = st.session_state[NAV_CACHE] = (who, sections, _by_file(sections))
+    return built[1]
 
 
 def _sections_for(user: dict | None) -> dict[str, list[st.Page]]:
