@@ -22,6 +22,9 @@ else:
     from ui.navigation import pages_for
     from ui.session import account_sidebar, current_user, deliver_pending
     from ui.style import apply as apply_style
+    from ui.widget_memory import install as forget_gone_widgets
+
+    forget_gone_widgets()
 
     st.set_page_config(page_title="StreamSync", page_icon=":material/movie:", layout="wide")
     apply_style()

@@ -1,0 +1,45 @@
+"""A long session's memory stays flat (ui.widget_memory): the widgets of titles the session has left are
+forgotten, while the widgets on the page keep their values across reruns."""
+import pytest
+
+from core import playlists
+from tests.apptest import open_app
+from tests.viewer_helpers import make_user, some_titles
+
+pytestmark = pytest.mark.usefixtures("removed_after_test")
+
+
+def remembered_widgets(at) -> int:
+    """How many widgets the session's state holds metadata for (what Streamlit alone never frees)."""
+    return len(at._session_state._state._new_widget_state.widget_metadata)
+
+
+def open_title(at, media_id: int):
+    at.query_params["id"] = str(media_id)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_opening_many_titles_leaves_the_sessions_widgets_as_few_as_one_titles(demo_db):
+    viewer = make_user()
+    films, series = some_titles(viewer, 6, "Movie"), some_titles(viewer, 6, "Series")
+    at = open_app(viewer, page="app_pages/media.py", query={"id": series[0]["media_id"]})
+    one_title = remembered_widgets(at)
+    assert one_title > 20  # episodes, rating, review, lists, reports: the page is full of widgets
+
+    for title in films + series + films:
+        open_title(at, title["media_id"])
+    # Each title's controls are keyed by its id: without the cleanup every title opened stayed, 12 pages' worth.
+    assert remembered_widgets(open_title(at, series[0]["media_id"])) <= 1.2 * one_title
+
+
+def test_a_widget_on_the_page_keeps_its_value_across_reruns(demo_db):
+    viewer = make_user()
+    playlists.create_playlist(viewer, "Weekend")
+    at = open_app(viewer, page="app_pages/lists.py")
+    next(t for t in at.text_input if t.label == "Add a title").input("Sholay").run()
+    at.run()
+    at.run()
+    assert next(t for t in at.text_input if t.label == "Add a title").value == "Sholay"
+    assert any(b.label == "Add to Weekend" for b in at.button)  # the matches it found are still offered
