@@ -141,8 +141,8 @@ SUGGESTIONS = 5
 
 @dataclass(frozen=True)
 class TextHits:
-    titles: list[search_index.Hit]
-    people: list[search_index.Hit]
+    titles: tuple[search_index.Hit, ...]
+    people: tuple[search_index.Hit, ...]
     did_you_mean: str | None
 
     @property
@@ -160,15 +160,19 @@ def index() -> search_index.SearchIndex:
 
 
 def text_hits(text: str) -> TextHits | None:
-    """Titles and people the search text finds, typos forgiven; "did you mean" when it finds nothing."""
+    """Titles and people the search text finds, typos forgiven; "did you mean" when it finds nothing. The
+    index keeps the answers to recent texts (Explore asks again on every page, filter and sort change)."""
     parsed = parse_query(text)
     if parsed is None:
         return None
     found = index()
-    titles = found.titles_for(parsed.text, TITLE_HITS)
-    people = found.people_for(parsed.text, PEOPLE_HITS)
-    suggestion = None if titles or people else found.did_you_mean(parsed.text)
-    return TextHits(titles, people, suggestion)
+
+    def look_up() -> TextHits:
+        titles = tuple(found.titles_for(parsed.text, TITLE_HITS))
+        people = tuple(found.people_for(parsed.text, PEOPLE_HITS))
+        return TextHits(titles, people, None if titles or people else found.did_you_mean(parsed.text))
+
+    return found.remembered(("text_hits", parsed.text), look_up)
 
 
 def resolve(filters: Filters) -> Filters:

@@ -7,7 +7,7 @@ from benchmarks.bench_search import one_edit
 from core import search, search_index
 from core.search import Filters
 from db import titles
-from db.engine import fetch_all, transaction
+from db.engine import execute, fetch_all, transaction
 
 
 def test_normalizing_ignores_case_accents_and_punctuation():
@@ -49,7 +49,7 @@ def test_nothing_found_says_did_you_mean_and_odd_input_is_answered(demo_db):
     assert not lost.titles and lost.did_you_mean == "Sholay"
     for odd in ("x" * 500, "!!!???...", "🎬🍿", "' OR 1=1 --"):
         found = search.text_hits(odd)
-        assert found is None or isinstance(found.titles, list)
+        assert found is None or isinstance(found.titles, tuple)
         titles.search_titles(search.resolve(Filters(query=odd)), "admin")
 
 
@@ -70,3 +70,17 @@ def test_the_index_follows_catalog_changes(demo_db):
 def test_explore_finds_a_misspelt_title_first(demo_db):
     found = titles.search_titles(search.resolve(Filters(query="sholey")), "admin").rows
     assert found and found[0]["title"] == "Sholay"
+
+
+def test_a_search_asked_again_is_answered_from_the_index_and_a_changed_catalog_is_searched_anew(demo_db):
+    first = search.text_hits("Sholay")
+    assert search.text_hits("Sholay") is first  # Explore's reruns (page, filters, sort) ask the same text
+    with transaction("admin") as conn:
+        added = execute(conn, "INSERT INTO media (title, media_type) VALUES ('Sholay Returns', 'Movie')").lastrowid
+    try:
+        again = search.text_hits("Sholay")
+        assert again is not first
+        assert added in {h.id for h in again.titles}
+    finally:
+        with transaction("admin") as conn:
+            execute(conn, "DELETE FROM media WHERE media_id = :m", m=added)
