@@ -55,13 +55,17 @@ def _matches(password: str, hashed: bytes) -> bool:
     # bcrypt refuses more than 72 bytes; no stored password is longer (validation), so such a guess is
     # wrong, but it still costs the same bcrypt work as any other guess. A lone surrogate cannot be
     # encoded: it is no one's password either.
-    secret = password.encode("utf-8", "surrogatepass")
-    return bcrypt.checkpw(secret[:72], hashed) and len(secret) <= 72
+    secret = password.encode("utf-8", "surrogatepass") if isinstance(password, str) else b""
+    try:
+        matched = bcrypt.checkpw(secret[:72], hashed)
+    except ValueError:  # a stored value that is no bcrypt hash (an admin's mistake in the table editor): no match
+        return False
+    return matched and len(secret) <= 72 and isinstance(password, str)
 
 
 def verify_password(password: str, hashed: str | None) -> bool:
     """True when password matches hashed; with hashed None (no such user) check the dummy hash anyway."""
-    if hashed is None:
+    if not isinstance(hashed, str) or not hashed.isascii():
         _matches(password, DUMMY_HASH)
         return False
     return _matches(password, hashed.encode("ascii"))
