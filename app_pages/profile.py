@@ -129,7 +129,7 @@ with feed_tab:
 with danger:
     st.write("Deleting your account removes your lists, progress, reviews and friendships for good.")
     with st.form("delete_account"):
-        typed = st.text_input(f"Type your username ({me['username']}) to confirm")
+        typed = st.text_input(f"Type your username ({md(me['username'])}) to confirm")  # www.x.y is a username
         if st.form_submit_button("Delete my account", type="primary", icon=":material/delete_forever:"):
             if typed.strip().lower() != me["username"].lower():
                 st.error("The username you typed does not match; nothing was deleted.")
