@@ -117,6 +117,16 @@ def dob_error(dob: date | None, today: date) -> str | None:
     return None
 
 
+_DIGITS_AND_SYMBOLS_AROUND = re.compile(r"^[\W\d_]+|[\W\d_]+$")
+
+
+def _guessable(password: str) -> set[str]:
+    """What a guesser tries first for this password: it without spaces around it and in lower case, and that
+    again without the digits and symbols people add at either end ("Password123!" is "password")."""
+    plain = password.strip().casefold()
+    return {plain, _DIGITS_AND_SYMBOLS_AROUND.sub("", plain)}
+
+
 def password_errors(password: str, confirm: str, username: str = "") -> dict[str, str]:
     """Rules for a new password; the message for the repeat goes under the second field. A value that is not
     text counts as nothing typed."""
@@ -128,10 +138,10 @@ def password_errors(password: str, confirm: str, username: str = "") -> dict[str
         errors["password"] = "A password of only spaces is easy to guess; use letters, digits or symbols too."
     elif len(password.encode("utf-8")) > PASSWORD_MAX_BYTES:
         errors["password"] = f"Use at most {PASSWORD_MAX_BYTES} bytes (about {PASSWORD_MAX_BYTES} letters)."
-    elif password.strip().lower() in common_passwords():  # "  password  " is as easy to guess
+    elif _guessable(password) & common_passwords():  # "  password  ", "PASSWORD123", "Password!" alike
         errors["password"] = "That is one of the most common passwords; choose one that is harder to guess."
-    elif username and password.lower() == username.lower():
-        errors["password"] = "The password may not be your username."
+    elif username and username.casefold() in _guessable(password):  # "meera", " Meera ", "meera2024!"
+        errors["password"] = "The password may not be your username (with or without digits around it)."
     if password != confirm:
         errors["password_confirm"] = "The two passwords differ; type the same password twice."
     return errors
