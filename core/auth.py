@@ -143,7 +143,7 @@ def wait_message(until: datetime, now: datetime) -> str:
 def login_name(typed: str) -> str:
     """The name a login is about: NFKC-normalised (fullwidth 'ＭＥＥＲＡ' is 'MEERA') and without spaces
     around it, so each spelling of one account counts against the same failures (the key also ignores case)."""
-    return unicodedata.normalize("NFKC", typed).strip()
+    return unicodedata.normalize("NFKC", typed).strip() if isinstance(typed, str) else ""
 
 
 def client_key(address: str) -> str:
@@ -151,6 +151,7 @@ def client_key(address: str) -> str:
     single subscriber is usually given a whole /64, so per address it could try 2**64 times more), in one
     spelling whatever form the address came in ('::ffff:10.0.0.1' is 10.0.0.1). Text that is no address
     (a proxy's odd header) counts as itself."""
+    address = address if isinstance(address, str) else ""
     try:
         ip = ipaddress.ip_address(address.strip())
     except ValueError:

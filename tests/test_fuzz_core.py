@@ -112,6 +112,7 @@ def ordinary(name: str, world: dict):
         "new_hash": "x", "message": "m", "count": 2, "noun": "title", "nouns": None, "total": 3,
         "per_page": 2, "month_first": False, "cell": "x", "details": {}, "because_1": None, "because_2": None,
         "totals": {}, "firstname": "F", "lastname": "L", "password_hash": "x", "hashed": None,
+        "typed": "Meera ", "address": "203.0.113.5",
     }
     if name not in values:
         raise KeyError(f"no ordinary value for an argument named {name!r}: add one to tests/test_fuzz_core.py")
