@@ -10,7 +10,7 @@ import streamlit as st
 from core import provider_titles, providers
 from core.errors import DatabaseUnavailable, DataRuleError, PermissionDenied
 from core.providers.base import ProviderError
-from ui import cards
+from ui import cards, session
 from ui.layout import page_header, signed_in_user
 
 HITS = "add_title_hits"
@@ -56,6 +56,9 @@ if submitted:
 
 def add(hit: dict) -> None:
     """Button callback: add the match; the outcome is shown above the list on this run."""
+    if not session.session_still_live():  # a callback runs before the page checks the session
+        st.session_state[OUTCOME] = ("error", session.SESSION_GONE, None)
+        return
     try:
         result = provider_titles.add_from_provider(user["username"], hit["provider"], hit["provider_id"],
                                                    hit["media_type"])

@@ -39,7 +39,7 @@ def status(row: dict) -> str:
 def confirm_delete(username: str) -> None:
     gone = te.describe_cascade(admin_users.delete_summary(username))
     st.write(f"Deleting **{md(username)}** {gone or 'removes nothing else'}. This cannot be undone.")
-    if st.button(f"Delete {username}", type="primary", key="au_delete_confirm"):
+    if st.button(f"Delete {md(username)}", type="primary", key="au_delete_confirm"):  # a label is Markdown
         act(admin_users.delete_user, username, done=f"{username} deleted.", where="au_delete_confirm")
     error_beside("au_delete_confirm")
 

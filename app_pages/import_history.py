@@ -93,7 +93,8 @@ if ambiguous:
     st.markdown("**Which title did you mean?**")
     for index, line in enumerate(ambiguous[:AMBIGUOUS_SHOWN]):
         labels = {f"{c.title} ({c.year or '?'}, {c.media_type})": c.media_id for c in line.match.candidates}
-        picked = st.selectbox(f"{line.title} ({line.year or 'year unknown'}) · {line.first}",
+        # The label is Markdown and the title is the file's text: escaped (the options are plain text).
+        picked = st.selectbox(f"{md(line.title)} ({line.year or 'year unknown'}) · {md(line.first)}",
                               [SKIP, *labels], key=f"import_choice_{index}")
         if picked != SKIP:
             choices[line.identity] = labels[picked]

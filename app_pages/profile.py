@@ -97,6 +97,8 @@ with devices:
 
 
 def new_feed_url() -> None:
+    if not session.session_still_live():  # a callback: the account may have been locked since the page was drawn
+        return
     secret = ical.regenerate(me["username"])
     page = urlsplit(st.context.url or "")
     origin = f"{page.scheme}://{page.netloc}" if page.netloc else ""
@@ -104,6 +106,8 @@ def new_feed_url() -> None:
 
 
 def revoke_feed() -> None:
+    if not session.session_still_live():
+        return
     ical.revoke(me["username"])
     st.session_state.pop("ical_url", None)
     st.toast("Your calendar feed is revoked: its URL no longer answers.", icon=":material/check_circle:")
@@ -129,7 +133,7 @@ with feed_tab:
 with danger:
     st.write("Deleting your account removes your lists, progress, reviews and friendships for good.")
     with st.form("delete_account"):
-        typed = st.text_input(f"Type your username ({me['username']}) to confirm")
+        typed = st.text_input(f"Type your username ({md(me['username'])}) to confirm")  # www.x.y is a username
         if st.form_submit_button("Delete my account", type="primary", icon=":material/delete_forever:"):
             if typed.strip().lower() != me["username"].lower():
                 st.error("The username you typed does not match; nothing was deleted.")

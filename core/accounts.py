@@ -10,6 +10,8 @@ Plus the privileged role change and deleting one's own account, which both apply
 """
 from __future__ import annotations
 
+from datetime import date
+
 from core import permissions
 from core.sessions import token_hash
 from db import sessions, users
@@ -48,6 +50,8 @@ def create_account(conn, actor: str, *, firstname: str, lastname: str, email: st
                    role: str = "user") -> None:
     """Create the account `actor`: registration acts as the new user, so the audit log names them. A username
     or email taken meanwhile raises Conflict from the unique keys."""
+    if dob is not None and not isinstance(dob, date):  # a list here would reach the driver as an expanding bind
+        raise Invalid("Enter the date of birth as a date.", "dob")
     users.insert(conn, actor, firstname=firstname, lastname=lastname, email=email, dob=dob,
                  password_hash=password_hash, role=role)
 

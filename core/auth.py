@@ -10,8 +10,10 @@ password. Every function that depends on the time takes `now`, so tests move the
 sleeping."""
 from __future__ import annotations
 
+import ipaddress
 import logging
 import math
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -55,13 +57,17 @@ def _matches(password: str, hashed: bytes) -> bool:
     # bcrypt refuses more than 72 bytes; no stored password is longer (validation), so such a guess is
     # wrong, but it still costs the same bcrypt work as any other guess. A lone surrogate cannot be
     # encoded: it is no one's password either.
-    secret = password.encode("utf-8", "surrogatepass")
-    return bcrypt.checkpw(secret[:72], hashed) and len(secret) <= 72
+    secret = password.encode("utf-8", "surrogatepass") if isinstance(password, str) else b""
+    try:
+        matched = bcrypt.checkpw(secret[:72], hashed)
+    except ValueError:  # a stored value that is no bcrypt hash (an admin's mistake in the table editor): no match
+        return False
+    return matched and len(secret) <= 72 and isinstance(password, str)
 
 
 def verify_password(password: str, hashed: str | None) -> bool:
     """True when password matches hashed; with hashed None (no such user) check the dummy hash anyway."""
-    if hashed is None:
+    if not isinstance(hashed, str) or not hashed.isascii():
         _matches(password, DUMMY_HASH)
         return False
     return _matches(password, hashed.encode("ascii"))
@@ -134,6 +140,29 @@ def wait_message(until: datetime, now: datetime) -> str:
             f"{until:%H:%M:%S}), then try again. An admin can lift the wait.")
 
 
+def login_name(typed: str) -> str:
+    """The name a login is about: NFKC-normalised (fullwidth 'ＭＥＥＲＡ' is 'MEERA') and without spaces
+    around it, so each spelling of one account counts against the same failures (the key also ignores case)."""
+    return unicodedata.normalize("NFKC", typed).strip() if isinstance(typed, str) else ""
+
+
+def client_key(address: str) -> str:
+    """The key failures from `address` count under: one IPv4 address, or the /64 network of an IPv6 one (a
+    single subscriber is usually given a whole /64, so per address it could try 2**64 times more), in one
+    spelling whatever form the address came in ('::ffff:10.0.0.1' is 10.0.0.1). Text that is no address
+    (a proxy's odd header) counts as itself."""
+    address = address if isinstance(address, str) else ""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address.strip()[:100]
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 @dataclass(frozen=True)
 class LoginResult:
     username: str | None  # the stored spelling, when the login succeeded
@@ -157,20 +186,24 @@ def login(username: str, password: str, client: str | None = None, now: datetime
     now = now or clock()
     if not isinstance(username, str) or not isinstance(password, str):
         return LoginResult(None, WRONG_CREDENTIALS)
-    username = username.strip()
+    username = login_name(username)
     if not username or not db_text_ok(username):  # a lone surrogate: no account can have that name
         return LoginResult(None, WRONG_CREDENTIALS)
     account = login_throttle.account_key(username)
-    keys = [account] + ([login_throttle.client_key(client)] if client else [])
+    keys = [account] + ([login_throttle.client_key(client_key(client))] if isinstance(client, str) and client
+                        else [])
     ready_at, claimed = _claim(None, keys, now)
     if ready_at:
         return LoginResult(None, wait_message(ready_at, now))
-    record = users.login_record(username)
+    # Only a name of an account's shape is looked up: the column's collation (utf8mb4_unicode_ci) finds
+    # 'admin' for 'ádmin', 'ad\u200bmin' or 'ＡＤＭＩＮ' too, and each of those spellings would count its own
+    # failures: unlimited guesses. Any other name is checked against the dummy hash, at the same cost.
+    record = users.login_record(username) if validation.USERNAME_RE.fullmatch(username) else None
     if not verify_password(password, record["password_hash"] if record else None):
         if claimed[account] == ACCOUNT_FREE_FAILURES:
             log.info("%d failed logins for the name %r: its further tries wait", claimed[account], username)
-            if record:
-                _throttled(None, record["username"])
+            # For every name, real or not: the same work, so the time does not tell (it logs only a real one).
+            _throttled(None, record["username"] if record else username)
         return LoginResult(None, WRONG_CREDENTIALS)
     _forgive(None, account, claimed[account])
     if record["locked_until"] and record["locked_until"] > now:

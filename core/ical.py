@@ -21,7 +21,10 @@ FEED_EPISODES = 500
 
 
 def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode("ascii")).hexdigest()
+    """The stored form of a secret; anything but ASCII text hashes to a value no secret has."""
+    raw = secret.encode("ascii") if isinstance(secret, str) and secret.isascii() else repr(secret).encode("utf-8",
+                                                                                                      "replace")
+    return hashlib.sha256(raw).hexdigest()
 
 
 @transactional
@@ -39,6 +42,7 @@ def revoke(conn, actor: str) -> bool:
 
 
 def feed_path(secret: str, base_url_path: str = "") -> str:
+    base_url_path = base_url_path if isinstance(base_url_path, str) else ""
     base = "/" + base_url_path.strip("/") if base_url_path.strip("/") else ""
     return f"{base}/{ROUTE}/{secret}.ics"
 
@@ -46,7 +50,7 @@ def feed_path(secret: str, base_url_path: str = "") -> str:
 def feed_for_secret(secret: str, today: date | None = None) -> str | None:
     """The calendar for the owner of `secret`, or None for a malformed, unknown or revoked one (the caller
     answers 404 either way, so the answer says nothing about which users exist)."""
-    if not SECRET_PATTERN.fullmatch(secret or ""):
+    if not isinstance(secret, str) or not SECRET_PATTERN.fullmatch(secret):
         return None
     owner = calendar_feeds.owner(hash_secret(secret))
     if owner is None:

@@ -26,6 +26,9 @@ class MergeResult:
 
 
 def merge_titles(actor: str, survivor: int, duplicate: int) -> MergeResult:
+    for media_id in (survivor, duplicate):
+        if not isinstance(media_id, int) or isinstance(media_id, bool):
+            raise DataRuleError(f"There is no title with id {media_id!r:.40}.")
     if survivor == duplicate:
         raise DataRuleError("Choose two different titles: a title cannot be merged into itself.")
 

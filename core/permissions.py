@@ -27,7 +27,7 @@ MATRIX: dict[str, frozenset[str]] = {
 def may(role: str | None, action: str) -> bool:
     if action not in MATRIX:
         raise ValueError(f"Unknown action {action!r}")
-    return role in MATRIX[action]
+    return isinstance(role, str) and role in MATRIX[action]
 
 
 def require(role: str | None, action: str) -> None:

@@ -17,7 +17,11 @@ USER_AGENT_MAX = 255  # the column's length
 
 
 def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    """The stored form of a token. Anything but valid text (a cookie is always text) hashes to a value no
+    token has, so it finds no session."""
+    if not isinstance(token, str):
+        token = repr(token)
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @transactional

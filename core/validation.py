@@ -71,6 +71,7 @@ def common_passwords() -> frozenset[str]:
 
 
 def username_error(username: str) -> str | None:
+    username = text_or_empty(username)
     if not username:
         return "Choose a username."
     if not USERNAME_RE.match(username):
@@ -81,10 +82,11 @@ def username_error(username: str) -> str | None:
 def visible(value: str) -> bool:
     """Whether value has a character one can see (a zero-width space or a control character alone is not
     a name, though str.strip() keeps it)."""
-    return any(ch.isprintable() and not ch.isspace() for ch in value)
+    return isinstance(value, str) and any(ch.isprintable() and not ch.isspace() for ch in value)
 
 
 def name_error(value: str, label: str) -> str | None:
+    value = text_or_empty(value)
     if not visible(value):
         return f"Enter your {label}."
     if len(value) > NAME_MAX:
@@ -93,6 +95,7 @@ def name_error(value: str, label: str) -> str | None:
 
 
 def email_error(email: str) -> str | None:
+    email = text_or_empty(email)
     if not email:
         return "Enter your email address."
     if len(email) > EMAIL_MAX:
@@ -114,8 +117,20 @@ def dob_error(dob: date | None, today: date) -> str | None:
     return None
 
 
+_DIGITS_AND_SYMBOLS_AROUND = re.compile(r"^[\W\d_]+|[\W\d_]+$")
+
+
+def _guessable(password: str) -> set[str]:
+    """What a guesser tries first for this password: it without spaces around it and in lower case, and that
+    again without the digits and symbols people add at either end ("Password123!" is "password")."""
+    plain = password.strip().casefold()
+    return {plain, _DIGITS_AND_SYMBOLS_AROUND.sub("", plain)}
+
+
 def password_errors(password: str, confirm: str, username: str = "") -> dict[str, str]:
-    """Rules for a new password; the message for the repeat goes under the second field."""
+    """Rules for a new password; the message for the repeat goes under the second field. A value that is not
+    text counts as nothing typed."""
+    password, confirm, username = (text_or_empty(v) for v in (password, confirm, username))
     errors: dict[str, str] = {}
     if len(password) < PASSWORD_MIN:
         errors["password"] = f"Use at least {PASSWORD_MIN} characters."
@@ -123,10 +138,10 @@ def password_errors(password: str, confirm: str, username: str = "") -> dict[str
         errors["password"] = "A password of only spaces is easy to guess; use letters, digits or symbols too."
     elif len(password.encode("utf-8")) > PASSWORD_MAX_BYTES:
         errors["password"] = f"Use at most {PASSWORD_MAX_BYTES} bytes (about {PASSWORD_MAX_BYTES} letters)."
-    elif password.strip().lower() in common_passwords():  # "  password  " is as easy to guess
+    elif _guessable(password) & common_passwords():  # "  password  ", "PASSWORD123", "Password!" alike
         errors["password"] = "That is one of the most common passwords; choose one that is harder to guess."
-    elif username and password.lower() == username.lower():
-        errors["password"] = "The password may not be your username."
+    elif username and username.casefold() in _guessable(password):  # "meera", " Meera ", "meera2024!"
+        errors["password"] = "The password may not be your username (with or without digits around it)."
     if password != confirm:
         errors["password_confirm"] = "The two passwords differ; type the same password twice."
     return errors
@@ -134,13 +149,17 @@ def password_errors(password: str, confirm: str, username: str = "") -> dict[str
 
 def clean(fields: dict) -> dict:
     """Trim the text fields (a stray space is not part of a name); passwords stay exactly as typed. A value
-    that is not text where text belongs counts as empty, so it gets the field's own message."""
+    that is not text where text belongs counts as empty, so it gets the field's own message (and fields that
+    are not a dict at all count as a form left empty)."""
+    if not isinstance(fields, dict):
+        fields = {}
     return {key: value if key == "dob" else text_or_empty(value) if key.startswith("password")
             else text_or_empty(value).strip() for key, value in fields.items()}
 
 
 def profile_errors(fields: dict, today: date) -> dict[str, str]:
     """Rules for the fields a user edits on the profile: firstname, lastname, email, dob."""
+    fields = fields if isinstance(fields, dict) else {}
     checks = {
         "firstname": name_error(fields.get("firstname") or "", "first name"),
         "lastname": name_error(fields.get("lastname") or "", "last name"),
@@ -152,6 +171,7 @@ def profile_errors(fields: dict, today: date) -> dict[str, str]:
 
 def registration_errors(fields: dict, today: date) -> dict[str, str]:
     """All registration rules but uniqueness. `fields` as clean() returns them."""
+    fields = fields if isinstance(fields, dict) else {}
     errors = {}
     if message := username_error(fields.get("username") or ""):
         errors["username"] = message

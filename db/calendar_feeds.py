@@ -20,5 +20,8 @@ def created_at(username: str):
 
 
 def owner(secret_hash: str) -> str | None:
-    """Whose feed secret hashes to secret_hash (the unique index answers it)."""
-    return scalar("SELECT username FROM calendar_feeds WHERE secret_hash = :h", h=secret_hash)
+    """Whose feed secret hashes to secret_hash (the unique index answers it); none for a locked account, whose
+    feed stops answering with its sessions."""
+    return scalar("""SELECT f.username FROM calendar_feeds f JOIN users u ON u.username = f.username
+                      WHERE f.secret_hash = :h AND (u.locked_until IS NULL OR u.locked_until <= NOW())""",
+                  h=secret_hash)

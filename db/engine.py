@@ -8,13 +8,18 @@ databases through os.environ.
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 import math
+import numbers
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date, timedelta
+from datetime import time as time_of_day
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,6 +41,7 @@ from db.errors import (
     ConnectionLost,
     DatabaseUnavailable,
     DataRuleError,
+    Invalid,
     RawDriverError,
     errno_of,
     is_unavailable,
@@ -237,6 +243,12 @@ def statement(sql: str, params: dict[str, Any]):
     ids=[1, 2, 3] becomes `IN (%s, %s, %s)` with three bound values (an empty list matches nothing)."""
     stmt = text(sql)
     lists = [bindparam(k, expanding=True) for k, v in params.items() if isinstance(v, (list, tuple))]
+    for bind in lists:
+        # A list where the statement wants one value (a username, an id) comes from a broken or hostile
+        # client: the driver would fail on it with a traceback (or, inside a transaction, as if the
+        # connection had died).
+        if not re.search(rf"\bIN\s+:{bind.key}\b", sql, re.IGNORECASE):
+            raise DataRuleError(f"A list was sent where one value belongs ({bind.key}); try again.")
     return stmt.bindparams(*lists) if lists else stmt
 
 
@@ -250,16 +262,28 @@ def text_ok(value: str) -> bool:
     return True
 
 
+# What a parameter may be: anything else (bytes from a broken client, a list where one value belongs, a dict,
+# an object) would reach the driver and fail there with a traceback, or be rendered as a bare word.
+_SCALARS = (type(None), bool, int, float, Decimal, str, date, time_of_day, timedelta)
+_DECIMAL_EXPONENT_MAX = 300  # within a double's range, far beyond every numeric column
+
+
 def _checked(params: dict) -> dict:
     """The parameters, or DataRuleError for values the driver would fail on with a traceback: text that is
-    not UTF-8 and numbers that are not finite (which it renders as bare words: NaN, inf)."""
+    not UTF-8, numbers that are not finite (which it renders as bare words: NaN, inf; Decimal('sNaN') even
+    fails math.isfinite itself), and values of no SQL kind."""
     for value in params.values():
         values = value if isinstance(value, (list, tuple)) else (value,)
         for one in values:
+            if not isinstance(one, _SCALARS):
+                raise DataRuleError(f"A value of the wrong kind ({type(one).__name__}) was sent; try again.")
             if isinstance(one, str) and not text_ok(one):
                 raise DataRuleError("The text holds an invalid character (a lone surrogate); type it again.")
-            if isinstance(one, (float, Decimal)) and not math.isfinite(one):
+            if isinstance(one, Decimal) and not one.is_finite() or isinstance(one, float) and not math.isfinite(one):
                 raise DataRuleError("A number must be finite: not NaN or infinity.")
+            if isinstance(one, Decimal) and one and abs(one.adjusted()) > _DECIMAL_EXPONENT_MAX:
+                # The server parses such a literal as a double and fails ("Illegal double"), a traceback.
+                raise DataRuleError("That number is too large (or too small) to store.")
     return params
 
 
@@ -327,6 +351,8 @@ def transaction(actor: str | None) -> Iterator[Connection]:
     Use run_in_transaction()/@transactional to also retry deadlocks.
     A connection lost while the work ran raises ConnectionLost (nothing was committed: safe to run again);
     lost during the COMMIT itself, the outcome is unknown, so it raises plain DatabaseUnavailable."""
+    if actor is not None and not (isinstance(actor, str) and text_ok(actor)):
+        raise DataRuleError("You are not signed in as a valid user; log in again.")
     database = default()
     with database.connect() as conn:
         committing = False
@@ -381,11 +407,60 @@ def run_in_transaction(actor: str | None, work: Callable[[Connection], T]) -> T:
     raise AssertionError("unreachable")
 
 
+# The annotations of a write's arguments that transactional() enforces: a page sends these kinds, and anything
+# else (a list for an id, a NaN for a name, None for a required text) comes from a broken or hostile client.
+# (numbers.Integral: an id read from a data frame is a numpy integer.)
+_CHECKED_KINDS: dict[str, tuple[type, ...]] = {
+    "str": (str,), "str | None": (str, type(None)), "int": (numbers.Integral,),
+    "int | None": (numbers.Integral, type(None)),
+    "bool": (bool,),
+}
+_ID_LIMIT = 2**63  # beyond every integer column: a larger one reaches the server as a decimal and matches nothing
+_KIND_WORDS = {"str": "text", "int": "a whole number", "bool": "yes or no"}
+
+
+def _argument_kinds(fn: Callable) -> dict[str, tuple[str, tuple[type, ...]]]:
+    kinds = {}
+    for name, param in list(inspect.signature(fn).parameters.items())[2:]:  # after conn and actor
+        annotation = param.annotation if isinstance(param.annotation, str) else getattr(
+            param.annotation, "__name__", str(param.annotation))
+        if annotation in _CHECKED_KINDS:
+            kinds[name] = (annotation, _CHECKED_KINDS[annotation])
+    return kinds
+
+
+def _check_arguments(kinds: dict, bound: dict[str, Any]) -> None:
+    """Invalid (naming the argument) for an argument of another kind than its annotation says."""
+    for name, (annotation, allowed) in kinds.items():
+        if name not in bound:
+            continue
+        value = bound[name]
+        ok = isinstance(value, allowed) and (bool in allowed or not isinstance(value, bool))
+        if ok and isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            ok = -_ID_LIMIT < int(value) < _ID_LIMIT
+        if ok and isinstance(value, str):
+            ok = text_ok(value)
+        if not ok:
+            wanted = _KIND_WORDS.get(annotation.split(" |")[0], annotation)
+            raise Invalid(f"The {name.replace('_', ' ')} sent is not valid (it must be {wanted}); reload the page "
+                          "and try again.", field=name)
+
+
 def transactional(fn: Callable[..., T]) -> Callable[..., T]:
-    """Decorate `def f(conn, actor, ...)`; callers call `f(actor, ...)` and get a retried transaction."""
+    """Decorate `def f(conn, actor, ...)`; callers call `f(actor, ...)` and get a retried transaction. Arguments
+    annotated str, int, bool (or str | None, int | None) are checked to be of that kind first (bool is no
+    int, an int fits a BIGINT, text is valid UTF-8): a wrong one is Invalid, never a traceback further in."""
+    signature = inspect.signature(fn)
+    kinds = _argument_kinds(fn)
 
     @functools.wraps(fn)
     def wrapper(actor: str | None, *args: Any, **kwargs: Any) -> T:
+        if kinds:
+            try:
+                bound = signature.bind(None, actor, *args, **kwargs).arguments
+            except TypeError:
+                bound = {}  # a wrong call is a programming error: let the call itself say so
+            _check_arguments(kinds, bound)
         return run_in_transaction(actor, lambda conn: fn(conn, actor, *args, **kwargs))
 
     return wrapper
@@ -401,7 +476,7 @@ def lock_title_ratings(conn: Connection, media_id: int) -> None:
     """Take the title's row lock before touching its reviews. The rating triggers read every review of the
     title and update the media row; two raters that first locked their own review rows and then waited for
     each other's there deadlocked. Locking the title first puts every rating write of one title in line."""
-    conn.execute(text("SELECT media_id FROM media WHERE media_id = :m FOR UPDATE"), {"m": media_id})
+    conn.execute(text("SELECT media_id FROM media WHERE media_id = :m FOR UPDATE"), _checked({"m": media_id}))
 
 
 def allow_title_merge(conn: Connection) -> None:

@@ -49,9 +49,12 @@ def stamp_login(conn: Connection, username: str, now: datetime) -> None:
 
 
 def log_throttled(conn: Connection, username: str, reason: str) -> None:
-    """An activity_log row saying an account's failed logins started its throttle, with no actor."""
+    """An activity_log row saying an account's failed logins started its throttle, with no actor; nothing
+    when no account is spelled exactly `username`. One statement either way, so a login for a name nobody
+    has takes as long as one for a real name."""
     execute(conn, """INSERT INTO activity_log (username, table_name, operation, record_id, change_details)
-                     VALUES (NULL, 'users', 'UPDATE', :u, JSON_OBJECT('reason', :reason))""",
+                     SELECT NULL, 'users', 'UPDATE', username, JSON_OBJECT('reason', :reason)
+                       FROM users WHERE username = :u COLLATE utf8mb4_bin""",
             u=username, reason=reason)
 
 

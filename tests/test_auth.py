@@ -8,7 +8,7 @@ import bcrypt
 
 from core import admin_users, auth
 from core.demo_data import DEMO_PASSWORD
-from db import engine, execute, fetch_all, fetch_one, transaction
+from db import engine, execute, fetch_all, fetch_one, statement_counter, transaction
 from tests.accounts_helpers import PASSWORD, click, field, fill_login, make_user
 from tests.apptest import open_app, texts
 from ui import session
@@ -252,3 +252,49 @@ def test_an_instance_is_reachable_from_the_network_by_its_address_or_a_remote_cl
     assert session.reachable_from_network("192.168.1.20")
     monkeypatch.setattr(session, "ENVIRON", {"STREAMSYNC_ADDRESS": "0.0.0.0"})
     assert session.reachable_from_network(None)
+
+
+SPELLINGS = ["Meera", "meera ", " MEERA", "\uff4d\uff45\uff45\uff52\uff41", "\uff2d\uff25\uff25\uff32\uff21 ",
+             "m\u00e9era", "me\u200bera", "meera\u200b", "m\u0065\u0301era", "meer\u00e1", "meera\t"]
+
+
+def test_no_spelling_of_a_name_gets_fresh_guesses_at_its_account(empty_db):
+    """Case, spaces, fullwidth letters, accents and invisible characters all reach 'meera' through the column's
+    collation; none may start a count of its own: five guesses over all of them, then the owner waits too."""
+    make_user("meera")
+    for i, name in enumerate(SPELLINGS):
+        answer = auth.login(name, "wrong-guess", now=T0 + timedelta(seconds=i))
+        expected = auth.WRONG_CREDENTIALS if i < auth.ACCOUNT_FREE_FAILURES else "Too many failed logins"
+        assert answer.message.startswith(expected) or not auth.validation.USERNAME_RE.fullmatch(
+            auth.login_name(name)), (name, answer.message)
+    assert auth.login("meera", PASSWORD, now=T0 + timedelta(seconds=20)).message.startswith("Too many failed")
+    # A spelling that is no account's shape never opens the account, even with the right password.
+    later = T0 + timedelta(days=2)
+    for name in ("m\u00e9era", "me\u200bera", "meera\u200b", "meer\u00e1", "x" * 5000):
+        assert auth.login(name, PASSWORD, now=later).message == auth.WRONG_CREDENTIALS, name
+    assert auth.login("\uff2d\uff45\uff45\uff52\uff41", PASSWORD, now=later).ok  # fullwidth is the same name
+
+
+def test_a_clients_spellings_of_one_address_share_one_count(empty_db):
+    """'::ffff:203.0.113.5' is 203.0.113.5, and every address of one IPv6 /64 is one subscriber's."""
+    assert auth.client_key("::ffff:203.0.113.5") == auth.client_key(" 203.0.113.5") == "203.0.113.5"
+    assert auth.client_key("2001:db8:1:2::1") == auth.client_key("2001:0db8:0001:0002:ffff::9") == "2001:db8:1:2::/64"
+    for i in range(auth.CLIENT_FREE_FAILURES):
+        auth.login(f"name{i // 4}", "wrong-guess", client=f"2001:db8:1:2::{i + 1:x}", now=T0)
+    assert auth.login("other", "wrong-guess", client="2001:db8:1:2::ff", now=T0).message.startswith("Too many")
+    assert auth.login("other", "wrong-guess", client="2001:db8:1:3::1", now=T0).message == auth.WRONG_CREDENTIALS
+
+
+def test_the_fifth_failure_costs_the_same_statements_for_a_real_and_an_unknown_name(empty_db):
+    """The fifth failure of a real name writes a note to the activity log; an unknown name runs the same
+    statements (writing nothing), so the time of the answer does not tell which names exist."""
+    make_user("meera")
+    counts = {}
+    for name in ("meera", "nobody"):
+        with statement_counter.measure() as m:
+            for i in range(auth.ACCOUNT_FREE_FAILURES + 1):
+                auth.login(name, "wrong-guess", now=T0 + timedelta(seconds=i))
+        counts[name] = m.statements
+    assert counts["meera"] == counts["nobody"]
+    logged = fetch_all("SELECT record_id FROM activity_log WHERE username IS NULL AND table_name = 'users'")
+    assert [r["record_id"] for r in logged] == ["meera"]

@@ -142,7 +142,7 @@ def test_deleting_my_account_removes_it_and_logs_me_out(empty_db):
 
 def test_the_last_admin_cannot_delete_their_account(empty_db):
     at = profile(make_user("lone_admin", role="admin"))
-    field(at, "Type your username (lone_admin) to confirm").set_value("lone_admin")
+    field(at, f"Type your username ({md('lone_admin')}) to confirm").set_value("lone_admin")
     at = click(at, "Delete my account")
     refusal = "You are the last admin who can log in: make another user an admin (or unlock one) first."
     assert md(refusal) in [e.value for e in at.error]  # as every refusal: escaped, so it shows as written

@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from streamlit.runtime import context as st_context
 
 from core import auth, sessions
-from db import fetch_all, fetch_one
+from db import execute, fetch_all, fetch_one, transaction
 from tests.accounts_helpers import PASSWORD, fill_login, make_user
 from tests.apptest import open_app, scripts, texts
 from ui import session_cookie
@@ -227,3 +227,45 @@ def test_a_tab_whose_session_ended_elsewhere_says_so(empty_db):
     assert [t.value for t in at.toast] == [md(SESSION_ENDED)]
     at.run()  # said once
     assert not at.toast
+
+
+def test_origins_that_only_look_like_the_apps_get_no_cookie():
+    code = session_cookie.issue_code("t5")
+    for origin in ("null", "http://app.test.evil.example", "http://app.test@evil.example", "http://evil.example#app.test",
+                   "http://app.test:80", "app.test", "http:app.test", "HTTPS://APP.TEST", " http://app.test"):
+        assert call("POST", {"code": code}, origin=origin) == (403, []), origin
+    assert call("POST", {"code": code}, origin="HTTP://app.test")[0] == 204  # the scheme's case does not matter
+
+
+def test_a_tab_left_open_cannot_write_after_its_account_is_locked_or_deleted(demo_db):
+    """A widget's callback runs before the page checks the session, with the user of the page's last run: it
+    must ask again, whichever way the account was locked (here plain SQL, as the table editor writes)."""
+    film = fetch_one("SELECT media_id FROM media WHERE media_type = 'Movie' ORDER BY media_id LIMIT 1")
+    for how in ("locked", "deleted"):
+        viewer = make_user(f"leftopen_{how}")
+        try:
+            at = open_app(viewer, "app_pages/media.py", {"id": film["media_id"]})
+            status = next(s for s in at.selectbox if s.label == "Watchlist status")
+            with transaction(None) as conn:
+                if how == "locked":
+                    execute(conn, "UPDATE users SET locked_until = '9999-12-31 23:59:59' WHERE username = :u",
+                            u=viewer)
+                else:
+                    execute(conn, "DELETE FROM users WHERE username = :u", u=viewer)
+            status.set_value("watching").run()
+            assert not at.exception
+            assert fetch_all("SELECT * FROM watchlist_items WHERE username = :u", u=viewer) == [], how
+            assert "Log in" in [b.label for b in at.button], how
+        finally:
+            with transaction(None) as conn:
+                execute(conn, "DELETE FROM users WHERE username = :u", u=viewer)
+
+
+def test_a_locked_accounts_calendar_feed_stops_answering(empty_db):
+    from core import ical
+    make_user("meera")
+    secret = ical.regenerate("meera")
+    assert ical.feed_for_secret(secret) is not None
+    with transaction(None) as conn:
+        execute(conn, "UPDATE users SET locked_until = '9999-12-31 23:59:59' WHERE username = 'meera'")
+    assert ical.feed_for_secret(secret) is None

@@ -2,6 +2,7 @@
 links by itself, and the poster's HTML stays one line whatever the title holds. The browser test
 (tests/browser/test_injection_browser.py) checks the same in Chromium on every page."""
 import re
+import uuid
 
 import pytest
 
@@ -43,3 +44,66 @@ def test_a_title_with_a_blank_line_cannot_end_the_posters_html(demo_db):
     finally:
         with engine.transaction("admin") as conn:
             engine.execute(conn, "DELETE FROM media WHERE media_id = :m", m=media_id)
+
+
+MORE_PAYLOADS = ["HTTPS://EVIL.EXAMPLE", "ftp://evil.example/f", "<https://evil.example>", "javascript:alert(1)",
+                 "mailto:a@evil.example", "https:\u2060//evil.example", "https\uff1a//evil.example", "$x$",
+                 "&lt;img src=x&gt; &#91;l&#93;(https://evil.example)", "<script>alert(1)</script>",
+                 ":material/home: :smile:", "A&amp;B"]
+
+
+@pytest.mark.parametrize("text", MORE_PAYLOADS)
+def test_md_shows_the_rest_of_the_attacks_as_typed_too(text):
+    shown = md(text)
+    assert plain(shown) == plain(text)  # an entity stays as typed: "&lt;" is not shown as "<"
+    resolved = re.sub(r"\\(.)", r"\1", shown)
+    assert not LINKABLE.search(resolved), resolved
+    assert not re.search(r"(?<!\\)[\[\]()!<:$&]", shown.replace("\\\\", "")), shown
+
+
+def markdown_strings(at) -> list[str]:
+    """Every string the page hands Streamlit as Markdown: the Markdown elements' bodies and every widget's
+    label and help (Streamlit renders labels as Markdown: a link in one is live)."""
+    found = []
+
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+        proto = getattr(node, "proto", None)
+        for field in ("body", "label", "help"):
+            value = getattr(proto, field, None) if proto is not None else None
+            if isinstance(value, str) and value:
+                found.append(value)
+    walk(at._tree)
+    return found
+
+
+def linkable(at, tag: str) -> list[str]:
+    """The Markdown strings holding `tag` in which something would become a link or an image."""
+    bad = []
+    for text in markdown_strings(at):
+        if tag in text:
+            resolved = re.sub(r"\\(.)", r"\1", text)
+            if LINKABLE.search(resolved) or re.search(r"(?<!\\)[\[<]", text.replace("\\\\", "")):
+                bad.append(text)
+    return bad
+
+
+def test_a_username_that_looks_like_a_web_address_is_no_link_in_labels(demo_db):
+    """`www.evil.example` is a valid username (letters, digits, dots): the profile's delete confirmation and the
+    admin's delete button put it in widget labels, which are Markdown."""
+    name = make_user(username=f"www.evil{uuid.uuid4().hex[:6]}.example")
+    at = open_app(name, "app_pages/profile.py")
+    assert not at.exception
+    assert any(name in plain(t) for t in markdown_strings(at))
+    assert linkable(at, "evil") == []
+
+    admin = make_user("admin")
+    with engine.transaction(None) as conn:
+        engine.execute(conn, "UPDATE users SET role = 'admin' WHERE username = :u", u=admin)
+    at = open_app(admin, "app_pages/admin_users.py")
+    at.text_input(key="au_search").set_value(name).run()
+    next(b for b in at.button if b.label == "Delete account…").click().run()
+    assert not at.exception
+    assert any(b.label.startswith("Delete www") for b in at.button)  # the dialog's button is drawn
+    assert linkable(at, "evil") == []

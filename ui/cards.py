@@ -27,7 +27,9 @@ def media_page():
 def explore_page():
     return navigation.registered(EXPLORE_PAGE)
 GRID_COLUMNS = 6
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# `&` too: "&lt;" or "&#91;" would otherwise show as the character it names, not as typed; `=` and `"`/`'` need
+# nothing (a setext underline only makes a heading, never a link).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 # GitHub-flavoured Markdown links bare `http(s)://`, `www.` and `name@host` AFTER escapes are resolved,
 # so backslashes cannot stop it: an invisible WORD JOINER (U+2060) in '://', after each '@' and inside
 # 'www.' breaks those patterns while the text looks the same. Only there: "Saved: 2 rows" stays as it is.

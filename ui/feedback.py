@@ -18,7 +18,7 @@ import streamlit as st
 
 from core.errors import DatabaseUnavailable, DataRuleError, PermissionDenied
 from ui.cards import md
-from ui.session import after_rerun
+from ui.session import SESSION_GONE, after_rerun, session_still_live
 
 ERRORS = "feedback_errors"  # session state: {where: (message, icon)} of the refusals not shown yet
 
@@ -40,6 +40,9 @@ def attempt(write: Callable[..., Any], *args: Any, success: str | Callable[[Any]
     after a success so it shows the new state, with the toast. refused_note is added to a refusal's message
     (" Nothing was saved.")."""
     st.session_state.pop(ERRORS, None)  # a new action: the last refusal has had its say
+    if not session_still_live():
+        _hold(where, md(SESSION_GONE), ":material/logout:")
+        return False
     try:
         result = write(*args, **kwargs)
     except (DataRuleError, PermissionDenied) as exc:

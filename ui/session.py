@@ -25,6 +25,18 @@ def presented_token(state, cookies) -> str | None:
     return token if isinstance(token, str) and token else None
 
 
+SESSION_GONE = "Your session has ended (the account was locked or deleted, or you logged out elsewhere): log in again."
+
+
+def session_still_live() -> bool:
+    """Whether the session this tab was logged in with still lets its user act. A widget callback runs before
+    the page (and before current_user() checks the session), with the user the page had on its last run: a
+    write from it must ask again, or a tab left open keeps writing after an admin locked or deleted its
+    account. A tab that was never logged in has nothing to end."""
+    token = st.session_state.get("session_token")
+    return token is None or sessions.user_for_token(token) is not None
+
+
 def current_user() -> dict | None:
     token = presented_token(st.session_state, st.context.cookies)
     if token is None:

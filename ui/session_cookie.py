@@ -16,7 +16,6 @@ import json
 import secrets
 import threading
 import time
-from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -63,11 +62,12 @@ def _same_origin(request: Request) -> bool:
     """Only the app's own pages may set or clear the cookie (a cross-site form or fetch carries another
     Origin; browsers always send Origin on POST and DELETE). The scheme counts too: https://host is
     another origin than http://host."""
-    origin = request.headers.get("origin")
-    if not origin:
+    origin, host = request.headers.get("origin"), request.headers.get("host")
+    if not origin or not host:
         return False
-    parts = urlsplit(origin)
-    return parts.netloc == request.headers.get("host") and parts.scheme == _scheme(request)
+    # The whole serialised origin, compared as a string (browsers send exactly scheme://host[:port]): a URL
+    # parser forgives what a browser never sends (spaces, user info, a fragment), and "null" is no origin.
+    return origin.lower() == f"{_scheme(request)}://{host.lower()}"
 
 
 def _cookie(value: str, max_age: int, request: Request, path: str) -> str:

@@ -1,6 +1,8 @@
 """Field rules of registration and the profile (core.validation): every problem at once, each under its field."""
 from datetime import date
 
+import pytest
+
 from core import validation
 
 TODAY = date(2026, 6, 1)
@@ -39,3 +41,18 @@ def test_dates_of_birth_and_trimming():
     assert validation.dob_error(date(2026, 6, 2), TODAY) == "The date of birth cannot be in the future."
     assert validation.dob_error(date(1899, 12, 31), TODAY) == "The date of birth cannot be before 01 January 1900."
     assert validation.clean({"firstname": " Asha ", "password": " x "}) == {"firstname": "Asha", "password": " x "}
+
+
+@pytest.mark.parametrize("password", ["  password  ", "PASSWORD123", "Password123!", "\tqwerty123 ", "iloveyou!!"])
+def test_a_common_password_with_spaces_case_or_digits_around_it_is_refused(password):
+    assert "most common passwords" in validation.password_errors(password, password, "meera")["password"]
+
+
+@pytest.mark.parametrize("password", ["meera2024", " Meera123 ", "MEERA!!!!", "2024meera", "meera_007"])
+def test_the_username_with_digits_or_symbols_around_it_is_refused(password):
+    assert "may not be your username" in validation.password_errors(password, password, "meera")["password"]
+
+
+def test_a_long_password_that_merely_contains_a_common_word_is_kept():
+    assert validation.password_errors("Monsoon-Reels-2024", "Monsoon-Reels-2024", "meera") == {}
+    assert validation.password_errors("password-of-the-monsoon", "password-of-the-monsoon", "meera") == {}
