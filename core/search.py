@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from core import search_index
 from db import search_index as index_sql
@@ -96,7 +97,7 @@ class Filters:
         if not all(isinstance(g, int) and not isinstance(g, bool) for g in self.genre_ids):
             raise ValueError("Genre ids must be whole numbers")
 
-    @property
+    @cached_property  # the filters never change; a run asks for them several times
     def parsed(self) -> ParsedQuery | None:
         parsed = parse_query(self.query)
         if parsed is None or self.hits is None:
@@ -145,11 +146,12 @@ class TextHits:
     people: tuple[search_index.Hit, ...]
     did_you_mean: str | None
 
-    @property
+    # Kept once made: up to 1,000 hits, and an Explore run reads them several times (page, count, people).
+    @cached_property
     def titles_json(self) -> str:
         return json.dumps([[h.id, h.score] for h in self.titles])
 
-    @property
+    @cached_property
     def people_json(self) -> str:
         return json.dumps([[h.id, h.score] for h in self.people])
 
