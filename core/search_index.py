@@ -24,8 +24,9 @@ import re
 import threading
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -68,22 +69,23 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):  # a tuple of two numbers: kept answers (RECENT_ANSWERS) cost the garbage collector nothing
     id: int
     score: float
 
 
 @dataclass
 class _Field:
-    """One searchable kind of thing (titles or people): names, popularity, word postings."""
-    ids: list[int] = field(default_factory=list)
-    names: list[str] = field(default_factory=list)
-    keys: list[list[str]] = field(default_factory=list)
-    popularity: list[int] = field(default_factory=list)
-    postings: dict[str, list[int]] = field(default_factory=dict)
-    sorted_keys: list[tuple[str, int]] = field(default_factory=list)
+    """One searchable kind of thing (titles or people): names, popularity, word postings. Lists while it is
+    built, tuples once finished (see SearchIndex.build)."""
+    ids: Sequence[int] = field(default_factory=list)
+    names: Sequence[str] = field(default_factory=list)
+    keys: Sequence[Sequence[str]] = field(default_factory=list)
+    popularity: Sequence[int] = field(default_factory=list)
+    postings: dict[str, Sequence[int]] = field(default_factory=dict)
+    sorted_keys: Sequence[tuple[str, int]] = field(default_factory=list)
     row_of: dict[int, int] = field(default_factory=dict)
+    first_keys: Sequence[str] = ()  # each row's first key, what "did you mean" compares
 
     def add(self, item_id: int, name: str, keys: list[str], popularity: int) -> None:
         row = len(self.ids)
@@ -97,7 +99,11 @@ class _Field:
         self.sorted_keys.extend((key, row) for key in keys)
 
     def finish(self) -> None:
-        self.sorted_keys.sort()
+        self.sorted_keys = tuple(sorted(self.sorted_keys))
+        self.ids, self.names, self.popularity = tuple(self.ids), tuple(self.names), tuple(self.popularity)
+        self.keys = tuple(tuple(k) for k in self.keys)
+        self.first_keys = tuple(k[0] for k in self.keys)
+        self.postings = {word: tuple(rows) for word, rows in self.postings.items()}
 
 
 class SearchIndex:
@@ -106,14 +112,20 @@ class SearchIndex:
     def __init__(self) -> None:
         self.titles = _Field()
         self.people = _Field()
-        self.vocabulary: list[str] = []
-        self.deletes: dict[str, list[str]] = {}
+        self.vocabulary: Sequence[str] = ()
+        self.deletes: dict[str, Sequence[str]] = {}
         self._recent: OrderedDict[Hashable, object] = OrderedDict()
         self._recent_lock = threading.Lock()
 
     @classmethod
     def build(cls, titles: Iterable[tuple[int, str, int]], people: Iterable[tuple[int, str, int]]) -> SearchIndex:
-        """titles: (media_id, title, rating_count); people: (person_id, name, credits)."""
+        """titles: (media_id, title, rating_count); people: (person_id, name, credits).
+
+        Everything ends up in tuples and in dicts of strings, numbers and tuples: Python's cyclic garbage
+        collector stops tracking such objects after its first pass over them. In lists, the index of 100,000
+        titles and 50,000 names was walked by every full collection: under load, one every two seconds in
+        each worker, 170 ms each with every session waiting (issue 15).
+        """
         index = cls()
         for media_id, title, count in titles:
             index.titles.add(media_id, title, title_keys(title), count or 0)
@@ -124,11 +136,13 @@ class SearchIndex:
         index.titles.finish()
         index.people.finish()
         words = set(index.titles.postings) | set(index.people.postings)
-        index.vocabulary = sorted(words)
+        index.vocabulary = tuple(sorted(words))
+        deletes: dict[str, list[str]] = {}
         for word in words:
             if len(word) >= MIN_TYPO_LENGTH:
                 for variant in _deletes(word):
-                    index.deletes.setdefault(variant, []).append(word)
+                    deletes.setdefault(variant, []).append(word)
+        index.deletes = {variant: tuple(found) for variant, found in deletes.items()}
         return index
 
     # --- words ---------------------------------------------------------------------------------------------
@@ -206,10 +220,10 @@ class SearchIndex:
             scores[row] /= weight_sum
             if scores[row] < MIN_COVERAGE:
                 del scores[row]
-        start = bisect.bisect_left(part.sorted_keys, (key, -1))
-        for stored, row in part.sorted_keys[start:]:
-            if not stored.startswith(key):
-                break
+        at = bisect.bisect_left(part.sorted_keys, (key, -1))
+        while at < len(part.sorted_keys) and part.sorted_keys[at][0].startswith(key):  # no copy of the rest
+            stored, row = part.sorted_keys[at]
+            at += 1
             bonus = EXACT_TITLE_BONUS + TITLE_PREFIX_BONUS if stored == key else TITLE_PREFIX_BONUS
             scores[row] = max(scores.get(row, 0.0), 1.0) + bonus if row not in scores or scores[row] < 1 + bonus \
                 else scores[row]
@@ -233,8 +247,7 @@ class SearchIndex:
             return None
         best = None
         for part in (self.titles, self.people):
-            choices = [k[0] for k in part.keys]
-            found = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=70)
+            found = process.extractOne(key, part.first_keys, scorer=fuzz.ratio, score_cutoff=70)
             if found and (best is None or found[1] > best[1]):
                 best = (part.names[found[2]], found[1])
         return best[0] if best else None
