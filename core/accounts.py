@@ -76,6 +76,7 @@ def delete_own_account(conn, actor: str) -> None:
     """Delete the actor's account (their reviews go first by trigger, everything else by cascade); the reviews
     they hid as a moderator stay hidden."""
     role = actor_role(conn, actor)
+    permissions.require(role, "own_data")  # a locked account's tab left open deletes nothing
     if role == "admin":
         refuse_last_admin(conn, actor, LAST_ADMIN.format(who="You are"))
     if role in ("admin", "moderator"):

@@ -486,7 +486,11 @@ def allow_title_merge(conn: Connection) -> None:
 
 
 def actor_role(conn: Connection, actor: str | None) -> str | None:
-    """The actor's role as the database has it now (privileged writes check this, not what a page believed)."""
+    """The actor's role as the database has it now (privileged writes check this, not what a page believed);
+    None for a deleted or a locked account, which may do nothing: a tab left open, a dialog (its reruns skip
+    the page's session check) or any other path a page forgot is refused here, after a lock by the Users page,
+    the table editor or SQL, and after a demotion."""
     if actor is None:
         return None
-    return conn.execute(text("SELECT role FROM users WHERE username = :u"), {"u": actor}).scalar()
+    return conn.execute(text("SELECT role FROM users WHERE username = :u "
+                             "AND (locked_until IS NULL OR locked_until <= NOW())"), {"u": actor}).scalar()
