@@ -16,7 +16,7 @@ import random
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from datetime import time as time_of_day
@@ -477,6 +477,18 @@ def lock_title_ratings(conn: Connection, media_id: int) -> None:
     title and update the media row; two raters that first locked their own review rows and then waited for
     each other's there deadlocked. Locking the title first puts every rating write of one title in line."""
     conn.execute(text("SELECT media_id FROM media WHERE media_id = :m FOR UPDATE"), _checked({"m": media_id}))
+
+
+def lock_titles_ratings(conn: Connection, media_ids: Iterable[int]) -> None:
+    """lock_title_ratings for several titles at once, in id order (a history import, an account's deletion):
+    two such writers, or one and a rater, then never hold a title the other waits for while waiting
+    themselves. Take them before any other write that touches these titles: even inserting a watch event
+    takes a shared lock on its title (the foreign key), and two shared holders that both ask for the title's
+    exclusive lock deadlock."""
+    ids = sorted({int(m) for m in media_ids})
+    if ids:
+        conn.execute(text("SELECT media_id FROM media WHERE media_id IN :ids ORDER BY media_id FOR UPDATE")
+                     .bindparams(bindparam("ids", expanding=True)), {"ids": ids})
 
 
 def allow_title_merge(conn: Connection) -> None:
