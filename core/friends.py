@@ -25,6 +25,8 @@ def overview(username: str) -> list[dict]:
 
 def suggestions(username: str, limit: int = 8) -> list[dict]:
     """People the user may know (db.friends.suggestions): strangers, so their usernames only."""
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 100:
+        raise Invalid("Ask for 1 to 100 suggestions.", "limit")  # it is written into the statement's LIMIT
     return _names_for_friends_only(sql.suggestions(username, limit))
 
 
