@@ -23,7 +23,10 @@ blocked = [r for r in rows if r["status"] == "blocked" and r["outgoing"]]
 
 
 def who(username: str, row: dict) -> str:
-    """'**user042** · First Last', escaped."""
+    """'**user042** · First Last' for a friend, '**user042**' for anyone else (core.friends keeps their names
+    back), escaped."""
+    if row.get("firstname") is None:
+        return f"**{md(username)}**"
     return f"**{md(username)}** · {md(row['firstname'])} {md(row['lastname'])}"
 
 
@@ -55,7 +58,7 @@ def show_profile(username: str) -> None:
         st.info("That is you. Your own details are on the Profile page.")
         return
     try:
-        person = friends.profile(me, username)
+        person = friends.friend_profile(me, username)
     except (DataRuleError, PermissionDenied) as exc:
         show_refusal(f"{exc} Choose one of your friends instead.", icon=":material/block:")
         return
@@ -72,10 +75,7 @@ def show_profile(username: str) -> None:
             error_beside("profile_request")
         return
     st.subheader(f"{md(person['firstname'])} {md(person['lastname'])} ({md(person['username'])})")
-    their_lists, ratings, both, mutual = (friends.their_playlists(person["username"]),
-                                          friends.recent_ratings(person["username"]),
-                                          friends.both_rated(me, person["username"]),
-                                          friends.mutual_friends(me, person["username"]))
+    their_lists, ratings, both, mutual = person["lists"], person["ratings"], person["both"], person["mutual"]
     left, right = st.columns(2)
     with left:
         st.markdown("**Their lists**")

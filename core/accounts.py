@@ -14,8 +14,8 @@ from datetime import date
 
 from core import permissions
 from core.sessions import token_hash
-from db import sessions, users
-from db.engine import actor_role, transactional
+from db import reviews, sessions, users
+from db.engine import actor_role, lock_titles_ratings, transactional
 from db.errors import Conflict, Invalid, NotFound
 
 LAST_ADMIN = "{who} the last admin who can log in: make another user an admin (or unlock one) first."
@@ -32,6 +32,13 @@ def refuse_last_admin(conn, leaving: str | None, message: str) -> None:
               if a["can_log_in"] and (leaving is None or a["username"].lower() != leaving.lower())]
     if not others:
         raise Conflict(message)
+
+
+def lock_reviewed_titles(conn, leaving: str) -> None:
+    """Before `leaving`'s account is deleted: lock the titles they reviewed, in id order. Their reviews go by
+    trigger and each recomputes its title; deleting review rows first and then waiting for a title a rater
+    held (who waited for those rows) deadlocked (issue 14, part 6)."""
+    lock_titles_ratings(conn, reviews.titles_reviewed_by(conn, leaving))
 
 
 def keep_hidden_reviews(conn, leaving: str, actor: str | None) -> None:
@@ -76,6 +83,8 @@ def delete_own_account(conn, actor: str) -> None:
     """Delete the actor's account (their reviews go first by trigger, everything else by cascade); the reviews
     they hid as a moderator stay hidden."""
     role = actor_role(conn, actor)
+    permissions.require(role, "own_data")  # a locked account's tab left open deletes nothing
+    lock_reviewed_titles(conn, actor)
     if role == "admin":
         refuse_last_admin(conn, actor, LAST_ADMIN.format(who="You are"))
     if role in ("admin", "moderator"):

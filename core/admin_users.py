@@ -8,7 +8,14 @@ from datetime import datetime
 from typing import Any
 
 from core import permissions, tables
-from core.accounts import LAST_ADMIN, end_sessions, keep_hidden_reviews, refuse_last_admin, set_role
+from core.accounts import (
+    LAST_ADMIN,
+    end_sessions,
+    keep_hidden_reviews,
+    lock_reviewed_titles,
+    refuse_last_admin,
+    set_role,
+)
 from db import admin_users as sql
 from db import login_throttle, users
 from db.engine import actor_role, transactional
@@ -91,5 +98,6 @@ def delete_user(conn, actor: str, username: str) -> None:
     target = _target(conn, username)
     if target["role"] == "admin":
         refuse_last_admin(conn, target["username"], LAST_ADMIN.format(who=f"{target['username']} is"))
+    lock_reviewed_titles(conn, target["username"])
     keep_hidden_reviews(conn, target["username"], actor)
     users.delete(conn, target["username"])

@@ -7,12 +7,27 @@ from db import friends as sql
 from db.engine import transactional
 from db.errors import Conflict, Invalid, NotFound, PermissionDenied
 
-overview = sql.overview
-suggestions = sql.suggestions
-their_playlists = sql.their_playlists
-recent_ratings = sql.recent_ratings
-both_rated = sql.both_rated
-mutual_friends = sql.mutual_friends
+
+def _names_for_friends_only(rows: list[dict]) -> list[dict]:
+    """A real name is for friends: the rows of anyone else (a request either way, a block, a suggestion, which
+    has no status) keep the username only. Sending a request to anyone must not show their name under Sent
+    requests."""
+    for row in rows:
+        if row.get("status") != "accepted":
+            row["firstname"] = row["lastname"] = None
+    return rows
+
+
+def overview(username: str) -> list[dict]:
+    """Every friendship row of the user, seen from their side (db.friends.overview); names for friends only."""
+    return _names_for_friends_only(sql.overview(username))
+
+
+def suggestions(username: str, limit: int = 8) -> list[dict]:
+    """People the user may know (db.friends.suggestions): strangers, so their usernames only."""
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 100:
+        raise Invalid("Ask for 1 to 100 suggestions.", "limit")  # it is written into the statement's LIMIT
+    return _names_for_friends_only(sql.suggestions(username, limit))
 
 
 def _existing_user(conn, actor: str, username, doing: str) -> str:
@@ -113,3 +128,17 @@ def profile(viewer: str, username: str) -> dict:
     if not row["is_friend"]:  # a stranger (or a pending request) sees the username only
         row["firstname"] = row["lastname"] = None
     return row
+
+
+def friend_profile(viewer: str, username: str) -> dict:
+    """profile() and, for a friend only, what friends see: their playlists, recent ratings, the titles both
+    rated and the mutual friends (lists, ratings, both, mutual; empty for anyone else). The friend check is
+    here, not in the page: these lists are nobody else's business."""
+    person = profile(viewer, username)
+    if person["is_friend"]:
+        other = person["username"]
+        person.update(lists=sql.their_playlists(other), ratings=sql.recent_ratings(other),
+                      both=sql.both_rated(viewer, other), mutual=sql.mutual_friends(viewer, other))
+    else:
+        person.update(lists=[], ratings=[], both=[], mutual=[])
+    return person

@@ -41,9 +41,8 @@ def save_review_in(conn, actor: str, media_id: int, rating, text: str | None = "
     rating does both in one). Returns "added" or "updated". Editing keeps a moderator's hiding in place:
     only a moderator lifts it."""
     rating, text, spoilers = validate(rating, text, spoilers)
-    lock_title_ratings(conn, media_id)
-    if sql.own_for_update(conn, actor, media_id) is None:
-        sql.insert(conn, actor, media_id, rating, text, spoilers)
+    lock_title_ratings(conn, media_id)  # every review write of a title holds it: no one else writes this row now
+    if sql.insert_unless_present(conn, actor, media_id, rating, text, spoilers):
         return "added"
     sql.update(conn, actor, media_id, rating, text, spoilers)
     return "updated"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from core import permissions
-from core.accounts import NO_ADMIN_LEFT, keep_hidden_reviews, refuse_last_admin
+from core.accounts import NO_ADMIN_LEFT, keep_hidden_reviews, lock_reviewed_titles, refuse_last_admin
 from db import editor as sql
 from db.engine import actor_role, transactional
 from db.errors import PermissionDenied
@@ -48,6 +48,7 @@ def apply_changes(conn, actor: str, table_name: str, inserts: list[dict[str, Any
     before_delete = None
     if table.name == "users":
         def before_delete(key: dict[str, Any]) -> None:
+            lock_reviewed_titles(conn, key["username"])
             keep_hidden_reviews(conn, key["username"], actor)
     sql.apply_changes(conn, table, inserts, updates, deletes, before_delete)
     if table.name == "users":

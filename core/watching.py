@@ -16,7 +16,7 @@ from core import reviews
 from core.validation import whole_number
 from core.watchlist import set_status_in
 from db import watch_events as events
-from db.engine import transactional
+from db.engine import lock_title_ratings, transactional
 from db.errors import DataRuleError
 
 # The reads of watch events the pages show (the diary, the calendar, the feed, a title's own watches).
@@ -178,6 +178,10 @@ def log_film(conn, actor: str, media_id: int, on=None, rating=None, review: str 
     reviewed = rating is not None or bool((review or "").strip())
     if reviewed:
         reviews.validate(rating, review, spoilers)
+        # The title first, as every rating write takes it: the watch event's insert below would otherwise
+        # hold a shared lock on it (its foreign key) and two people logging it at once deadlocked asking for
+        # the exclusive lock the rating needs.
+        lock_title_ratings(conn, media_id)
     state = _title(conn, actor, media_id)
     if state["media_type"] != "Movie":
         raise DataRuleError(f"'{state['title']}' is a series: mark its episodes as watched instead.")

@@ -16,7 +16,7 @@ import random
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from datetime import time as time_of_day
@@ -479,6 +479,18 @@ def lock_title_ratings(conn: Connection, media_id: int) -> None:
     conn.execute(text("SELECT media_id FROM media WHERE media_id = :m FOR UPDATE"), _checked({"m": media_id}))
 
 
+def lock_titles_ratings(conn: Connection, media_ids: Iterable[int]) -> None:
+    """lock_title_ratings for several titles at once, in id order (a history import, an account's deletion):
+    two such writers, or one and a rater, then never hold a title the other waits for while waiting
+    themselves. Take them before any other write that touches these titles: even inserting a watch event
+    takes a shared lock on its title (the foreign key), and two shared holders that both ask for the title's
+    exclusive lock deadlock."""
+    ids = sorted({int(m) for m in media_ids})
+    if ids:
+        conn.execute(text("SELECT media_id FROM media WHERE media_id IN :ids ORDER BY media_id FOR UPDATE")
+                     .bindparams(bindparam("ids", expanding=True)), {"ids": ids})
+
+
 def allow_title_merge(conn: Connection) -> None:
     """For the rest of this transaction, episodes that people watched may move to another title: a merge
     moves their watch events with them in the same transaction. transaction() clears it at its end."""
@@ -486,7 +498,11 @@ def allow_title_merge(conn: Connection) -> None:
 
 
 def actor_role(conn: Connection, actor: str | None) -> str | None:
-    """The actor's role as the database has it now (privileged writes check this, not what a page believed)."""
+    """The actor's role as the database has it now (privileged writes check this, not what a page believed);
+    None for a deleted or a locked account, which may do nothing: a tab left open, a dialog (its reruns skip
+    the page's session check) or any other path a page forgot is refused here, after a lock by the Users page,
+    the table editor or SQL, and after a demotion."""
     if actor is None:
         return None
-    return conn.execute(text("SELECT role FROM users WHERE username = :u"), {"u": actor}).scalar()
+    return conn.execute(text("SELECT role FROM users WHERE username = :u "
+                             "AND (locked_until IS NULL OR locked_until <= NOW())"), {"u": actor}).scalar()

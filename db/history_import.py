@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
-from db.engine import execute, execute_many, fetch_all
+from db.engine import execute, execute_many, fetch_all, lock_titles_ratings
 
 _CATALOG = "media_id, title, original_title, release_year, media_type, imdb_id, tmdb_id"
 
@@ -64,11 +64,10 @@ def user_playlists(conn: Connection, username: str) -> list[dict]:
 # Writes: each takes the rows of one batch and issues one statement (executemany) per kind of change.
 
 def lock_titles(conn: Connection, media_ids: list[int]) -> None:
-    """Take the titles' row locks, in id order, before writing their reviews: the rating triggers update the
-    media rows, and a rater who locked a review row first would deadlock with us (db.core.lock_title_ratings
-    does the same for one title)."""
-    _in(conn, "SELECT media_id FROM media WHERE media_id IN :ids ORDER BY media_id FOR UPDATE", "ids",
-        sorted(set(media_ids)))
+    """Take the titles' row locks, in id order, before writing anything of the batch: the rating triggers update
+    the media rows, and a rater who locked a review row first would deadlock with us; so would another
+    writer holding a title's shared lock from a watch event's foreign key (db.engine.lock_titles_ratings)."""
+    lock_titles_ratings(conn, media_ids)
 
 
 def upsert_reviews(conn: Connection, username: str, rows: list[dict]) -> None:

@@ -5,20 +5,27 @@ and the community's reviews of a title, paged. The rating triggers keep media.av
 from __future__ import annotations
 
 from db.engine import execute, fetch_all
+from db.errors import Conflict
 
 REVIEWS_PER_PAGE = 10
 
 
-def own_for_update(conn, username: str, media_id: int) -> int | None:
-    """The review_id of username's review of media_id, locked for this transaction; None when there is none."""
-    return execute(conn, "SELECT review_id FROM reviews WHERE username = :u AND media_id = :m FOR UPDATE",
-                   u=username, m=media_id).scalar()
-
-
-def insert(conn, username: str, media_id: int, rating: int | None, text: str, spoilers: bool) -> None:
-    execute(conn, """INSERT INTO reviews (username, media_id, rating, review_text, contains_spoilers)
-                     VALUES (:u, :m, :rating, :text, :spoilers)""",
-            u=username, m=media_id, rating=rating, text=text, spoilers=spoilers)
+def insert_unless_present(conn, username: str, media_id: int, rating: int | None, text: str,
+                          spoilers: bool) -> bool:
+    """Insert username's review of media_id; False, writing nothing, when they have one already. Tried as an
+    INSERT rather than looked up first with FOR UPDATE: a locking read that finds no row locks the gap where
+    the row would go in uq_reviews_user_media, and two first reviews whose rows fall into the same gap
+    (rater07 and rater08, of different titles) each waited for the other's gap to insert: a deadlock. An
+    INSERT only waits for gaps others locked, and holds none of its own meanwhile."""
+    try:
+        execute(conn, """INSERT INTO reviews (username, media_id, rating, review_text, contains_spoilers)
+                         VALUES (:u, :m, :rating, :text, :spoilers)""",
+                u=username, m=media_id, rating=rating, text=text, spoilers=spoilers)
+    except Conflict as exc:
+        if exc.errno == 1062:  # uq_reviews_user_media: review_id is the server's, the only other unique key
+            return False
+        raise
+    return True
 
 
 def update(conn, username: str, media_id: int, rating: int | None, text: str, spoilers: bool) -> None:
@@ -60,3 +67,9 @@ def community_reviews(media_id: int, viewer: str, page: int = 1,
         for flag in ("hidden", "contains_spoilers", "reported_by_me", "is_mine"):
             row[flag] = bool(row[flag])
     return rows, total
+
+
+def titles_reviewed_by(conn, username: str) -> list[int]:
+    """The titles `username` reviewed (a plain read: locking the review rows here would take them before
+    their titles, the order that deadlocks with raters)."""
+    return [r["media_id"] for r in fetch_all("SELECT media_id FROM reviews WHERE username = :u", conn, u=username)]

@@ -230,3 +230,37 @@ def test_the_block_form_refuses_in_its_own_words(demo_db, typed, message):
     button(at, "Block").click().run()
     assert message in shown(at)
     assert friends.overview(me) == []
+
+
+def test_a_non_friend_never_shows_with_a_real_name_in_requests_or_suggestions(demo_db):
+    """Issue 14, part 7: sending a request to anyone, or being asked by anyone, showed their first and last
+    name under Sent or Incoming requests; people you may know showed theirs too. Names are for friends."""
+    me, asked, asker = make_user(firstname="Zarina"), make_user(firstname="Yusuf"), make_user(firstname="Xenia")
+    pal, their_friend = make_user(), make_user(firstname="Wilhelmina")
+    befriend(me, pal)
+    befriend(pal, their_friend)
+    friends.send_request(me, asked)
+    friends.send_request(asker, me)
+    at = open_app(me, page=PAGE)
+    assert not at.exception
+    text = shown(at)
+    assert asked in text and asker in text and their_friend in text  # listed, by username
+    assert "Yusuf" not in text and "Xenia" not in text and "Wilhelmina" not in text
+    assert all(r["firstname"] is None for r in friends.overview(me) if r["status"] != "accepted")
+    assert all(s["firstname"] is None and s["lastname"] is None for s in friends.suggestions(me, limit=50))
+    assert "Zarina" not in shown(open_app(asked, page=PAGE))  # nor mine in theirs
+
+
+def test_a_strangers_lists_ratings_and_friends_are_not_given_out_by_core(demo_db):
+    me, stranger, common = make_user(), make_user(), make_user()
+    befriend(me, common)
+    befriend(stranger, common)
+    playlists.create_playlist(stranger, "Secret list")
+    [title] = some_titles(stranger, 1)
+    reviews.save_review(stranger, title["media_id"], 9, "")
+    reviews.save_review(me, title["media_id"], 3, "")
+    seen = friends.friend_profile(me, stranger)
+    assert (seen["firstname"], seen["lists"], seen["ratings"], seen["both"], seen["mutual"]) == (None, [], [], [], [])
+    befriend(me, stranger)
+    seen = friends.friend_profile(me, stranger)
+    assert [p["name"] for p in seen["lists"]] == ["Secret list"] and [m["username"] for m in seen["mutual"]] == [common]

@@ -8,7 +8,7 @@ import pytest
 
 from core import moderation, reviews
 from db import statement_counter
-from db.engine import fetch_one, scalar
+from db.engine import execute, fetch_one, scalar, transaction
 from db.errors import DataRuleError, PermissionDenied
 from tests.accounts_helpers import make_user
 from tests.apptest import open_app, texts
@@ -163,3 +163,20 @@ def test_hiding_a_review_another_moderator_hid_meanwhile_keeps_their_reason(mode
     with pytest.raises(DataRuleError, match=f"{other} hid this review meanwhile"):
         moderation.hide_review(moderator, review, "Spoilers")
     assert scalar("SELECT hidden_reason FROM reviews WHERE review_id = :r", r=review) == "Off topic"
+
+
+@pytest.mark.parametrize("change", ["locked_until = '9999-12-31 23:59:59'", "role = 'user'"])
+def test_a_moderator_locked_or_demoted_mid_session_moderates_nothing(cast, change):
+    """The queue's writes run from a page drawn before the lock or the demotion (its delete dialog reruns
+    without the page's checks): the role is the database's at the moment of the write, and a locked account
+    has none."""
+    moderation.report_review(cast["reader"], cast["review"], "Spoils the ending")
+    with transaction(None) as conn:
+        execute(conn, f"UPDATE users SET {change} WHERE username = :u", u=cast["moderator"])
+    for write in (lambda: moderation.hide_review(cast["moderator"], cast["review"], "Spoilers"),
+                  lambda: moderation.dismiss_reports(cast["moderator"], cast["review"]),
+                  lambda: moderation.delete_review(cast["moderator"], cast["review"])):
+        with pytest.raises(PermissionDenied):
+            write()
+    assert review_row(cast["review"]) == {"hidden_by": None, "hidden_reason": None, "rating": 8}
+    assert scalar("SELECT COUNT(*) FROM review_reports WHERE resolved_at IS NULL") == 1

@@ -269,3 +269,31 @@ def test_a_locked_accounts_calendar_feed_stops_answering(empty_db):
     with transaction(None) as conn:
         execute(conn, "UPDATE users SET locked_until = '9999-12-31 23:59:59' WHERE username = 'meera'")
     assert ical.feed_for_secret(secret) is None
+
+
+def _log_watch_dialog_alone():
+    """What a click in the open "Log a watch" dialog runs in a browser: the dialog is a fragment, so its rerun
+    runs the dialog function alone, not streamlit_app's session check."""
+    import streamlit as st
+
+    from ui.watching import log_watch_dialog
+    log_watch_dialog(st.session_state["me"], st.session_state["film"], "Left Open")
+
+
+def test_a_dialog_left_open_cannot_write_after_its_account_is_locked(empty_db):
+    from streamlit.testing.v1 import AppTest
+    viewer = make_user("dialog_open")
+    with transaction("admin") as conn:
+        film = execute(conn, "INSERT INTO media (title, media_type) VALUES ('Left Open', 'Movie')").lastrowid
+    at = AppTest.from_function(_log_watch_dialog_alone, default_timeout=30)
+    at.session_state["session_token"] = sessions.create_session(viewer)
+    at.session_state["me"], at.session_state["film"] = viewer, film
+    at.run()
+    with transaction(None) as conn:
+        execute(conn, "UPDATE users SET locked_until = '9999-12-31 23:59:59' WHERE username = :u", u=viewer)
+    at.number_input(key=f"log_rating_{film}").set_value(9)
+    next(b for b in at.button if b.label == "Log it").click().run()
+    assert not at.exception
+    assert fetch_all("SELECT * FROM watch_events WHERE username = :u", u=viewer) == []
+    assert fetch_all("SELECT * FROM reviews WHERE username = :u", u=viewer) == []
+    assert any("session has ended" in e.value for e in at.error)

@@ -11,7 +11,7 @@ from core import moderation, reviews, tables
 from core import table_editor as te
 from core.permissions import CATALOG_TABLES
 from db import statement_counter
-from db.engine import fetch_all, scalar
+from db.engine import execute, fetch_all, scalar, transaction
 from db.errors import DataRuleError, PermissionDenied
 from db.whitelist import NotInWhitelist, catalog
 from tests.accounts_helpers import make_user
@@ -388,3 +388,16 @@ def test_the_apply_button_counts_only_the_kinds_of_change_there_are_in_words():
     assert changes.summary() == "1 changed row in media"
     changes = te.ChangeSet("genres", inserts=[{}, {}], deletes=[{}])
     assert changes.summary() == "2 new rows, 1 deleted row in genres"
+
+
+@pytest.mark.parametrize("change", ["locked_until = '9999-12-31 23:59:59'", "role = 'user'"])
+def test_a_moderator_locked_or_demoted_after_the_preview_saves_nothing(moderator, change):
+    """The preview was drawn while they could edit; Apply comes after the lock or the demotion: the save asks
+    the database for the role, and a locked account has none."""
+    media = add_title(moderator, "Before the lock")
+    original = rows("media", media_id=media)
+    with transaction(None) as conn:
+        execute(conn, f"UPDATE users SET {change} WHERE username = :u", u=moderator)
+    with pytest.raises(PermissionDenied):
+        edit(moderator, "media", {"edited_rows": {0: {"title": "After the lock"}}}, original)
+    assert rows("media", media_id=media)[0]["title"] == "Before the lock"

@@ -9,6 +9,8 @@ from typing import TypeVar
 import streamlit as st
 
 from core import validation
+from core.errors import PermissionDenied
+from ui import session
 
 T = TypeVar("T")
 
@@ -43,7 +45,12 @@ def submit_once(key: str, action: Callable[[], T]) -> T:
     access: a write done just then (an account created, a password changed) would be tried again and refused
     ("that username is taken"), and the first run's result lost. So a run that arrives while another run's
     action is under way waits for it and takes its result (the second click of a form that clears on submit
-    even sends empty fields); a later submit runs again. action() must not touch st.session_state."""
+    even sends empty fields); a later submit runs again. action() must not touch st.session_state. A tab whose
+    session ended (a lock, a deletion, a logout elsewhere) gets PermissionDenied and action() does not run."""
+    if not session.session_still_live():
+        # A form in a dialog reruns the dialog alone, not the page that checks the session: a tab left open
+        # after its account was locked or deleted must not write from it either.
+        raise PermissionDenied(session.SESSION_GONE)
     arrived = time.monotonic()
     flight = st.session_state.setdefault(f"{key}__once", {"lock": threading.Lock(), "done": 0.0})
     with flight["lock"]:

@@ -8,7 +8,7 @@ from itertools import groupby
 import streamlit as st
 
 from core import reviews, watching
-from core.errors import DataRuleError
+from core.errors import DataRuleError, PermissionDenied
 from ui import navigation
 from ui.cards import md, media_page, stars
 from ui.feedback import attempt, confirm_button, error_beside
@@ -170,7 +170,7 @@ def log_watch_dialog(me: str, media_id: int, title: str, my_rating: int | None =
     try:
         done = submit_once(f"log_watch_{media_id}", lambda: watching.log_film(
             me, media_id, None if unknown else day, rating, text, spoilers))
-    except DataRuleError as exc:
+    except (DataRuleError, PermissionDenied) as exc:
         error.error(md(exc), icon=":material/error:")
         return
     _dismissed()

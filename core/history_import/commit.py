@@ -81,10 +81,15 @@ def _describe(batch: list) -> str:
 
 def _write(conn, username: str, batch: list, batch_id: int) -> Counter:
     watches = [p for k, p, _ in batch if k == "watch"]
-    repo.insert_watch_events(conn, username, watches, batch_id)
     reviews = [p for k, p, _ in batch if k == "review"]
     watchlist = [p for k, p, _ in batch if k == "watchlist"]
-    repo.lock_titles(conn, [r["media_id"] for r in reviews])
+    if reviews:
+        # Every title the batch rates or watches, locked in id order before the first write: a watch event's
+        # insert takes a shared lock on its title, and upgrading it for the rating while a rater (or another
+        # import) waited for the same title deadlocked (issue 14, part 6). A batch without ratings only ever
+        # holds shared locks: it needs none.
+        repo.lock_titles(conn, [r["media_id"] for r in reviews] + [w["media_id"] for w in watches])
+    repo.insert_watch_events(conn, username, watches, batch_id)
     repo.upsert_reviews(conn, username, reviews)
     repo.upsert_watchlist(conn, username, watchlist)
     written = Counter({"watches": len(watches), "ratings and reviews": len(reviews),
