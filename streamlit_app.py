@@ -9,7 +9,9 @@ import streamlit as st
 if __name__ != "__main__":
     from streamlit import config
 
-    from ui import ical_route, session_cookie
+    from ui import gc_settings, ical_route, session_cookie
+
+    gc_settings.apply()
 
     # Page files live in app_pages/, not pages/: a folder named pages/ makes Streamlit serve each file
     # directly (old-style multipage app) until st.navigation first runs, bypassing the role-built navigation.
