@@ -83,6 +83,8 @@ def settle_errors(top) -> None:
         with top.container():
             for message, icon in held.values():
                 st.error(message, icon=icon)
+
+
 def _asking(key: str, value: bool) -> None:
     st.session_state[f"{key}__asking"] = value
 
