@@ -98,6 +98,7 @@ class Level:
     capacity_runs_per_s: float | None = None  # what the server's CPU per run allows on every core of this machine
     load_avg: float = 0.0
     error_samples: list[str] = field(default_factory=list)
+    pages: dict[str, list[float | None]] = field(default_factory=dict)  # click -> [p50 ms, p95 ms]
 
 
 class Stats:
@@ -106,6 +107,7 @@ class Stats:
     def __init__(self) -> None:
         self.window: tuple[float, float] = (float("inf"), float("inf"))
         self.latencies: list[float] = []
+        self.by_page: dict[str, list[float]] = {}
         self.level = Level(0)
 
     def measuring(self, at: float) -> bool:
@@ -263,6 +265,7 @@ class Tab:
         elif not result.logged_in:
             self.stats.level.logged_out_runs += 1
         self.stats.latencies.append(ended - started)
+        self.stats.by_page.setdefault(action, []).append(ended - started)
         if self.stats.measuring(ended):
             self.stats.level.runs += 1
 
@@ -346,6 +349,8 @@ async def run_level(base: str, tokens: list[str], media_ids: list[int], duration
     level.runs_per_s = level.runs / duration
     level.p50_ms, level.p95_ms, level.p99_ms = (
         None if (v := percentile(stats.latencies, p)) is None else round(v * 1000, 1) for p in (50, 95, 99))
+    level.pages = {page: [round(percentile(times, p) * 1000, 1) for p in (50, 95)]
+                   for page, times in stats.by_page.items()}
     cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     level.client_cpu_pct = round(100 * cpu / (time.monotonic() - now), 1)
     level.load_avg = round(os.getloadavg()[0], 2)
@@ -426,6 +431,12 @@ def print_levels(title: str, levels: list[Level]) -> None:
               f"{lv.errors} | {lv.pool_timeouts} | {lv.interrupted} | {lv.reconnects} | {lv.logged_out_runs} | "
               f"{lv.cookie_route_errors} | {lv.server_cpu_ms_per_run} | {lv.capacity_runs_per_s} | "
               f"{lv.client_cpu_pct} | {lv.load_avg} |")
+    # Which clicks make the tail: p50 / p95 of each page at each level.
+    print("\n| sessions | " + " | ".join(f"{page} p50/p95 ms" for page in CYCLE) + " |")
+    print("|---:|" + "---:|" * len(CYCLE))
+    for lv in levels:
+        cells = ("/".join(str(v) for v in lv.pages[page]) if page in lv.pages else "-" for page in CYCLE)
+        print(f"| {lv.sessions} | " + " | ".join(cells) + " |")
     for lv in levels:
         for sample in lv.error_samples:
             print(f"  {lv.sessions} sessions: {sample}")
