@@ -11,6 +11,7 @@ at the ForwardMsg script_finished. Each level runs a ramp-up, then a measured wi
   python benchmarks/bench_load.py --db URL --workers 2 --sessions 1,50,100,200           # HAProxy + 2
   python benchmarks/bench_load.py --db URL --workers 2 --sessions 300 --think-mean 5
   python benchmarks/bench_load.py --demo URL --large URL --workers 2 --sessions 1,100    # both scales
+  python benchmarks/bench_load.py ... --viewers same     # viewers who own the same at both scales
   python benchmarks/bench_load.py --target http://127.0.0.1:8501 --db URL ...            # a running server
   python benchmarks/bench_load.py ... --option runner.postScriptGC=true                  # Streamlit's default
   python benchmarks/bench_load.py ... --kill-worker-at 10     # SIGKILL worker w1 10 s into each level
@@ -33,6 +34,7 @@ import os
 import random
 import re
 import resource
+import secrets
 import signal
 import statistics
 import sys
@@ -52,7 +54,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
-from core import sessions
+from core import auth, sample_library, sessions
 from db import config, engine, home
 from ops.serve import Server, free_ports
 
@@ -71,6 +73,9 @@ TARGET_RUNS_PER_S = 80.0
 TARGET_P95_RATIO = 4.0
 TARGET_SCALE_RATIO = 1.3
 DEFAULT_THINK = "0.2,0.8"
+# --viewers same: this many accounts, each with core.sample_library's library (30 titles listed, 15 rated, 4
+# series in progress, 4 friends), made on first use in each database and kept.
+SAME_VIEWERS = 20
 # A level is saturated once its median page run takes longer than twice the one-session p95: the server
 # is queueing runs, not serving them. "0 pool timeouts below saturation" counts the other levels.
 SATURATED_P50 = 2.0
@@ -442,10 +447,22 @@ def print_levels(title: str, levels: list[Level]) -> None:
             print(f"  {lv.sessions} sessions: {sample}")
 
 
+def viewers(kind: str) -> list[str]:
+    """Who the sessions log in as: the data set's own accounts (user001-user150: at large scale each owns ten
+    times what a demo account owns), or accounts that own the same at every scale (made here on first use)."""
+    if kind == "dataset":
+        return [f"user{i:03d}" for i in range(1, 151)]
+    password_hash = auth.hash_password(secrets.token_urlsafe(24))  # nobody types it: tabs use session rows
+    made = [f"load_viewer_{i:02d}" for i in range(1, SAME_VIEWERS + 1)]
+    for username in made:
+        sample_library.ensure_busy_viewer(username, password_hash)
+    return made
+
+
 def ladder(args, db_url: str, label: str) -> list[Level]:
     os.environ["STREAMSYNC_DB_URL"] = db_url
     engine.dispose_engine()
-    usernames = [f"user{i:03d}" for i in range(1, 151)]
+    usernames = viewers(args.viewers)
     media_ids = [row["media_id"] for row in home.top_rated(1, limit=200)]
     counts = [int(x) for x in args.sessions.split(",")]
     if counts[0] != 1:
@@ -557,6 +574,9 @@ def main() -> int:
     parser.add_argument("--kill-worker-at", type=float, help="SIGKILL worker w1 this many seconds into each window")
     parser.add_argument("--rss-log", help="write the server processes' RSS each second to this CSV")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--viewers", choices=("dataset", "same"), default="dataset",
+                        help="dataset: log in as the data set's own accounts (user001-user150); same: as "
+                             f"{SAME_VIEWERS} accounts with the same library at every scale, made on first use")
     args = parser.parse_args()
     if args.target and args.workers != 1:
         parser.error("--workers starts servers; with --target the server is already running")
@@ -567,7 +587,7 @@ def main() -> int:
     think = f"exponential, mean {args.think_mean} s" if args.think_mean else f"uniform {args.think} s"
     print(f"bench: workers {args.workers if not args.target else 'n/a (--target)'}, think {think}, "
           f"{args.duration:.0f} s per level, {os.cpu_count()} cores, load avg before {os.getloadavg()[0]:.2f}, "
-          f"options {args.option or 'config.toml'}")
+          f"options {args.option or 'config.toml'}, viewers {args.viewers}")
     results = {label: ladder(args, url, label) for label, url in scales.items()}
     for label, levels in results.items():
         print_levels(f"{label}: {make_url(scales[label]).database}, workers {args.workers}, think {think}", levels)

@@ -30,7 +30,7 @@ import streamlit as st  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.exc import DBAPIError  # noqa: E402
 
-from core import accounts, auth, sample_library, titles  # noqa: E402
+from core import auth, sample_library, titles  # noqa: E402
 from core.search import Filters  # noqa: E402
 from db import config, engine, schema, statement_counter  # noqa: E402
 from db.errors import DatabaseUnavailable, DataRuleError  # noqa: E402
@@ -164,16 +164,7 @@ def ensure_bench_viewer() -> None:
     titles, 15 ratings, 4 series in progress, 4 friends, 2 requests, a diary of film watches, friends who
     watch, series with announced episodes): a large/demo ratio then measures the catalog's size, not how
     much one demo account happens to own at each scale."""
-    if accounts.get_user(BENCH_VIEWER) is None:
-        password_hash = auth.hash_password(BENCH_PASSWORD)
-
-        def make_account(tag: str, username: str | None = None) -> str:
-            username = username or f"{BENCH_VIEWER}_{tag}"
-            accounts.create_account(username, firstname="Bench", lastname="Viewer", email=f"{username}@example.test",
-                              dob=None, password_hash=password_hash)
-            return username
-
-        sample_library.make_busy_viewer(make_account, 30, username=BENCH_VIEWER)
+    sample_library.ensure_busy_viewer(BENCH_VIEWER, auth.hash_password(BENCH_PASSWORD))
 
 
 def most_rated(media_type: str, viewer: str) -> int | None:

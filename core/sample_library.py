@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from core import friends, playlists, reviews, titles, watching, watchlist
+from core import accounts, friends, playlists, reviews, titles, watching, watchlist
 from core.search import Filters
 from db import engine
 
@@ -77,3 +77,18 @@ def make_busy_viewer(make_user: Callable[..., str], items: int = 30, username: s
     friends.send_request(other("asker"), me)
     friends.send_request(me, other("asked"))
     return me
+
+
+def ensure_busy_viewer(username: str, password_hash: str, items: int = 30) -> None:
+    """username with make_busy_viewer's library (and its friends, named after it), made on first use: the
+    benchmarks' viewers, who own the same at every scale, so a large/demo ratio measures the catalog's size
+    rather than how much a data set's own accounts happen to own."""
+    if accounts.get_user(username) is not None:
+        return
+
+    def make_account(tag: str, username: str | None = None) -> str:
+        accounts.create_account(username, firstname="Bench", lastname="Viewer", email=f"{username}@example.test",
+                                dob=None, password_hash=password_hash)
+        return username
+
+    make_busy_viewer(make_account, items, username=username)
