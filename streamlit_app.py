@@ -7,11 +7,15 @@ then runs this file as "__main__" for every page view."""
 import streamlit as st
 
 if __name__ != "__main__":
+    import threading
+
     from streamlit import config
 
+    from core import search
     from ui import gc_settings, ical_route, session_cookie
 
     gc_settings.apply()
+    threading.Thread(target=search.warm_up, name="search-index-warm-up", daemon=True).start()
 
     # Page files live in app_pages/, not pages/: a folder named pages/ makes Streamlit serve each file
     # directly (old-style multipage app) until st.navigation first runs, bypassing the role-built navigation.

@@ -84,3 +84,14 @@ def test_a_search_asked_again_is_answered_from_the_index_and_a_changed_catalog_i
     finally:
         with transaction("admin") as conn:
             execute(conn, "DELETE FROM media WHERE media_id = :m", m=added)
+
+
+def test_the_index_is_built_before_the_first_search_and_a_dead_database_does_not_stop_the_server(
+        demo_db, swap_database):
+    search_index._current = None
+    search.warm_up()
+    assert search_index._current is not None and search_index._current[1].title_name(1) is not None
+    swap_database("mysql+mysqlconnector://nobody@127.0.0.1:1/nowhere")
+    search_index._current = None
+    search.warm_up()  # returns quietly; the first search will say the database is unavailable
+    assert search_index._current is None
