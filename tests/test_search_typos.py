@@ -95,3 +95,10 @@ def test_the_index_is_built_before_the_first_search_and_a_dead_database_does_not
     search_index._current = None
     search.warm_up()  # returns quietly; the first search will say the database is unavailable
     assert search_index._current is None
+
+
+def test_titles_without_a_word_do_not_break_the_index_or_did_you_mean():
+    built = search_index.SearchIndex.build([(1, "!!!", 0), (2, "🎬🍿", 0), (3, "Sholay", 9)], [])
+    assert built.titles_for("Sholay")[0].id == 3
+    assert built.did_you_mean("Sholqy") == "Sholay"
+    assert built.did_you_mean("zzzzzz") is None
