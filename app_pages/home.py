@@ -1,7 +1,9 @@
 """Home: my counts, the next episode of each series I am watching, episodes coming up, picks for me (with a
 first step for a newcomer: rate a few titles you know), trending this week, what my friends are watching, top
-rated, what my friends rated lately and their latest activity. Eight statements per render (with the session
-check; ten in the run that refreshes the minute-old trending and top rated), whatever the data size."""
+rated, what my friends rated lately and their latest activity. The shelves and the charts are two sets of
+tabs, and only the open tab of each is read and drawn: five statements per render with the session check
+(seven in the run that refreshes the minute-old trending and top rated; one more with a friends' tab open),
+whatever the data size."""
 from datetime import date
 
 import streamlit as st
@@ -37,11 +39,7 @@ else:  # a brand-new account has nothing to come back to
     page_header(f"Welcome, {md(user['firstname'])}", "Start by rating a few titles you know: your picks, "
                 "series and friends then gather here.")
 picks = recommend.for_user(me)
-trending, top = everyones_titles(dashboard.cache_key())
-friends_watching = recommend.friends_watching(me)
-friend_ratings = home.friends_recent_ratings(me)
 upcoming = watching.upcoming(me, date.today(), limit=20)
-activity = watching.friends_activity(me, 8, 0)
 
 
 def card_rows(rows: list[dict], caption, prefix: str) -> None:
@@ -113,61 +111,70 @@ if counts["ratings"] < recommend.ONBOARDING_RATINGS and picks:
                 error_beside(key)
 
 # Picks, trending and friends in tabs, and the charts below too: one shelf at a time keeps Home short on a
-# phone (it was 27,000 px at 390 px wide).
+# phone (it was 27,000 px at 390 px wide). What a closed tab shows is neither read nor drawn.
 for_you, trending_tab, friends_tab = kept_tabs(["For you", "Trending this week", "Friends are watching"],
                                                key="shelf")
-with for_you:
-    shown = {pick["media_id"] for pick in known}
-    rest = [pick for pick in picks if pick["media_id"] not in shown]  # the onboarding row's titles once only
-    if not picks:
-        st.info("Nothing left to recommend: you have listed or rated every title with ratings. Explore the "
-                "catalog for more.", icon=":material/recommend:")
-    elif known and all(pick["popular"] for pick in picks):
-        # Until a newcomer's first ratings, "for you" could only repeat the popular titles above.
-        st.info("Your own picks appear here as soon as you rate a title you know: rate some above, or log what "
-                "you have watched.", icon=":material/recommend:")
-    else:
-        card_rows(rest, lambda pick: pick["reason"], "home")
-with trending_tab:
-    if not trending:
-        st.info("Nobody rated or watched anything in the last 7 days. Rate what you watch to start the chart.",
-                icon=":material/trending_up:")
-    else:
-        card_rows(trending, lambda row: f"{plural(row['people'], 'viewer')} this week", "trend")
-with friends_tab:
-    if not friends_watching:
-        st.info("None of your friends is watching anything right now.", icon=":material/group:")
-    else:
-        card_rows(friends_watching, lambda row: f"Watching: {row['friend_names']}"
-                  + (f" and {row['friends'] - 3} more" if row["friends"] > 3 else ""), "friends")
+if for_you.open:
+    with for_you:
+        shown = {pick["media_id"] for pick in known}
+        rest = [pick for pick in picks if pick["media_id"] not in shown]  # the onboarding row's titles once only
+        if not picks:
+            st.info("Nothing left to recommend: you have listed or rated every title with ratings. Explore the "
+                    "catalog for more.", icon=":material/recommend:")
+        elif known and all(pick["popular"] for pick in picks):
+            # Until a newcomer's first ratings, "for you" could only repeat the popular titles above.
+            st.info("Your own picks appear here as soon as you rate a title you know: rate some above, or log "
+                    "what you have watched.", icon=":material/recommend:")
+        else:
+            card_rows(rest, lambda pick: pick["reason"], "home")
+if trending_tab.open:
+    with trending_tab:
+        trending = everyones_titles(dashboard.cache_key())[0]
+        if not trending:
+            st.info("Nobody rated or watched anything in the last 7 days. Rate what you watch to start the chart.",
+                    icon=":material/trending_up:")
+        else:
+            card_rows(trending, lambda row: f"{plural(row['people'], 'viewer')} this week", "trend")
+if friends_tab.open:
+    with friends_tab:
+        friends_watching = recommend.friends_watching(me)
+        if not friends_watching:
+            st.info("None of your friends is watching anything right now.", icon=":material/group:")
+        else:
+            card_rows(friends_watching, lambda row: f"Watching: {row['friend_names']}"
+                      + (f" and {row['friends'] - 3} more" if row["friends"] > 3 else ""), "friends")
 
-# --- top rated and friends' ratings ----------------------------------------------------------------------
+# --- top rated, friends' ratings and activity ----------------------------------------------------------------
 top_tab, friends_rated_tab, activity_tab = kept_tabs(["Top rated", "Your friends rated", "Friends' activity"],
                                                     key="chart")
-with top_tab:
-    st.caption(f"Titles with at least {recommend.MIN_RATINGS} ratings.")
-    if not top:
-        st.info(f"No title has {recommend.MIN_RATINGS} ratings yet. Rate what you have seen to build the "
-                "chart.", icon=":material/star:")
-    for rank, row in enumerate(top, start=1):
-        st.page_link(media_page(), label=f"{rank}\\. {md(row['title'])} ({row['release_year'] or '?'}) · "
-                     f"{rating_text(row['average_rating'], row['rating_count'])}",
-                     query_params={"id": str(row["media_id"])})
-with friends_rated_tab:
-    if not friend_ratings:
-        st.info("No ratings from friends yet. Add friends to see what they watch.", icon=":material/group:")
-        st.page_link(path("friends"), label="Find friends", icon=":material/person_add:")
-    for row in friend_ratings:
-        st.page_link(media_page(), label=f"{md(row['title'])} ({row['release_year'] or '?'})",
-                     query_params={"id": str(row["media_id"])})
-        st.caption(f"★ {row['rating']}/10 by **{md(row['username'])}** on {row['updated_at']:%d %b %Y}"
-                   + (" · with a review" if row["has_review"] else ""))
-
-# --- friends' activity -----------------------------------------------------------------------------------------
-with activity_tab:
-    if not activity:
-        st.info("Nothing from friends yet: when they log films, tick episodes or rate titles, it shows up here.",
-                icon=":material/dynamic_feed:")
-    else:
-        feed_entries(activity)
-        st.page_link(path("feed"), label="More on the Feed", icon=":material/dynamic_feed:")
+if top_tab.open:
+    with top_tab:
+        top = everyones_titles(dashboard.cache_key())[1]
+        st.caption(f"Titles with at least {recommend.MIN_RATINGS} ratings.")
+        if not top:
+            st.info(f"No title has {recommend.MIN_RATINGS} ratings yet. Rate what you have seen to build the "
+                    "chart.", icon=":material/star:")
+        for rank, row in enumerate(top, start=1):
+            st.page_link(media_page(), label=f"{rank}\\. {md(row['title'])} ({row['release_year'] or '?'}) · "
+                         f"{rating_text(row['average_rating'], row['rating_count'])}",
+                         query_params={"id": str(row["media_id"])})
+if friends_rated_tab.open:
+    with friends_rated_tab:
+        friend_ratings = home.friends_recent_ratings(me)
+        if not friend_ratings:
+            st.info("No ratings from friends yet. Add friends to see what they watch.", icon=":material/group:")
+            st.page_link(path("friends"), label="Find friends", icon=":material/person_add:")
+        for row in friend_ratings:
+            st.page_link(media_page(), label=f"{md(row['title'])} ({row['release_year'] or '?'})",
+                         query_params={"id": str(row["media_id"])})
+            st.caption(f"★ {row['rating']}/10 by **{md(row['username'])}** on {row['updated_at']:%d %b %Y}"
+                       + (" · with a review" if row["has_review"] else ""))
+if activity_tab.open:
+    with activity_tab:
+        activity = watching.friends_activity(me, 8, 0)
+        if not activity:
+            st.info("Nothing from friends yet: when they log films, tick episodes or rate titles, it shows up "
+                    "here.", icon=":material/dynamic_feed:")
+        else:
+            feed_entries(activity)
+            st.page_link(path("feed"), label="More on the Feed", icon=":material/dynamic_feed:")

@@ -1,7 +1,7 @@
 """Lists: my playlists (create, rename, delete, add, remove and reorder titles) and my status watchlist
-(a count per status, move titles between statuses, 25 a page). At most five statements per render with
-the session check (playlists, watchlist counts, the chosen playlist's items, one page of the watchlist),
-one or two more while searching for a title to add."""
+(a count per status, move titles between statuses, 25 a page). Only the open tab is read: at most three
+statements per render with the session check (playlists and the chosen playlist's items, or the watchlist's
+counts and one page of it), one or two more while searching for a title to add."""
 import re
 
 import streamlit as st
@@ -21,8 +21,9 @@ user = signed_in_user()
 me = user["username"]
 page_header("Lists", "Your playlists in the order you like, and your watchlist by status.")
 
-my_lists = playlists.list_for_user(me)
-status_counts = watchlist.status_counts(me)
+# Only the open tab is read and drawn (ui.layout.kept_tabs): a click on the other one reruns the page.
+playlists_tab, watchlist_tab = kept_tabs(["Playlists", "Watchlist"])
+my_lists = playlists.list_for_user(me) if playlists_tab.open else []
 by_id = {p["playlist_id"]: p for p in my_lists}
 
 
@@ -119,6 +120,7 @@ def show_playlist(playlist: dict) -> None:
 
 
 def show_watchlist() -> None:
+    status_counts = watchlist.status_counts(me)
     for col, status in zip(st.columns(len(watchlist.STATUSES)), watchlist.STATUSES, strict=False):
         col.metric(watchlist.STATUS_LABELS[status], status_counts[status])
     if not sum(status_counts.values()):
@@ -166,23 +168,24 @@ def pick_playlist() -> None:
     st.query_params["playlist"] = str(st.session_state["lists_playlist"])
 
 
-playlists_tab, watchlist_tab = kept_tabs(["Playlists", "Watchlist"])
-with playlists_tab:
-    with st.expander("New playlist", expanded=not my_lists, icon=":material/add:"):
-        with st.form("new_playlist"):
-            st.text_input("Name", key="new_playlist_name", max_chars=playlists.NAME_MAX,
-                          placeholder="e.g. Weekend films")
-            st.text_input("Description (optional)", key="new_playlist_description",
-                          max_chars=playlists.DESCRIPTION_MAX)
-            st.form_submit_button("Create playlist", on_click=create_playlist)
-        error_beside("new_playlist")
-    if not my_lists:
-        st.info("You have no playlists yet. Create one above, then add titles to it here or from a title's page.",
-                icon=":material/playlist_play:")
-    else:
-        st.session_state["lists_playlist"] = chosen_playlist()
-        chosen = st.selectbox("Playlist", list(by_id), key="lists_playlist", on_change=pick_playlist,
-                              format_func=lambda pid: playlist_label(by_id[pid]))
-        show_playlist(by_id[chosen])
-with watchlist_tab:
-    show_watchlist()
+if playlists_tab.open:
+    with playlists_tab:
+        with st.expander("New playlist", expanded=not my_lists, icon=":material/add:"):
+            with st.form("new_playlist"):
+                st.text_input("Name", key="new_playlist_name", max_chars=playlists.NAME_MAX,
+                              placeholder="e.g. Weekend films")
+                st.text_input("Description (optional)", key="new_playlist_description",
+                              max_chars=playlists.DESCRIPTION_MAX)
+                st.form_submit_button("Create playlist", on_click=create_playlist)
+            error_beside("new_playlist")
+        if not my_lists:
+            st.info("You have no playlists yet. Create one above, then add titles to it here or from a title's page.",
+                    icon=":material/playlist_play:")
+        else:
+            st.session_state["lists_playlist"] = chosen_playlist()
+            chosen = st.selectbox("Playlist", list(by_id), key="lists_playlist", on_change=pick_playlist,
+                                  format_func=lambda pid: playlist_label(by_id[pid]))
+            show_playlist(by_id[chosen])
+if watchlist_tab.open:
+    with watchlist_tab:
+        show_watchlist()

@@ -4,9 +4,9 @@ delete each; a series: tick episodes one by one or a season at once, watched up 
 community's reviews.
 
 Writes run in widget callbacks (ui.feedback.attempt), before the page reads, so what is drawn is what the
-database now holds; the review form is checked where it is drawn, so a refusal shows beside it. At most eight
-statements per render: session, title with my state, my playlists, my watches, credits, episodes (series
-only), reviews, similar titles.
+database now holds; the review form is checked where it is drawn, so a refusal shows beside it. Only the
+open tab is read and drawn: at most six statements per render (session, title with my state, my playlists,
+similar titles, and the open tab's: my watches and episodes, credits, or reviews).
 """
 import re
 from datetime import date
@@ -359,23 +359,27 @@ with library_col:
         log_watch_button(me, title, f"log_watch_{media_id}", type="primary", width="stretch")
     library_box(title, titles.playlists_with_title(me, media_id))
 
-people = titles.credits(media_id)
 is_series = title["media_type"] == "Series"
-mine = watching.mine_for_title(me, media_id)
 watches_tab = "Episodes & progress" if is_series else "My watches"
 tab_names = ["My rating & review", watches_tab, "Cast & crew", "Reviews"]
 tabs = dict(zip(tab_names, kept_tabs(tab_names), strict=True))
-with tabs["My rating & review"]:
-    my_review_section(title)
-with tabs[watches_tab]:
-    if is_series:
-        episodes_section(title, titles.episodes(media_id), mine)
-    else:
-        film_watches_section(mine)
-with tabs["Cast & crew"]:
-    credits_section(people)
-with tabs["Reviews"]:
-    community_section(media_id)
+# Only the open tab is read and drawn (ui.layout.kept_tabs): a series' episode grid is most of the page.
+if tabs["My rating & review"].open:
+    with tabs["My rating & review"]:
+        my_review_section(title)
+if tabs[watches_tab].open:
+    with tabs[watches_tab]:
+        mine = watching.mine_for_title(me, media_id)
+        if is_series:
+            episodes_section(title, titles.episodes(media_id), mine)
+        else:
+            film_watches_section(mine)
+if tabs["Cast & crew"].open:
+    with tabs["Cast & crew"]:
+        credits_section(titles.credits(media_id))
+if tabs["Reviews"].open:
+    with tabs["Reviews"]:
+        community_section(media_id)
 
 st.subheader("Similar titles")
 similar = recommend.similar(media_id)

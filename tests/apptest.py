@@ -5,7 +5,15 @@ from streamlit.testing.v1 import AppTest
 
 from ui.harness import APP, TIMEOUT, open_app
 
-__all__ = ["APP", "TIMEOUT", "open_app", "texts"]
+__all__ = ["APP", "TIMEOUT", "open_app", "open_tab", "texts"]
+
+
+def open_tab(at: AppTest, label: str, key: str = "tab") -> AppTest:
+    """Show the tab `label` of the page's tabs named `key` (ui.layout.kept_tabs), as a click on it does: the
+    click puts it in the address and reruns the page, which draws only the open tab. AppTest's tabs cannot
+    be clicked; the browser tests click real ones."""
+    at.query_params[key] = label
+    return at.run()
 
 
 def texts(at: AppTest) -> str:

@@ -51,7 +51,7 @@ def test_a_film_is_logged_from_its_page_with_a_date_and_shows_as_a_rewatch_the_s
     assert engine.scalar("SELECT review_text FROM reviews WHERE username = :u", u=me).startswith("[click]")
     assert rerun_statements(at) <= PAGE_BUDGET
     watching.log_film(me, film, date.today())
-    at = open_app(me, page="app_pages/media.py", query={"id": film})
+    at = open_app(me, page="app_pages/media.py", query={"id": film, "tab": "My watches"})
     text = shown(at)
     assert "You watched it 2 times." in text
     assert "rewatch" in text and "first watch" in text
@@ -78,7 +78,7 @@ def test_unticking_one_episode_on_the_title_page(demo_db):
     series = title_id("Delhi Crime")
     eps = titles.episodes(series)
     watching.mark_up_to(me, series, eps[3]["episode_id"])
-    at = open_app(me, page="app_pages/media.py", query={"id": series})
+    at = open_app(me, page="app_pages/media.py", query={"id": series, "tab": "Episodes & progress"})
     box = at.checkbox(key=f"episode_{eps[1]['episode_id']}_1_1")
     assert box.value
     box.uncheck().run()
@@ -93,7 +93,7 @@ def test_rewatching_a_series_from_its_page(demo_db):
     series = title_id("Kota Factory")
     eps = titles.episodes(series)
     watching.mark_up_to(me, series, eps[-1]["episode_id"])
-    at = open_app(me, page="app_pages/media.py", query={"id": series})
+    at = open_app(me, page="app_pages/media.py", query={"id": series, "tab": "Episodes & progress"})
     button(at, "Rewatch this series").click().run()
     assert "Rewatch starts at the first episode" in shown(at)
     assert "Rewatch: you have not marked any" in shown(at)
@@ -235,7 +235,7 @@ def test_the_feed_shows_friends_watches_and_reviews_with_spoilers_folded(demo_db
     [spoiler] = [e for e in at.expander if e.label == "Contains spoilers: click to read"]
     assert "Gabbar is caught" in spoiler.text[0].value
     assert rerun_statements(at) <= PAGE_BUDGET
-    home = open_app(me, page="app_pages/home.py")
+    home = open_app(me, page="app_pages/home.py", query={"chart": "Friends' activity"})
     assert f"**{pal}** watched" in shown(home)
     assert rerun_statements(home) <= PAGE_BUDGET
 

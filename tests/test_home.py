@@ -3,7 +3,7 @@ top rated and my friends' ratings, in a fixed handful of statements."""
 import pytest
 
 from core import friends, progress, recommend, reviews, watching
-from tests.apptest import open_app
+from tests.apptest import open_app, open_tab
 from tests.recommend_helpers import train_recommender
 from tests.viewer_helpers import (
     PAGE_BUDGET,
@@ -29,12 +29,13 @@ def test_new_user_sees_popular_titles_and_what_to_do(demo_db):
     assert "Welcome, Asha" in text and "Welcome back" not in text  # nothing to come back to yet
     for label in ("Playlists 0", "Watchlist titles 0", "Series in progress 0", "Friends 0"):
         assert label in text
-    assert "Nothing in progress" in text and "No ratings from friends yet" in text
-    assert "Rate a few titles you know" in text and "Trending this week" in text
+    assert "Nothing in progress" in text and "Rate a few titles you know" in text
     # The popular titles to rate are shown once, not again as "for you".
     assert "Your own picks appear here as soon as you rate" in text
     assert md(recommend.POPULAR_REASON) not in [c.value for c in at.caption]
     assert rerun_statements(at) <= PAGE_BUDGET
+    assert "No ratings from friends yet" in shown(open_tab(at, "Your friends rated", key="chart"))
+    assert "None of your friends is watching" in shown(open_tab(at, "Friends are watching", key="shelf"))
 
 
 def test_rating_in_the_onboarding_step_changes_the_picks_at_once(demo_db):
@@ -73,7 +74,7 @@ def test_friends_ratings_and_waiting_requests(demo_db):
     friends.accept(me, pal)
     [title] = some_titles(me, 1)
     reviews.save_review(pal, title["media_id"], 8, "Great.")
-    at.run()
+    open_tab(at, "Your friends rated", key="chart")
     assert "Friends 1" in shown(at)
     assert any(c.value.startswith(f"★ 8/10 by **{md(pal)}**") and "with a review" in c.value for c in at.caption)
 
@@ -85,7 +86,7 @@ def test_reviews_without_stars_are_not_ratings_on_home(demo_db):
     first, second = some_titles(me, 2)
     reviews.save_review(pal, first["media_id"], None, "Words, no stars.")
     reviews.save_review(me, second["media_id"], None, "Mine, no stars either.")
-    at = open_app(me, page=PAGE)
+    at = open_app(me, page=PAGE, query={"chart": "Your friends rated"})
     text = shown(at)
     assert "No ratings from friends yet" in text  # pal's review has no rating to show
     assert f"0 of {recommend.ONBOARDING_RATINGS} rated" in text
@@ -97,3 +98,23 @@ def test_statement_count_does_not_grow_with_my_data(demo_db):
     text = shown(busy)
     assert "Playlists 3" in text and "Friends 4" in text and "Series in progress 4" in text
     assert rerun_statements(busy) == rerun_statements(fresh) <= PAGE_BUDGET
+
+
+def test_only_the_open_tabs_are_read_and_drawn(demo_db):
+    """Home's shelves and charts are two sets of tabs: a closed tab's titles are neither read nor drawn, and
+    opening it draws them (a click puts the tab in the address)."""
+    me, pal = make_user(), make_user()
+    friends.send_request(pal, me)
+    friends.accept(me, pal)
+    [title] = some_titles(me, 1)
+    reviews.save_review(pal, title["media_id"], 7, "")
+    at = open_app(me, page=PAGE)
+    rating_line = f"★ 7/10 by **{md(pal)}**"
+    assert not any(c.value.startswith(rating_line) for c in at.caption)
+    closed = rerun_statements(at)
+    open_tab(at, "Your friends rated", key="chart")
+    assert any(c.value.startswith(rating_line) for c in at.caption)
+    assert "Top rated" in [t.label for t in at.tabs] and "Titles with at least" not in shown(at)
+    assert rerun_statements(at) == closed + 1  # their ratings are read; top rated, closed now, was a kept read
+    open_tab(at, "Trending this week", key="shelf")
+    assert any(c.value.endswith("this week") for c in at.caption) or "Nobody rated or watched" in shown(at)

@@ -4,7 +4,7 @@ import pytest
 
 from core import playlists, watchlist
 from db.errors import DataRuleError, PermissionDenied
-from tests.apptest import open_app, texts
+from tests.apptest import open_app, open_tab, texts
 from tests.viewer_helpers import (
     PAGE_BUDGET,
     button,
@@ -28,9 +28,10 @@ def test_new_user_sees_what_to_do(demo_db):
     at = open_app(me, page=PAGE)
     assert not at.exception
     text = shown(at)
-    assert "You have no playlists yet" in text
-    assert "Your watchlist is empty" in text
+    assert "You have no playlists yet" in text and "Your watchlist is empty" not in text  # the closed tab
     assert rerun_statements(at) <= PAGE_BUDGET
+    assert "Your watchlist is empty" in shown(open_tab(at, "Watchlist"))
+    assert "You have no playlists yet" not in shown(at)
 
 
 def test_create_fill_reorder_and_delete_a_playlist(demo_db):
@@ -173,7 +174,7 @@ def test_watchlist_counts_per_status_and_moving_between_them(demo_db):
     watchlist.set_status(me, a["media_id"], "watching")
     watchlist.set_status(me, b["media_id"], "watching")
     watchlist.set_status(me, c["media_id"], "dropped")
-    at = open_app(me, page=PAGE)
+    at = open_tab(open_app(me, page=PAGE), "Watchlist")
     text = shown(at)
     assert "Watching 2" in text and "Dropped 1" in text and "Completed 0" in text
     at.selectbox(key=f"watch_move_{a['media_id']}").select("completed").run()
@@ -197,6 +198,10 @@ def test_statement_count_does_not_grow_with_the_lists(demo_db):
     assert not busy.exception
     assert "List 0" in busy.selectbox(key="lists_playlist").options[0]
     assert rerun_statements(busy) == rerun_statements(light) <= PAGE_BUDGET
+    for at in (light, busy):
+        open_tab(at, "Watchlist")
+    assert [s.key for s in busy.selectbox if s.key and s.key.startswith("watch_move_")]
+    assert rerun_statements(busy) == rerun_statements(light) <= PAGE_BUDGET
 
 
 def test_a_long_watchlist_comes_in_pages(demo_db):
@@ -204,7 +209,7 @@ def test_a_long_watchlist_comes_in_pages(demo_db):
     titles = some_titles(me, 27)
     for row in titles:
         watchlist.set_status(me, row["media_id"], "plan_to_watch")
-    at = open_app(me, page=PAGE)
+    at = open_app(me, page=PAGE, query={"tab": "Watchlist"})  # a refresh or a link keeps the open tab
     assert "Plan to watch 27" in shown(at)
     on_page = [s.key for s in at.selectbox if s.key and s.key.startswith("watch_move_")]
     assert len(on_page) == 25

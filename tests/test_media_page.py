@@ -33,8 +33,13 @@ def a_credited_movie() -> dict:
                               ORDER BY m.media_id LIMIT 1""")
 
 
-def open_title(username: str, media_id):
-    at = open_app(username, page="app_pages/media.py", query={"id": media_id})
+REVIEWS, CREDITS = "Reviews", "Cast & crew"
+EPISODES, FILM_WATCHES = "Episodes & progress", "My watches"
+
+
+def open_title(username: str, media_id, tab: str | None = None):
+    """The title page as username sees it, with the tab `tab` open (only the open tab is drawn)."""
+    at = open_app(username, page="app_pages/media.py", query={"id": media_id} | ({"tab": tab} if tab else {}))
     assert not at.exception, at.exception
     return at
 
@@ -60,7 +65,7 @@ def write_review(at, rating, text: str = "", spoilers: bool = False):
 # --- what the page shows ------------------------------------------------------------------------------------
 def test_a_movie_shows_its_facts_and_credits_that_link_to_explore(demo_db):
     movie = a_credited_movie()
-    at = open_title(make_user(), movie["media_id"])
+    at = open_title(make_user(), movie["media_id"], CREDITS)
     assert at.title[0].value.replace("\\", "") == movie["title"]
     assert str(movie["release_year"]) in at.caption[0].value and "Movie" in at.caption[0].value
     assert {m.label for m in at.metric} >= {"Average rating", "Ratings", "My rating"}
@@ -81,7 +86,7 @@ def test_a_movie_shows_its_facts_and_credits_that_link_to_explore(demo_db):
 def test_a_series_lists_its_episodes_and_marks_progress_up_to_any_episode(demo_db):
     me = make_user()
     series, episodes = a_series(me)
-    at = open_title(me, series["media_id"])
+    at = open_title(me, series["media_id"], EPISODES)
     assert f"none of the {len(episodes)} episodes" in texts(at) or "not marked any" in texts(at)
     third = episodes[2]
     at.selectbox(key=f"progress_{series['media_id']}_None_1").set_value(third["episode_id"])
@@ -102,7 +107,7 @@ def test_someone_with_several_crew_roles_is_listed_once_with_all_of_them(demo_db
     roles = [r["role"] for r in engine.fetch_all("SELECT CAST(role AS CHAR) AS role FROM media_crew "
                                               "WHERE media_id = :m AND person_id = :p ORDER BY role",
                                               m=both["media_id"], p=both["person_id"])]
-    at = open_title(make_user(), both["media_id"])
+    at = open_title(make_user(), both["media_id"], CREDITS)
     assert ", ".join(roles) in [c.value for c in at.caption]
     links = [link for link in at.page_link if link.proto.query_string == f"person={both['person_id']}"]
     in_cast = engine.scalar("SELECT COUNT(*) FROM media_cast WHERE media_id = :m AND person_id = :p",
@@ -168,7 +173,7 @@ def test_a_review_without_stars_is_saved_and_others_see_no_rating(demo_db):
                                                 "contains_spoilers": 0}
     assert next(m for m in at.metric if m.label == "My rating").value == "–"
     assert next(m for m in at.metric if m.label == "Ratings").value == f"{title['rating_count']:,}"
-    theirs = shown(open_title(other, title["media_id"]))
+    theirs = shown(open_title(other, title["media_id"], REVIEWS))
     assert f"**{me}** · no rating ·" in theirs and "Loved the music, can't rate the rest." in theirs
 
 
@@ -187,7 +192,7 @@ def test_a_script_in_a_review_is_shown_as_text(demo_db):
     me, author = make_user(), make_user("critic")
     media_id = some_titles(me, 1)[0]["media_id"]
     reviews.save_review(author, media_id, 4, "<script>alert(1)</script>")
-    at = open_title(me, media_id)
+    at = open_title(me, media_id, REVIEWS)
     assert "<script>alert(1)</script>" in [t.value for t in at.text]
     assert not any("<script>" in m.value for m in at.markdown if m.allow_html)
 
@@ -196,7 +201,7 @@ def test_spoilers_stay_folded_until_clicked(demo_db):
     me, author = make_user(), make_user("critic")
     media_id = some_titles(me, 1)[0]["media_id"]
     reviews.save_review(author, media_id, 9, "The butler did it", spoilers=True)
-    at = open_title(me, media_id)
+    at = open_title(me, media_id, REVIEWS)
     folded = [e for e in at.expander if e.label.startswith("Contains spoilers")]
     assert any("The butler did it" in [t.value for t in e.text] for e in folded)
     outside = [t.value for t in at.text if not any(t in e.text for e in folded)]
@@ -209,11 +214,11 @@ def test_hidden_review_text_is_withheld_from_others_and_its_author_sees_why(demo
     reviews.save_review(author, media_id, 2, "Something rude")
     moderation.hide_review("moderator", review_id(author, media_id), "Personal attack")
 
-    at = open_title(me, media_id)
+    at = open_title(me, media_id, REVIEWS)
     assert "Something rude" not in texts(at)
     assert "A moderator hid this review's text." in texts(at)
 
-    at = open_title(author, media_id)
+    at = open_title(author, media_id)  # in "My rating & review"
     assert "Personal attack" in texts(at)
     assert at.text_area[0].value == "Something rude"
 
@@ -223,7 +228,7 @@ def test_reporting_a_review_reaches_the_moderators(demo_db):
     media_id = some_titles(me, 1)[0]["media_id"]
     reviews.save_review(author, media_id, 1, "Buy cheap watches at example.test")
     rid = review_id(author, media_id)
-    at = open_title(me, media_id)
+    at = open_title(me, media_id, REVIEWS)
     at.text_input(key=f"report_reason_{rid}").set_value("Spam")
     at.button(key=f"report_submit_{rid}").click().run()
     assert not at.exception
@@ -238,7 +243,7 @@ def test_community_reviews_come_in_pages(demo_db):
     for i in range(reviews.REVIEWS_PER_PAGE + 1):
         reviews.save_review(make_user("critic"), media_id, 5, f"Opinion {i}")
     total = reviews.community_reviews(media_id, me)[1]
-    at = open_title(me, media_id)
+    at = open_title(me, media_id, REVIEWS)
     pages = -(-total // reviews.REVIEWS_PER_PAGE)
     assert f"Page 1 of {pages} · {total} reviews" in texts(at)
     first = {t.value for t in at.text}
@@ -298,10 +303,12 @@ def test_a_render_stays_within_budget_however_much_is_there(demo_db):
     series, _ = a_series(fresh)
     for i in range(reviews.REVIEWS_PER_PAGE + 2):
         reviews.save_review(make_user("critic"), series["media_id"], 1 + i % 10, f"Take {i}", spoilers=bool(i % 2))
-    counts = {who: rerun_statements(open_title(who, series["media_id"])) for who in (busy, fresh)}
-    assert counts[busy] == counts[fresh] <= PAGE_BUDGET
+    for tab in (None, EPISODES, CREDITS, REVIEWS):
+        counts = {who: rerun_statements(open_title(who, series["media_id"], tab)) for who in (busy, fresh)}
+        assert counts[busy] == counts[fresh] <= PAGE_BUDGET, tab
     movie = a_credited_movie()
-    assert rerun_statements(open_title(busy, movie["media_id"])) <= PAGE_BUDGET
+    for tab in (None, FILM_WATCHES, CREDITS, REVIEWS):
+        assert rerun_statements(open_title(busy, movie["media_id"], tab)) <= PAGE_BUDGET, tab
 
 
 def test_catalog_text_with_markup_is_shown_as_typed(empty_db):
@@ -363,7 +370,7 @@ def test_reviews_page_2_emptied_meanwhile_goes_back_to_page_1(demo_db, own_movie
     critics = [make_user("critic") for _ in range(reviews.REVIEWS_PER_PAGE + 1)]
     for i, critic in enumerate(critics):
         reviews.save_review(critic, own_movie, 6, f"Opinion {i}")
-    at = open_app(make_user(), page="app_pages/media.py", query={"id": own_movie})
+    at = open_title(make_user(), own_movie, REVIEWS)
     button(at, "Next ›").click().run()
     assert "Page 2 of 2" in shown(at)
     reviews.delete_review(critics[0], own_movie)
@@ -379,7 +386,7 @@ def test_my_own_review_leads_the_reviews_tab_marked_as_mine(demo_db, own_movie):
     me, critic = make_user(), make_user("critic")
     reviews.save_review(critic, own_movie, 6, "Fine.")
     reviews.save_review(me, own_movie, 9, "Loved the songs.")
-    at = open_app(me, page="app_pages/media.py", query={"id": own_movie})
+    at = open_title(me, own_movie, REVIEWS)
     text = shown(at)
     assert f"**{me}** (you) · ★ 9/10" in text and "Your review, as others see it" in text
     assert text.index(f"**{me}** (you)") < text.index(f"**{critic}** · ★ 6/10")

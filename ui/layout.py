@@ -51,7 +51,10 @@ def kept_tabs(labels: list[str], key: str = "tab", default: str | None = None) -
     so they must not change with what the user does on the page (no counts in them). `default`: the tab the
     plain address opens, when not the first.
     Not bind="query-params": leaving a page while a bound parameter is in the address makes Streamlit push a
-    stray history entry (the old page with the new page's query), so Back needed two presses."""
+    stray history entry (the old page with the new page's query), so Back needed two presses.
+    Each tab's `.open` says whether it is the one shown: pages draw (and read) only that tab's contents,
+    since a click on another tab reruns the page anyway (issue 15: Lists drew 25 watchlist rows and Home
+    six shelves and charts on every run, where a viewer sees one of each)."""
     plain = default if default in labels else labels[0]
     wanted = st.query_params.get(key)
     st.session_state[key] = wanted if wanted in labels else plain

@@ -121,8 +121,12 @@ def test_a_friend_and_the_catalog_cannot_put_links_or_images_in_the_victims_page
     open_page(page, live_app, "progress")
     assert_only_text(page, ["ti", "ep"])
 
-    open_page(page, live_app, "")  # Home: what my friends rated
-    assert_only_text(page, ["ti"])
+    open_page(page, live_app, "")  # Home: what my friends rated and did (closed tabs are drawn when clicked)
+    for tab in ("Your friends rated", "Friends' activity"):
+        page.get_by_role("tab", name=tab).click()
+        expect(page.get_by_role("tab", name=tab, selected=True)).to_be_visible()
+        wait_for_app(page)
+        assert_only_text(page, ["ti"])
 
 
 def test_the_admin_pages_show_hostile_names_emails_and_reasons_as_text(attack, live_app, page):
