@@ -70,9 +70,13 @@ def _hits(kind: str, with_people: bool) -> str:
     return f"SELECT media_id, SUM(score) AS score FROM ({' UNION ALL '.join(branches)}) hits GROUP BY media_id"
 
 
+# From my playlists to their items, never the other way: a popular title is in hundreds of playlists, and
+# the optimizer, left to itself, read every one of them per row (10.5 ms of a 24-row page at 100,000 titles,
+# 1.5 ms this way round).
 _IN_MY_LISTS = """(EXISTS (SELECT 1 FROM watchlist_items w WHERE w.username = :me AND w.media_id = t.media_id)
-     OR EXISTS (SELECT 1 FROM playlist_items pi JOIN playlists pl ON pl.playlist_id = pi.playlist_id
-                 WHERE pl.username = :me AND pi.media_id = t.media_id))"""
+     OR EXISTS (SELECT 1 FROM playlists pl STRAIGHT_JOIN playlist_items pi
+                    ON pi.playlist_id = pl.playlist_id AND pi.media_id = t.media_id
+                 WHERE pl.username = :me))"""
 
 
 # A page of the search: rows of media_id, title, release_year, media_type, poster_image_url, average_rating,
