@@ -15,7 +15,7 @@ me = user["username"]
 page_header("Friends", "Your friends and requests, people you may know, and what your friends watch.")
 
 rows = friends.overview(me)
-suggested = friends.suggestions(me)
+suggested = friends.kept_suggestions(me, rows)
 my_friends = [r for r in rows if r["status"] == "accepted"]
 incoming = [r for r in rows if r["status"] == "pending" and not r["outgoing"]]
 outgoing = [r for r in rows if r["status"] == "pending" and r["outgoing"]]

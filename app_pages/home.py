@@ -38,7 +38,7 @@ if any(counts[k] for k in ("playlists", "ratings", "watchlist", "friends")) or u
 else:  # a brand-new account has nothing to come back to
     page_header(f"Welcome, {md(user['firstname'])}", "Start by rating a few titles you know: your picks, "
                 "series and friends then gather here.")
-picks = recommend.for_user(me)
+picks = recommend.kept_for_user(me)  # kept until I write anything: core.recent_reads
 upcoming = watching.upcoming(me, date.today(), limit=20)
 
 

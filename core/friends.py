@@ -3,6 +3,7 @@ asked, and for a 'blocked' row username_1 is the blocker. A block in either dire
 other: no request, no profile. The SQL is db.friends'."""
 from __future__ import annotations
 
+from core import recent_reads
 from db import friends as sql
 from db.engine import transactional
 from db.errors import Conflict, Invalid, NotFound, PermissionDenied
@@ -28,6 +29,14 @@ def suggestions(username: str, limit: int = 8) -> list[dict]:
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 100:
         raise Invalid("Ask for 1 to 100 suggestions.", "limit")  # it is written into the statement's LIMIT
     return _names_for_friends_only(sql.suggestions(username, limit))
+
+
+def kept_suggestions(username: str, relations: list[dict]) -> list[dict]:
+    """suggestions(username) as the Friends page shows them: kept a few minutes until the user writes
+    (core.recent_reads: 12 ms a read at large scale), less anyone in `relations` (overview(), read live), so
+    someone who has just asked me, accepted or blocked me meanwhile is not suggested."""
+    related = {r["other"] for r in relations}
+    return [s for s in recent_reads.kept(username, suggestions) if s["username"] not in related]
 
 
 def _existing_user(conn, actor: str, username, doing: str) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 from sqlalchemy.engine import Connection
 
-from core import recommend_model
+from core import recent_reads, recommend_model
 from db import recommend as sql
 
 LIMIT = 12
@@ -36,6 +36,12 @@ def for_user(username: str, limit: int = LIMIT) -> list[dict]:
     for row in rows:
         row["reason"] = reason(row["because_1"], row["because_2"]) if not row["popular"] else POPULAR_REASON
     return rows
+
+
+def kept_for_user(username: str) -> list[dict]:
+    """for_user(username) as Home shows it: kept a few minutes until the user writes anything
+    (core.recent_reads), so a rating changes the picks at the next render and browsing reads them once."""
+    return recent_reads.kept(username, for_user)
 
 
 def similar(media_id: int, limit: int = sql.SIMILAR_LIMIT) -> list[dict]:

@@ -16,6 +16,7 @@ import random
 import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -344,6 +345,17 @@ def execute_many(conn: Connection, sql: str, rows: list[tuple]):
         raise readable_error(errno, server_message(exc)) from exc
 
 
+# Transactions each actor committed in this process, whatever they changed: core.recent_reads keeps a user's
+# costly reads only until the user writes again.
+_commits_by_actor: Counter[str | None] = Counter()
+_commits_lock = threading.Lock()  # two commits of one actor on two threads must both count
+
+
+def commits_by(actor: str) -> int:
+    """How many transactions `actor` has committed in this process so far."""
+    return _commits_by_actor[actor]
+
+
 @contextmanager
 def transaction(actor: str | None) -> Iterator[Connection]:
     """One unit of work as `actor`: sets @app_user for the audit triggers, commits or rolls back as a whole,
@@ -362,6 +374,8 @@ def transaction(actor: str | None) -> Iterator[Connection]:
                              {"actor": actor})
                 yield conn
                 committing = True
+            with _commits_lock:  # after the COMMIT: a read made before it is then seen to be old
+                _commits_by_actor[actor] += 1
         except DBAPIError as exc:
             if committing and _lost(exc):
                 raise database.unavailable(exc) from exc
