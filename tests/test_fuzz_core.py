@@ -35,7 +35,8 @@ MODULES = ["accounts", "admin_users", "auth", "friends", "ical", "merge", "moder
 ELSEWHERE = {"catalog_import", "catalog_refresh", "catalog_rules", "dashboard", "demo_data", "errors", "export",
              "history_import", "home", "my_stats", "paging", "permissions", "provider_titles", "providers",
              "rec_evaluation", "recommend", "recommend_model", "reset", "sample_library", "search",
-             "search_index", "table_editor", "tables", "words", "progress", "titles"}
+             "search_index", "table_editor", "tables", "words", "progress", "titles",
+             "recent_reads"}  # recent_reads takes a read function and the signed-in user
 SKIP = {
     # take no user value, or only objects the code itself builds
     "core.auth.clock", "core.auth.throttled_reason", "core.auth.wait_message", "core.auth.delay_after",
@@ -43,6 +44,7 @@ SKIP = {
     "core.activity.side_by_side", "core.activity.tables_for", "core.accounts.refuse_last_admin",
     "core.accounts.keep_hidden_reviews", "core.accounts.end_sessions", "core.ical.calendar", "core.ical.summary",
     "core.sessions.describe_agent",
+    "core.friends.kept_suggestions",  # the signed-in user and overview()'s rows; suggestions() is fuzzed
 }
 TIME_LIMIT = 2.0  # seconds for one call: nothing a user types may hold a worker longer
 

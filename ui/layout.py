@@ -52,9 +52,10 @@ def kept_tabs(labels: list[str], key: str = "tab", default: str | None = None) -
     plain address opens, when not the first.
     Not bind="query-params": leaving a page while a bound parameter is in the address makes Streamlit push a
     stray history entry (the old page with the new page's query), so Back needed two presses.
-    Each tab's `.open` says whether it is the one shown: pages draw (and read) only that tab's contents,
-    since a click on another tab reruns the page anyway (issue 15: Lists drew 25 watchlist rows and Home
-    six shelves and charts on every run, where a viewer sees one of each)."""
+    Each tab's `.open` says whether it is the one shown: Home, Lists and the title page draw (and read) only
+    that tab's contents, since a click on another tab reruns the page anyway (issue 15: Lists drew 25
+    watchlist rows and Home six shelves and charts on every run, where a viewer sees one of each). Profile
+    draws all of its tabs: they are forms that cost next to nothing."""
     plain = default if default in labels else labels[0]
     wanted = st.query_params.get(key)
     st.session_state[key] = wanted if wanted in labels else plain
