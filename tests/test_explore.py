@@ -3,7 +3,7 @@ pages of 24 with the total, the "in my lists" mark, the page itself and its stat
 import pytest
 
 from core import playlists, titles, watchlist
-from core.search import Filters, escape_like, parse_query
+from core.search import Filters, escape_like, parse_query, resolve
 from db import engine
 from db import titles as title_reads
 from tests.apptest import open_app, texts
@@ -69,7 +69,8 @@ def test_a_short_query_matches_the_start_of_titles_and_names(demo_db):
 
 
 def test_the_total_of_a_search_counts_every_matching_title(demo_db):
-    """The total comes from a second statement when the page is full; it must agree with the rows."""
+    """With search text the page's own statement counts the hits (a page past the last one asks a second
+    statement); either way the total must agree with the rows."""
     me = make_user()
     surname = engine.scalar("""SELECT SUBSTRING_INDEX(p.name, ' ', -1) FROM people p
                                JOIN media_cast mc ON mc.person_id = p.person_id
@@ -81,6 +82,10 @@ def test_the_total_of_a_search_counts_every_matching_title(demo_db):
         matching = everything(filters, me)
         assert len(matching) > 1
         assert titles.search_titles(filters, me, per_page=1).total == len(matching)
+        past_the_end = titles.search_titles(filters, me, page=len(matching) + 1, per_page=1)
+        assert past_the_end.rows == [] and past_the_end.total == len(matching)
+        resolved = resolve(filters)  # the typo-tolerant index's matches, as Explore searches
+        assert titles.search_titles(resolved, me, per_page=1).total == len(everything(resolved, me))
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -164,6 +169,10 @@ def test_a_broad_match_is_counted_only_up_to_the_cap(demo_db, monkeypatch):
     assert narrow.capped is False and narrow.total == len([t for t in all_titles() if t["media_type"] == "Series"])
     at = open_app(me, page="app_pages/explore.py")
     assert "more than 30 titles" in texts(at)
+    prefix = engine.scalar("SELECT LEFT(title, 1) FROM media GROUP BY 1 ORDER BY COUNT(*) DESC, 1 LIMIT 1")
+    searched = titles.search_titles(resolve(Filters(query=prefix)), me)  # counted in the page's statement
+    assert len(everything(resolve(Filters(query=prefix)), me)) > 30
+    assert (searched.total, searched.capped) == (30, True)
 
 
 def test_titles_in_my_playlists_or_watchlist_are_marked(demo_db):
