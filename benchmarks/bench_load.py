@@ -323,6 +323,26 @@ def cpu_seconds(pids) -> float:
     return total
 
 
+# A new worker builds its search index on a background thread (core.search.warm_up: about 3 s of CPU at
+# 100,000 titles). The one-session level measures a page run of one user alone, not the start-up of four
+# workers on two cores, so the ladder waits until the servers are idle first.
+SETTLED_CPU = 0.05  # seconds of the servers' CPU in the last second that count as idle
+SETTLE_LIMIT = 60.0
+
+
+def settle(server) -> float:
+    """Wait until the servers' processes use under SETTLED_CPU of CPU per second; return the seconds waited."""
+    started = time.monotonic()
+    before = cpu_seconds(server.pids().values())
+    while time.monotonic() - started < SETTLE_LIMIT:
+        time.sleep(1.0)
+        now = cpu_seconds(server.pids().values())
+        if now - before < SETTLED_CPU:
+            break
+        before = now
+    return time.monotonic() - started
+
+
 async def run_level(base: str, tokens: list[str], media_ids: list[int], duration: float, think,
                     seed: int, on_window=None, server_pids=None) -> Level:
     stats = Stats()
@@ -474,6 +494,7 @@ def ladder(args, db_url: str, label: str) -> list[Level]:
         server = Server(workers=args.workers, port=port, options=options, env={"STREAMSYNC_DB_URL": db_url},
                         state_dir=PROJECT_ROOT / ".local" / "bench", on_event=lambda m: print(f"bench: {m}"))
         server.start()
+        print(f"bench: the servers were idle {settle(server):.0f} s after they started")
     base = args.target.rstrip("/") if args.target else server.url
     sampler = None
     if args.rss_log and server:
