@@ -127,9 +127,14 @@ def show_watchlist() -> None:
         st.info("Your watchlist is empty. On a title's page choose a status (Plan to watch, Watching, ...) to "
                 "track it here.", icon=":material/bookmark_add:")
         return
+    # The status shown last, kept outside the widget: Streamlit forgets a widget's value once a run does not
+    # draw it, and the Playlists tab draws no watchlist (ui.layout.kept_tabs).
+    shown = st.session_state.get("watch_status_shown")
     first_used = next(i for i, status in enumerate(watchlist.STATUSES) if status_counts[status])
-    status = st.radio("Show", watchlist.STATUSES, index=first_used, horizontal=True, key="watch_status",
+    status = st.radio("Show", watchlist.STATUSES, horizontal=True, key="watch_status",
+                      index=watchlist.STATUSES.index(shown) if shown in watchlist.STATUSES else first_used,
                       format_func=lambda s: f"{watchlist.STATUS_LABELS[s]} ({status_counts[s]})")
+    st.session_state["watch_status_shown"] = status
     total = status_counts[status]
     if not total:
         st.caption(f"Nothing is '{watchlist.STATUS_LABELS[status]}' right now.")

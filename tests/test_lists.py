@@ -260,3 +260,18 @@ def test_the_chosen_playlist_is_kept_in_the_address(demo_db):
         assert not at.exception
         assert [h.value for h in at.subheader][0] == "First"  # my first playlist, never someone else's
         assert "playlist" not in at.query_params
+
+
+def test_the_watchlist_status_shown_is_kept_across_the_other_tab(demo_db):
+    me = make_user()
+    a, b = some_titles(me, 2)
+    watchlist.set_status(me, a["media_id"], "plan_to_watch")
+    watchlist.set_status(me, b["media_id"], "dropped")
+    at = open_tab(open_app(me, page=PAGE), "Watchlist")
+    at.radio(key="watch_status").set_value("dropped").run()
+    assert [s.key for s in at.selectbox if s.key.startswith("watch_move_")] == [f"watch_move_{b['media_id']}"]
+    open_tab(at, "Playlists")
+    assert not [r for r in at.radio if r.key == "watch_status"]  # the closed tab draws nothing
+    open_tab(at, "Watchlist")
+    assert at.radio(key="watch_status").value == "dropped"
+    assert [s.key for s in at.selectbox if s.key.startswith("watch_move_")] == [f"watch_move_{b['media_id']}"]
