@@ -186,7 +186,7 @@ if not results.rows and page > 1:  # the page ran past the end (titles were remo
 
 if results.total == 0:
     hints = filters.suggestions()
-    did_you_mean = filters.hits.did_you_mean if filters.hits else None
+    did_you_mean = search.did_you_mean(filters.hits)
     if did_you_mean:
         st.info(f"**No titles match.** Did you mean **{cards.md(did_you_mean)}**?", icon=":material/search_off:")
         st.button(f"Search for {cards.md(did_you_mean)}", on_click=use_query, args=(did_you_mean,),

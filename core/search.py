@@ -145,13 +145,6 @@ class TextHits:
     titles: tuple[search_index.Hit, ...]
     people: tuple[search_index.Hit, ...]
     text: str
-    found_in: search_index.SearchIndex = field(repr=False, compare=False)
-
-    # Only when nothing at all matched (Explore asks after the search found no title, descriptions included):
-    # comparing the text with 150,000 names costs 12 ms, which a search that found titles need not pay.
-    @cached_property
-    def did_you_mean(self) -> str | None:
-        return None if self.titles or self.people else self.found_in.did_you_mean(self.text)
 
     # Kept once made: up to 1,000 hits, and an Explore run reads them several times (page, count, people).
     @cached_property
@@ -190,9 +183,19 @@ def text_hits(text: str) -> TextHits | None:
     def look_up() -> TextHits:
         titles = tuple(found.titles_for(parsed.text, TITLE_HITS))
         people = tuple(found.people_for(parsed.text, PEOPLE_HITS))
-        return TextHits(titles, people, parsed.text, found)
+        return TextHits(titles, people, parsed.text)
 
     return found.remembered(("text_hits", parsed.text), look_up)
+
+
+def did_you_mean(hits: TextHits | None) -> str | None:
+    """The title or name closest to a text the index found nothing for. Asked only once a search shows no
+    title at all (descriptions included): comparing the text with 150,000 names costs 12 ms, which a search
+    that found something need not pay. Kept with the index's recent answers."""
+    if hits is None or hits.titles or hits.people:
+        return None
+    found = index()
+    return found.remembered(("did_you_mean", hits.text), lambda: found.did_you_mean(hits.text))
 
 
 def resolve(filters: Filters) -> Filters:

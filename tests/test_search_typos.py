@@ -46,7 +46,8 @@ def test_an_exact_title_ranks_first_and_articles_and_accents_do_not_matter(demo_
 
 def test_nothing_found_says_did_you_mean_and_odd_input_is_answered(demo_db):
     lost = search.text_hits("Sholqyz")
-    assert not lost.titles and lost.did_you_mean == "Sholay"
+    assert not lost.titles and search.did_you_mean(lost) == "Sholay"
+    assert search.did_you_mean(search.text_hits("Sholay")) is None  # found: nothing to suggest
     for odd in ("x" * 500, "!!!???...", "🎬🍿", "' OR 1=1 --"):
         found = search.text_hits(odd)
         assert found is None or isinstance(found.titles, tuple)
