@@ -145,6 +145,7 @@ class TextHits:
     titles: tuple[search_index.Hit, ...]
     people: tuple[search_index.Hit, ...]
     text: str
+    version: object  # the catalog version they were found in: a search page kept for them is for that catalog
 
     # Kept once made: up to 1,000 hits, and an Explore run reads them several times (page, count, people).
     @cached_property
@@ -183,7 +184,7 @@ def text_hits(text: str) -> TextHits | None:
     def look_up() -> TextHits:
         titles = tuple(found.titles_for(parsed.text, TITLE_HITS))
         people = tuple(found.people_for(parsed.text, PEOPLE_HITS))
-        return TextHits(titles, people, parsed.text)
+        return TextHits(titles, people, parsed.text, found.version)
 
     return found.remembered(("text_hits", parsed.text), look_up)
 

@@ -107,7 +107,8 @@ class _Field:
 class SearchIndex:
     """Titles and people, searchable with typos. Build with SearchIndex.build(); immutable afterwards."""
 
-    def __init__(self) -> None:
+    def __init__(self, version: object = None) -> None:
+        self.version = version  # the catalog version it was built from (see current())
         self.titles = _Field()
         self.people = _Field()
         self.vocabulary: Sequence[str] = ()
@@ -116,7 +117,8 @@ class SearchIndex:
         self._recent_lock = threading.Lock()
 
     @classmethod
-    def build(cls, titles: Iterable[tuple[int, str, int]], people: Iterable[tuple[int, str, int]]) -> SearchIndex:
+    def build(cls, titles: Iterable[tuple[int, str, int]], people: Iterable[tuple[int, str, int]],
+              version: object = None) -> SearchIndex:
         """titles: (media_id, title, rating_count); people: (person_id, name, credits).
 
         Everything ends up in tuples and in dicts of strings, numbers and tuples: Python's cyclic garbage
@@ -124,7 +126,7 @@ class SearchIndex:
         100,000 titles and 50,000 names were walked by every full collection (312,000 tracked objects in a
         loaded worker, 134,000 after; issue 15).
         """
-        index = cls()
+        index = cls(version)
         for media_id, title, count in titles:
             index.titles.add(media_id, title, title_keys(title), count or 0)
         for person_id, name, credits in people:
@@ -262,5 +264,5 @@ def current(version: object, load: Callable[[], tuple[list, list]]) -> SearchInd
     with _lock:
         if _current is None or _current[0] != version:
             titles, people = load()
-            _current = (version, SearchIndex.build(titles, people))
+            _current = (version, SearchIndex.build(titles, people, version))
         return _current[1]

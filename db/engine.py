@@ -16,7 +16,6 @@ import random
 import re
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -345,15 +344,22 @@ def execute_many(conn: Connection, sql: str, rows: list[tuple]):
         raise readable_error(errno, server_message(exc)) from exc
 
 
-# Transactions each actor committed in this process, whatever they changed: core.recent_reads keeps a user's
-# costly reads only until the user writes again.
-_commits_by_actor: Counter[str | None] = Counter()
-_commits_lock = threading.Lock()  # two commits of one actor on two threads must both count
+# The commits of this process in order: each committed transaction takes the next number, and each actor's
+# last number is kept. core.recent_reads keeps costly reads only until the reader writes again: a read made
+# at number n is old for whoever has committed after n.
+_commit_sequence = 0
+_last_commit: dict[str | None, int] = {}
+_commits_lock = threading.Lock()  # two commits on two threads must take two numbers
 
 
-def commits_by(actor: str) -> int:
-    """How many transactions `actor` has committed in this process so far."""
-    return _commits_by_actor[actor]
+def commit_sequence() -> int:
+    """The number of the last transaction committed in this process (0 before the first)."""
+    return _commit_sequence
+
+
+def last_commit(actor: str) -> int:
+    """The number of the last transaction `actor` committed in this process (0 when none)."""
+    return _last_commit.get(actor, 0)
 
 
 @contextmanager
@@ -363,6 +369,7 @@ def transaction(actor: str | None) -> Iterator[Connection]:
     Use run_in_transaction()/@transactional to also retry deadlocks.
     A connection lost while the work ran raises ConnectionLost (nothing was committed: safe to run again);
     lost during the COMMIT itself, the outcome is unknown, so it raises plain DatabaseUnavailable."""
+    global _commit_sequence
     if actor is not None and not (isinstance(actor, str) and text_ok(actor)):
         raise DataRuleError("You are not signed in as a valid user; log in again.")
     database = default()
@@ -375,7 +382,8 @@ def transaction(actor: str | None) -> Iterator[Connection]:
                 yield conn
                 committing = True
             with _commits_lock:  # after the COMMIT: a read made before it is then seen to be old
-                _commits_by_actor[actor] += 1
+                _commit_sequence += 1
+                _last_commit[actor] = _commit_sequence
         except DBAPIError as exc:
             if committing and _lost(exc):
                 raise database.unavailable(exc) from exc

@@ -57,6 +57,11 @@ _TOP_PEOPLE = {
     "prefix": """SELECT p.person_id, 1 AS score FROM people p WHERE p.name LIKE :prefix ESCAPE '!'
                   ORDER BY p.name, p.person_id LIMIT :people_cap""",
     "index": _INDEX_PEOPLE,
+    # The index ranks people by match, then by credits: the first :limit are the ones to show.
+    "index_top": """SELECT jp.person_id, jp.score * 100 AS score
+                      FROM JSON_TABLE(:people_hits, '$[*]' COLUMNS (n FOR ORDINALITY, person_id INT PATH '$[0]',
+                                                                   score DOUBLE PATH '$[1]')) jp
+                     WHERE jp.n <= :limit""",
 }
 
 
@@ -77,6 +82,11 @@ _IN_MY_LISTS = """(EXISTS (SELECT 1 FROM watchlist_items w WHERE w.username = :m
      OR EXISTS (SELECT 1 FROM playlists pl STRAIGHT_JOIN playlist_items pi
                     ON pi.playlist_id = pl.playlist_id AND pi.media_id = t.media_id
                  WHERE pl.username = :me))"""
+
+
+# What a title's card shows, from media t, with whether it is in one of :me's lists.
+_CARD = f"""t.media_id, t.title, t.release_year, t.media_type, t.poster_image_url, t.average_rating,
+            t.rating_count, {_IN_MY_LISTS} AS in_my_lists"""
 
 
 # A page of the search: rows of media_id, title, release_year, media_type, poster_image_url, average_rating,
@@ -168,8 +178,7 @@ def search_titles(filters: Any, viewer: str, page: int = 1, per_page: int = PAGE
     sort = filters.effective_sort()
     order = _ORDER[sort]
     rows = fetch_all(f"""
-        SELECT t.media_id, t.title, t.release_year, t.media_type, t.poster_image_url, t.average_rating,
-               t.rating_count, p.score, p.total, {_IN_MY_LISTS} AS in_my_lists FROM (
+        SELECT {_CARD}, p.score, p.total FROM (
             SELECT m.media_id, m.rating_count, m.average_rating, m.release_year{", m.title" if sort == "title" else ""},
                    {"h.score" if hits else "0"} AS score, {"COUNT(*) OVER ()" if hits else "NULL"} AS total
               FROM media m {source} {where_sql}
@@ -192,17 +201,35 @@ def search_titles(filters: Any, viewer: str, page: int = 1, per_page: int = PAGE
     return ResultPage(rows, min(counted, COUNT_CAP), max(page, 1), per_page, capped=counted > COUNT_CAP)
 
 
-def matching_people(parsed: Any, limit: int = 8) -> list[dict]:
-    """The people whose credits the search counts (see PEOPLE_PER_SEARCH), best match first, then the most
-    credited: person_id, name, credits (how many titles they are in: acting in and directing one title is
-    one title, as their Explore results count it)."""
-    params = {"prefix": parsed.like_prefix, "people_cap": PEOPLE_PER_SEARCH, "limit": limit}
-    if parsed.boolean is not None:
-        kind, params["ft"] = "fulltext", parsed.boolean
-    elif parsed.prefix_names:
-        kind = "prefix"
-    else:
+def cards(media_ids: list[int], viewer: str) -> list[dict]:
+    """The rows search_titles gives for these titles, in this order (a page of a search the caller kept:
+    core.titles.search_titles). A title removed since is left out. One primary-key statement."""
+    if not media_ids:
         return []
+    found = {row["media_id"]: row for row in fetch_all(f"SELECT {_CARD} FROM media t WHERE t.media_id IN :ids",
+                                                        ids=list(media_ids), me=viewer)}
+    rows = [found[media_id] for media_id in media_ids if media_id in found]
+    for row in rows:
+        row["in_my_lists"] = bool(row["in_my_lists"])
+    return rows
+
+
+def matching_people(parsed: Any, limit: int = 8) -> list[dict]:
+    """The people whose credits the search counts (see PEOPLE_PER_SEARCH; the index's when the caller
+    resolved them, core.search.resolve), best match first, then the most credited: person_id, name, credits
+    (how many titles they are in: acting in and directing one title is one title, as their Explore results
+    count it). Nobody for a single character."""
+    params = {"prefix": parsed.like_prefix, "people_cap": PEOPLE_PER_SEARCH, "limit": limit}
+    if not parsed.prefix_names:
+        return []
+    if getattr(parsed, "people_hits", None) is not None:
+        # The typo-tolerant index's people, those whose credits the search counts: no FULLTEXT over 50,000
+        # names (a common surname matches thousands of them, 24 ms at 100,000 titles).
+        kind, params["people_hits"] = "index_top", parsed.people_hits
+    elif parsed.boolean is not None:
+        kind, params["ft"] = "fulltext", parsed.boolean
+    else:
+        kind = "prefix"
     return fetch_all(f"""
         SELECT p.person_id, p.name,
                (SELECT COUNT(*) FROM media_cast c WHERE c.person_id = p.person_id)

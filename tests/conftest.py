@@ -15,6 +15,7 @@ import os
 import pytest
 from sqlalchemy.engine import make_url
 
+from core import recent_reads
 from db import engine, migrations, schema
 from db.config import REQUIRED_QUERY
 from db.engine import Database
@@ -81,6 +82,13 @@ def _demo_database():
 def demo_db(_demo_database):
     use_database(_demo_database)
     return _demo_database
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept():
+    """Each test starts as a new app process would: no answer kept from another test's reads (a search page
+    kept for everyone would otherwise outlive the test that wrote what it shows)."""
+    recent_reads.forget_all()
 
 
 @pytest.fixture

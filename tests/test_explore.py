@@ -2,7 +2,7 @@
 pages of 24 with the total, the "in my lists" mark, the page itself and its statement count."""
 import pytest
 
-from core import playlists, titles, watchlist
+from core import playlists, recent_reads, reviews, titles, watchlist
 from core.search import Filters, escape_like, parse_query, resolve
 from db import engine
 from db import titles as title_reads
@@ -185,6 +185,59 @@ def test_titles_in_my_playlists_or_watchlist_are_marked(demo_db):
     assert marked == {in_playlist, on_watchlist}
     someone_else = make_user()
     assert not any(r["in_my_lists"] for r in titles.search_titles(Filters(sort="title"), someone_else).rows)
+
+
+# --- pages of a text search kept for a while (core.titles.search_titles) ------------------------------------
+def broad_text() -> str:
+    """The letter most titles start with: a text search with more than a page of matches."""
+    return engine.scalar("SELECT LEFT(title, 1) FROM media GROUP BY 1 ORDER BY COUNT(*) DESC, 1 LIMIT 1")
+
+
+def counting_searches(monkeypatch) -> list:
+    """Each call of db.titles.search_titles (the statement that scores the text), recorded."""
+    calls = []
+    real = title_reads.search_titles
+    monkeypatch.setattr(title_reads, "search_titles", lambda *args, **kw: calls.append(args) or real(*args, **kw))
+    return calls
+
+
+def test_a_kept_search_page_shows_each_viewer_their_own_marks_and_live_figures(demo_db, monkeypatch):
+    me, other, rater = make_user(), make_user(), make_user()
+    text = broad_text()
+    live = title_reads.search_titles(resolve(Filters(query=text, sort="count")), me)  # the statement itself
+    marked = live.rows[1]["media_id"]
+    watchlist.set_status(other, marked, "plan_to_watch")  # before the search below, so it may use the kept page
+    searches = counting_searches(monkeypatch)
+    mine = titles.search_titles(resolve(Filters(query=text, sort="count")), me)
+    theirs = titles.search_titles(resolve(Filters(query=text, sort="count")), other)
+    assert len(searches) == 1  # the second viewer's page was the kept one
+    assert ids(mine) == ids(theirs) == ids(live) and mine.total == theirs.total == live.total
+    assert [r["media_id"] for r in theirs.rows if r["in_my_lists"]] == [marked]
+    assert not any(r["in_my_lists"] for r in mine.rows)
+    first = mine.rows[0]
+    reviews.save_review(rater, first["media_id"], 7, "")  # someone else's rating: the card shows it at once
+    again = titles.search_titles(resolve(Filters(query=text, sort="count")), other)
+    assert len(searches) == 1
+    assert again.rows[0]["rating_count"] == first["rating_count"] + 1
+
+
+def test_my_own_rating_reorders_my_search_at_once_and_others_within_the_keeping_time(demo_db, monkeypatch):
+    me, watcher = make_user(), make_user()
+    filters = Filters(query=broad_text(), sort="count")
+    rows = titles.search_titles(filters, me).rows
+    # Two neighbours in the "number of ratings" order, the lower one the fewest ratings behind.
+    upper, lower = min(zip(rows, rows[1:], strict=False), key=lambda p: p[0]["rating_count"] - p[1]["rating_count"])
+    titles.search_titles(resolve(filters), watcher)
+    for _ in range(upper["rating_count"] - lower["rating_count"]):  # others bring the lower one level...
+        reviews.save_review(make_user(), lower["media_id"], 6, "")
+    reviews.save_review(me, lower["media_id"], 6, "")  # ...and my rating puts it one ahead
+    kept = ids(titles.search_titles(resolve(filters), watcher))
+    assert kept.index(lower["media_id"]) > kept.index(upper["media_id"])  # the watcher's page is the kept one
+    mine = ids(titles.search_titles(resolve(filters), me))
+    assert mine.index(lower["media_id"]) < mine.index(upper["media_id"])  # I wrote since: mine is read again
+    later = recent_reads.clock() + titles.SEARCH_KEEP_SECONDS + 1
+    monkeypatch.setattr(recent_reads, "clock", lambda: later)
+    assert ids(titles.search_titles(resolve(filters), watcher)) == mine
 
 
 # --- the page -----------------------------------------------------------------------------------------------
