@@ -100,6 +100,7 @@ class Level:
     cookie_route_errors: int = 0
     client_cpu_pct: float = 0.0
     server_cpu_ms_per_run: float | None = None
+    db_cpu_ms_per_run: float | None = None  # this machine's MariaDB/MySQL server, when it runs here
     capacity_runs_per_s: float | None = None  # what the server's CPU per run allows on every core of this machine
     load_avg: float = 0.0
     error_samples: list[str] = field(default_factory=list)
@@ -323,6 +324,18 @@ def cpu_seconds(pids) -> float:
     return total
 
 
+def database_pids() -> list[int]:
+    """The MariaDB or MySQL server processes on this machine (none when the database is elsewhere)."""
+    found = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() in ("mariadbd", "mysqld"):
+                found.append(int(comm.parent.name))
+        except OSError:
+            continue
+    return found
+
+
 # A new worker builds its search index on a background thread (core.search.warm_up: about 3 s of CPU at
 # 100,000 titles). The one-session level measures a page run of one user alone, not the start-up of four
 # workers on two cores, so the ladder waits until the servers are idle first.
@@ -355,12 +368,16 @@ async def run_level(base: str, tokens: list[str], media_ids: list[int], duration
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     watcher = asyncio.create_task(on_window(stats.window)) if on_window else None
     server_cpu: list[float] = []
+    db_cpu: list[float] = []
+    databases = database_pids()
 
     async def sample_cpu():
-        # The machine is shared: the servers' own CPU time per page run says what they could do alone.
+        # The machine is shared: the servers' own CPU time per page run says what they could do alone, and
+        # the database server's what each run costs it.
         for edge in stats.window:
             await asyncio.sleep(max(0.0, edge - time.monotonic()))
             server_cpu.append(cpu_seconds(server_pids().values()))
+            db_cpu.append(cpu_seconds(databases))
 
     sampler = asyncio.create_task(sample_cpu()) if server_pids else None
     await asyncio.gather(*(tab.live(now + ramp * i / n, stats.window[1]) for i, tab in enumerate(tabs)))
@@ -382,6 +399,8 @@ async def run_level(base: str, tokens: list[str], media_ids: list[int], duration
     if len(server_cpu) == 2 and level.runs:
         level.server_cpu_ms_per_run = round(1000 * (server_cpu[1] - server_cpu[0]) / level.runs, 1)
         level.capacity_runs_per_s = round(os.cpu_count() * 1000 / level.server_cpu_ms_per_run, 1)
+        if databases:
+            level.db_cpu_ms_per_run = round(1000 * (db_cpu[1] - db_cpu[0]) / level.runs, 1)
     return level
 
 
@@ -448,14 +467,14 @@ def print_levels(title: str, levels: list[Level]) -> None:
     print(f"\n### {title}\n")
     print("| sessions | runs/s | p50 ms | p95 ms | p99 ms | p95 / 1 session | errors | pool timeouts | "
           "interrupted | reconnects | logged-out runs | cookie-route errors | server CPU ms/run | "
-          "runs/s the CPU allows | client CPU % | load avg |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "runs/s the CPU allows | database CPU ms/run | client CPU % | load avg |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for lv in levels:
         ratio = f"{lv.p95_ratio:.1f}x" if lv.p95_ratio is not None else "-"
         print(f"| {lv.sessions} | {lv.runs_per_s:.1f} | {lv.p50_ms} | {lv.p95_ms} | {lv.p99_ms} | {ratio} | "
               f"{lv.errors} | {lv.pool_timeouts} | {lv.interrupted} | {lv.reconnects} | {lv.logged_out_runs} | "
               f"{lv.cookie_route_errors} | {lv.server_cpu_ms_per_run} | {lv.capacity_runs_per_s} | "
-              f"{lv.client_cpu_pct} | {lv.load_avg} |")
+              f"{lv.db_cpu_ms_per_run} | {lv.client_cpu_pct} | {lv.load_avg} |")
     # Which clicks make the tail: p50 / p95 of each page at each level.
     print("\n| sessions | " + " | ".join(f"{page} p50/p95 ms" for page in CYCLE) + " |")
     print("|---:|" + "---:|" * len(CYCLE))
