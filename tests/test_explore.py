@@ -240,6 +240,20 @@ def test_my_own_rating_reorders_my_search_at_once_and_others_within_the_keeping_
     assert ids(titles.search_titles(resolve(filters), watcher)) == mine
 
 
+def test_a_title_added_meanwhile_shows_in_a_kept_search_at_once(demo_db):
+    me = make_user()
+    before = ids(titles.search_titles(resolve(Filters(query="Sholay")), me))
+    with engine.transaction(None) as conn:  # the catalog changes, not by me
+        added = engine.execute(conn, "INSERT INTO media (title, media_type) VALUES ('Sholay Returns', 'Movie')"
+                               ).lastrowid
+    try:
+        after = ids(titles.search_titles(resolve(Filters(query="Sholay")), me))
+        assert added not in before and added in after
+    finally:
+        with engine.transaction(None) as conn:
+            engine.execute(conn, "DELETE FROM media WHERE media_id = :m", m=added)
+
+
 # --- the page -----------------------------------------------------------------------------------------------
 def cards(at) -> list[str]:
     """The media ids the grid links to, in order."""
