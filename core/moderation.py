@@ -48,6 +48,10 @@ def hide_review(conn, actor: str, review_id: int, reason: str) -> None:
     """Hide the text from everyone but its author (who sees why); closes the open reports on it."""
     permissions.require(actor_role(conn, actor), "moderate_reviews")
     reason = _reason(reason, "hiding this review")
+    # The title first, as for a delete: hiding changes no figure, but an account's deletion holds the title
+    # and the hidden reviews' index range (core.accounts.keep_hidden_reviews) and then reads this review for
+    # the rating; a hide that held the review and waited for that range deadlocked with it.
+    lock_title_ratings(conn, sql.media_of(conn, review_id) or 0)
     hidden_by = _review(conn, review_id)["hidden_by"]
     if hidden_by is not None:  # a stale page: another moderator was quicker; keep their reason
         raise Conflict(f"{hidden_by} hid this review meanwhile; unhide it first to give another reason.")
@@ -58,6 +62,7 @@ def hide_review(conn, actor: str, review_id: int, reason: str) -> None:
 @transactional
 def unhide_review(conn, actor: str, review_id: int) -> None:
     permissions.require(actor_role(conn, actor), "moderate_reviews")
+    lock_title_ratings(conn, sql.media_of(conn, review_id) or 0)  # the title first, as hide_review
     if _review(conn, review_id)["hidden_by"] is None:
         raise Conflict("This review is not hidden.")
     sql.unhide(conn, review_id)
