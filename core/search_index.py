@@ -255,14 +255,14 @@ class SearchIndex:
 
 # --- one index per process, refreshed when the catalog changes -------------------------------------------------
 _lock = threading.Lock()
-_current: tuple[object, SearchIndex] | None = None
+_current: SearchIndex | None = None
 
 
 def current(version: object, load: Callable[[], tuple[list, list]]) -> SearchIndex:
     """The process's index for catalog `version`; load() -> (titles, people) rows when it must be rebuilt."""
     global _current
     with _lock:
-        if _current is None or _current[0] != version:
+        if _current is None or _current.version != version:
             titles, people = load()
-            _current = (version, SearchIndex.build(titles, people, version))
-        return _current[1]
+            _current = SearchIndex.build(titles, people, version)
+        return _current

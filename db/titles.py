@@ -36,7 +36,7 @@ _INDEX_TITLES = """SELECT jt.media_id, jt.score * 1000 AS score
                      FROM JSON_TABLE(:title_hits, '$[*]' COLUMNS (media_id INT PATH '$[0]',
                                                                  score DOUBLE PATH '$[1]')) jt"""
 _INDEX_PEOPLE = """SELECT jp.person_id, jp.score * 100 AS score
-                     FROM JSON_TABLE(:people_hits, '$[*]' COLUMNS (person_id INT PATH '$[0]',
+                     FROM JSON_TABLE(:people_hits, '$[*]' COLUMNS (n FOR ORDINALITY, person_id INT PATH '$[0]',
                                                                   score DOUBLE PATH '$[1]')) jp"""
 _DESCRIPTION_HITS = """SELECT mt.media_id, MATCH(mt.title, mt.description) AGAINST (:ft IN BOOLEAN MODE) AS score
                          FROM media mt WHERE MATCH(mt.title, mt.description) AGAINST (:ft IN BOOLEAN MODE)"""
@@ -58,10 +58,7 @@ _TOP_PEOPLE = {
                   ORDER BY p.name, p.person_id LIMIT :people_cap""",
     "index": _INDEX_PEOPLE,
     # The index ranks people by match, then by credits: the first :limit are the ones to show.
-    "index_top": """SELECT jp.person_id, jp.score * 100 AS score
-                      FROM JSON_TABLE(:people_hits, '$[*]' COLUMNS (n FOR ORDINALITY, person_id INT PATH '$[0]',
-                                                                   score DOUBLE PATH '$[1]')) jp
-                     WHERE jp.n <= :limit""",
+    "index_top": f"{_INDEX_PEOPLE} WHERE jp.n <= :limit",
 }
 
 

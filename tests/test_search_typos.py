@@ -91,7 +91,7 @@ def test_the_index_is_built_before_the_first_search_and_a_dead_database_does_not
         demo_db, swap_database):
     search_index._current = None
     search.warm_up()
-    assert search_index._current is not None and search_index._current[1].title_name(1) is not None
+    assert search_index._current is not None and search_index._current.title_name(1) is not None
     swap_database("mysql+mysqlconnector://nobody@127.0.0.1:1/nowhere")
     search_index._current = None
     search.warm_up()  # returns quietly; the first search will say the database is unavailable
