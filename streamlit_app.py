@@ -12,9 +12,10 @@ if __name__ != "__main__":
     from streamlit import config
 
     from core import search
-    from ui import gc_settings, ical_route, session_cookie
+    from ui import gc_settings, ical_route, session_cookie, theme_message
 
     gc_settings.apply()
+    theme_message.install()
     threading.Thread(target=search.warm_up, name="search-index-warm-up", daemon=True).start()
 
     # Page files live in app_pages/, not pages/: a folder named pages/ makes Streamlit serve each file
