@@ -163,21 +163,23 @@ if page_from_url() != page:
 top_matches = search.suggestions(filters)
 if top_matches:
     # Page links, not markdown links: the title opens in this session (no full reload), and the search stays.
-    st.caption("Top matches:")
-    for col, match in zip(st.columns(len(top_matches)), top_matches, strict=True):
-        col.page_link(cards.media_page(), label=cards.md(match["title"]), query_params={"id": str(match["media_id"])})
+    # One flex row: columns drew a column element around each link (issue 15).
+    line = st.container(horizontal=True, vertical_alignment="center")
+    line.caption("Top matches:", width="content")
+    for match in top_matches:
+        line.page_link(cards.media_page(), label=cards.md(match["title"]), query_params={"id": str(match["media_id"])})
 
 parsed = filters.parsed
 if parsed is not None:
     people = titles.matching_people(parsed)
     if people:
         st.caption("People matching your search (show their titles):")
-        cols = st.columns(min(len(people), 4))
-        for i, found in enumerate(people):
+        line = st.container(horizontal=True)  # wraps on a narrow screen, as the columns did
+        for found in people:
             count = f"{plural(found['credits'], 'title')}"
-            cols[i % len(cols)].button(f"{cards.md(found['name'])} · {count}",
-                                       key=f"explore_person_{found['person_id']}", icon=":material/person:",
-                                       on_click=pick_person, args=(found["person_id"],), width="stretch")
+            line.button(f"{cards.md(found['name'])} · {count}",
+                        key=f"explore_person_{found['person_id']}", icon=":material/person:",
+                        on_click=pick_person, args=(found["person_id"],))
 
 results = titles.search_titles(filters, user["username"], page)
 if not results.rows and page > 1:  # the page ran past the end (titles were removed meanwhile)

@@ -1,6 +1,6 @@
-"""Friends: send requests (with suggestions), answer and cancel them, remove, block and unblock, and a
-friend's profile (choose a friend, or `?user=`). Three statements per render with the session check, eight
-with a friend's profile open."""
+"""Friends: send requests (with suggestions), answer and cancel them, block and unblock, and a friend's profile
+(choose a friend, or `?user=`), where they can be removed or blocked. Three statements per render with the
+session check, eight with a friend's profile open."""
 import streamlit as st
 
 from core import friends
@@ -90,6 +90,28 @@ def show_profile(username: str) -> None:
                     lambda r: f"★ {r['rating']} · {md(r['title'])} ({r['release_year'] or '?'})")
         title_links("Titles you both rated", both, "None yet.",
                     lambda r: f"{md(r['title'])}: you ★ {r['my_rating']}, them ★ {r['their_rating']}")
+    friendship_controls(person["username"])
+
+
+def friendship_controls(other: str) -> None:
+    """Remove or block a friend, each after a confirmation, under their profile; done, the profile closes."""
+
+    def ended(write, success: str, where: str) -> None:
+        if attempt(write, me, other, success=success, where=where):
+            st.query_params.pop("user", None)
+
+    remove, block = st.columns(2)
+    with remove:
+        confirm_button("Remove friend…", key=f"unfriend_{other}",
+                       question=f"Remove **{md(other)}** from your friends?",
+                       action=lambda: ended(friends.remove, f"Removed {other} from your friends.", f"unfriend_{other}"),
+                       confirm_label="Yes, remove")
+    with block:
+        confirm_button("Block…", key=f"block_{other}",
+                       question=f"Block **{md(other)}**? You stop being friends, and neither of you can send "
+                                "requests or see the other's profile until you unblock them.",
+                       action=lambda: ended(friends.block, f"Blocked {other}.", f"block_{other}"),
+                       confirm_label="Yes, block")
 
 
 def title_links(heading: str, rows: list[dict], empty: str, label) -> None:
@@ -121,14 +143,14 @@ with left:
     if not incoming:
         st.caption("No one is waiting for an answer.")
     for r in incoming:
-        name, accept, decline = st.columns([4, 1, 1], vertical_alignment="center")
-        name.markdown(who(r["other"], r))
-        accept.button("Accept", key=f"accept_{r['other']}", type="primary", on_click=attempt,
-                      args=(friends.accept, me, r["other"]),
-                      kwargs={"success": f"You and {r['other']} are friends now.", "where": f"incoming_{r['other']}"})
-        decline.button("Decline", key=f"decline_{r['other']}", on_click=attempt,
-                       args=(friends.decline, me, r["other"]),
-                       kwargs={"success": f"Declined {r['other']}'s request.", "where": f"incoming_{r['other']}"})
+        line = name_and_button()
+        line.markdown(who(r["other"], r), width="stretch")  # the buttons side by side at the right
+        line.button("Accept", key=f"accept_{r['other']}", type="primary", on_click=attempt,
+                    args=(friends.accept, me, r["other"]),
+                    kwargs={"success": f"You and {r['other']} are friends now.", "where": f"incoming_{r['other']}"})
+        line.button("Decline", key=f"decline_{r['other']}", on_click=attempt,
+                    args=(friends.decline, me, r["other"]),
+                    kwargs={"success": f"Declined {r['other']}'s request.", "where": f"incoming_{r['other']}"})
         error_beside(f"incoming_{r['other']}")
 
     st.subheader(f"Friends ({len(my_friends)})")
@@ -136,26 +158,11 @@ with left:
         st.info("No friends yet. Send a request by username, or pick someone from 'People you may know'.",
                 icon=":material/group_add:")
     for r in my_friends:
-        with st.container(border=True):
-            line = name_and_button()
-            line.markdown(who(r["other"], r), width="content")
-            line.button("Profile", key=f"view_{r['other']}", on_click=open_profile, args=(r["other"],))
-            remove, block = st.columns(2)
-            with remove:
-                confirm_button("Remove…", key=f"unfriend_{r['other']}",
-                               question=f"Remove **{md(r['other'])}** from your friends?",
-                               action=lambda other=r["other"]: attempt(friends.remove, me, other,
-                                                                      success=f"Removed {other} from your friends.",
-                                                                      where=f"unfriend_{other}"),
-                               confirm_label="Yes, remove")
-            with block:
-                confirm_button("Block…", key=f"block_{r['other']}",
-                               question=f"Block **{md(r['other'])}**? You stop being friends, and neither of you "
-                                        "can send requests or see the other's profile until you unblock them.",
-                               action=lambda other=r["other"]: attempt(friends.block, me, other,
-                                                                      success=f"Blocked {other}.",
-                                                                      where=f"block_{other}"),
-                               confirm_label="Yes, block")
+        # One line a friend: removing and blocking are on their profile (Profile), as on Trakt or Letterboxd,
+        # so the list stays short to draw however many friends there are (issue 15).
+        line = name_and_button()
+        line.markdown(who(r["other"], r), width="content")
+        line.button("Profile", key=f"view_{r['other']}", on_click=open_profile, args=(r["other"],))
 
     st.subheader(f"Sent requests ({len(outgoing)})")
     if not outgoing:

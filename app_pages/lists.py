@@ -12,7 +12,7 @@ from core.search import Filters, resolve
 from core.words import plural
 from ui.cards import md, media_page, page_number, pager
 from ui.feedback import attempt, confirm_button, error_beside
-from ui.layout import kept_tabs, page_header, signed_in_user
+from ui.layout import kept_tabs, name_and_button, page_header, signed_in_user
 
 WATCHLIST_PAGE_SIZE = 25
 SEARCH_RESULTS = 8
@@ -74,19 +74,21 @@ def show_playlist(playlist: dict) -> None:
                 "page.", icon=":material/playlist_add:")
     for index, row in enumerate(rows):
         mid = row["media_id"]
-        number, title, up, down, remove = st.columns([0.4, 6, 0.6, 0.6, 0.6], vertical_alignment="center")
-        number.markdown(f"**{index + 1}**")
-        title.page_link(media_page(), label=title_label(row), query_params={"id": str(mid)})
-        up.button("", key=f"up_{pid}_{mid}", icon=":material/arrow_upward:", help="Move up",
-                  disabled=index == 0, on_click=attempt, args=(playlists.move_item, me, pid, mid, -1),
-                  kwargs={"success": f"Moved '{row['title']}' up.", "where": f"item_{pid}_{mid}"})
-        down.button("", key=f"down_{pid}_{mid}", icon=":material/arrow_downward:", help="Move down",
+        # One flex row, the number in the link's label: columns of fixed shares drew 11 elements a title
+        # (issue 15: a long playlist was most of the Lists page's cost), this line draws 5.
+        line = name_and_button()
+        line.page_link(media_page(), label=f"{index + 1}\\. {title_label(row)}", query_params={"id": str(mid)},
+                       width="stretch")
+        line.button("", key=f"up_{pid}_{mid}", icon=":material/arrow_upward:", help="Move up",
+                    disabled=index == 0, on_click=attempt, args=(playlists.move_item, me, pid, mid, -1),
+                    kwargs={"success": f"Moved '{row['title']}' up.", "where": f"item_{pid}_{mid}"})
+        line.button("", key=f"down_{pid}_{mid}", icon=":material/arrow_downward:", help="Move down",
                     disabled=index == len(rows) - 1, on_click=attempt, args=(playlists.move_item, me, pid, mid, 1),
                     kwargs={"success": f"Moved '{row['title']}' down.", "where": f"item_{pid}_{mid}"})
-        remove.button("", key=f"remove_{pid}_{mid}", icon=":material/close:", help="Remove from this playlist",
-                      on_click=attempt, args=(playlists.remove_item, me, pid, mid),
-                      kwargs={"success": f"Removed '{row['title']}' from '{playlist['name']}'.",
-                              "where": f"item_{pid}_{mid}"})
+        line.button("", key=f"remove_{pid}_{mid}", icon=":material/close:", help="Remove from this playlist",
+                    on_click=attempt, args=(playlists.remove_item, me, pid, mid),
+                    kwargs={"success": f"Removed '{row['title']}' from '{playlist['name']}'.",
+                            "where": f"item_{pid}_{mid}"})
         error_beside(f"item_{pid}_{mid}")
 
     query = st.text_input("Add a title", key=f"add_query_{pid}", placeholder="Type part of a title or a name")
@@ -144,15 +146,15 @@ def show_watchlist() -> None:
     rows = watchlist.items_for_user(me, status, limit=WATCHLIST_PAGE_SIZE, offset=(page - 1) * WATCHLIST_PAGE_SIZE)
     for row in rows:
         mid = row["media_id"]
-        title, move, remove = st.columns([5, 2, 0.6], vertical_alignment="center")
-        title.page_link(media_page(), label=title_label(row), query_params={"id": str(mid)})
-        move.selectbox("Move to", watchlist.STATUSES, index=watchlist.STATUSES.index(status),
+        line = name_and_button()  # one flex row: 4 elements a title, where columns drew 7
+        line.page_link(media_page(), label=title_label(row), query_params={"id": str(mid)}, width="stretch")
+        line.selectbox("Move to", watchlist.STATUSES, index=watchlist.STATUSES.index(status),
                        format_func=watchlist.STATUS_LABELS.get, key=f"watch_move_{mid}",
-                       label_visibility="collapsed", on_change=move_status, args=(mid, row["title"]))
-        remove.button("", key=f"watch_remove_{mid}", icon=":material/close:", help="Remove from the watchlist",
-                      on_click=attempt, args=(watchlist.remove, me, mid),
-                      kwargs={"success": f"Removed '{row['title']}' from your watchlist.",
-                              "where": f"watch_row_{mid}"})
+                       label_visibility="collapsed", on_change=move_status, args=(mid, row["title"]), width=180)
+        line.button("", key=f"watch_remove_{mid}", icon=":material/close:", help="Remove from the watchlist",
+                    on_click=attempt, args=(watchlist.remove, me, mid),
+                    kwargs={"success": f"Removed '{row['title']}' from your watchlist.",
+                            "where": f"watch_row_{mid}"})
         error_beside(f"watch_row_{mid}")
     if total > WATCHLIST_PAGE_SIZE:
         pager(page_key, total, WATCHLIST_PAGE_SIZE, noun="titles")

@@ -1,7 +1,7 @@
 """Progress: every series I follow with the last episode I watched (`S2E5 · title`), the next one and how
-far I am in the current viewing; mark the next one watched in one click, set any episode, rewatch a finished
-series, or stop tracking; and the episodes coming up. Four statements per render with the session check: my
-series, upcoming episodes, and the episodes of the one in the picker."""
+far I am in the current viewing; mark the next one watched in one click, set any episode or stop tracking
+(for the series chosen in the picker), rewatch a finished series; and the episodes coming up. Four statements
+per render with the session check: my series, upcoming episodes, and the episodes of the one in the picker."""
 from datetime import date
 
 import streamlit as st
@@ -44,27 +44,26 @@ def series_card(row: dict) -> None:
         if row["current_viewing"] > 1:
             st.badge(viewing_text(row["current_viewing"]).capitalize(), icon=":material/replay:")
         total, watched = row["total_episodes"], row["watched_episodes"]
-        st.markdown(f"**{episode_label(row['last_code'], row['last_title'])}**")
+        # One Markdown block for where I am and what comes next (a card drew six elements; issue 15).
+        upcoming = ("All episodes watched." if total else "This series has no episodes in the catalog yet.")
+        if row["next_episode_id"] is not None:
+            upcoming = f"Next: {episode_label(row['next_code'], row['next_title'])}"
+        st.markdown(f"**{episode_label(row['last_code'], row['last_title'])}**  \n{upcoming}")
         percent = round(100 * watched / total) if total else 0
         st.progress(percent / 100, text=f"{percent}% · {watched} of {total} episodes")
         if row["next_episode_id"] is not None:
-            st.caption(f"Next: {episode_label(row['next_code'], row['next_title'])}")
             st.button(f"Mark {row['next_code']} watched", key=f"progress_next_{row['media_id']}",
                       icon=":material/check:", type="primary", on_click=attempt,
                       args=(watching.mark_up_to, me, row["media_id"], row["next_episode_id"]),
                       kwargs={"success": watched_message, "where": f"progress_next_{row['media_id']}"})
             error_beside(f"progress_next_{row['media_id']}")
         elif total:
-            st.caption("All episodes watched.")
             st.button("Rewatch this series", key=f"progress_rewatch_{row['media_id']}", icon=":material/replay:",
                       on_click=attempt, args=(watching.start_rewatch, me, row["media_id"]),
                       kwargs={"success": lambda n: f"Rewatching '{row['title']}': {viewing_text(n)} starts at "
                                                    "the first episode; your first watch stays in your diary.",
                                   "where": f"progress_rewatch_{row['media_id']}"})
             error_beside(f"progress_rewatch_{row['media_id']}")
-        else:
-            st.caption("This series has no episodes in the catalog yet.")
-        remove_control(row)
 
 
 if not series:
@@ -98,6 +97,8 @@ else:  # (not st.stop(): a refusal whose control went with the last series still
                   args=(watching.mark_up_to, me, chosen, episode),
                   kwargs={"success": watched_message, "where": "progress_set"})
         error_beside("progress_set")
+    # Here rather than on every card: it acts on the series chosen above.
+    remove_control(next(row for row in series if row["media_id"] == chosen))
 
     if finished:
         st.subheader(f"Finished ({len(finished)})")

@@ -98,10 +98,14 @@ def test_decline_cancel_and_remove(demo_db):
     at = open_app(me, page=PAGE)
     at.button(key=f"decline_{asker}").click().run()
     at.button(key=f"cancel_{asked}").click().run()
+    assert f"unfriend_{friend}" not in [b.key for b in at.button]  # removing is on the friend's profile
+    at.button(key=f"view_{friend}").click().run()
     at.button(key=f"unfriend_{friend}").click().run()
     assert f"Remove **{friend}** from your friends?" in shown(at).replace("\\", "")
     at.button(key=f"unfriend_{friend}__yes").click().run()
     assert friends.overview(me) == []
+    assert f"Removed {friend} from your friends." in shown(at)
+    assert "user" not in at.query_params and "Friends (0)" in shown(at)  # the profile closed with the friendship
     with pytest.raises(DataRuleError, match="no pending request"):
         friends.accept(me, asker)
 
@@ -109,7 +113,7 @@ def test_decline_cancel_and_remove(demo_db):
 def test_block_replaces_the_friendship_and_hides_both_profiles(demo_db):
     me, pal = make_user(), make_user()
     befriend(me, pal)
-    at = open_app(me, page=PAGE)
+    at = open_app(me, page=PAGE, query={"user": pal})
     at.button(key=f"block_{pal}").click().run()
     at.button(key=f"block_{pal}__yes").click().run()
     assert f"Blocked {pal}." in shown(at)

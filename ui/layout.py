@@ -38,9 +38,11 @@ def require(action: str) -> dict:
 
 
 def name_and_button():
-    """A row holding a name on the left and its button on the right, each as wide as its words: columns of
-    fixed shares cut a button's label ("Un…" for Unblock) when the column was narrow. On a narrow screen the
-    button wraps under the name instead."""
+    """A row holding a name (or a link) on the left and its buttons on the right, each as wide as its words:
+    columns of fixed shares cut a button's label ("Un…" for Unblock) when the column was narrow, and drew a
+    column element around every control (issue 15: a playlist's rows were most of the Lists page's cost). A
+    link given width="stretch" takes the room the buttons leave. On a narrow screen the buttons wrap under the
+    name instead."""
     return st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center")
 
 
