@@ -10,7 +10,7 @@ import streamlit as st
 
 from core import dashboard, home, progress, recommend, reviews, watching
 from core.words import plural
-from ui.cards import explore_page, md, media_card, media_page, rating_text
+from ui.cards import card_row, explore_page, md, media_card, media_page, rating_text
 from ui.feedback import attempt, error_beside, watched_message
 from ui.layout import kept_tabs, page_header, signed_in_user
 from ui.navigation import path
@@ -46,10 +46,9 @@ def card_rows(rows: list[dict], caption, prefix: str) -> None:
     """A shelf of cards (COLUMNS to a line; one line scrolling sideways on a phone: ui.style), each with
     caption(row) under it and a "Log a watch" for films."""
     with st.container(key=f"shelf_{prefix}"):
-        for col, row in zip(st.columns(len(rows)), rows, strict=True):
-            with col:
-                media_card(row, log_watch=lambda r: log_watch_button(me, r, f"{prefix}_log_{r['media_id']}"),
-                           note=md(caption(row)))
+        card_row(rows, len(rows), lambda row: media_card(
+            row, log_watch=lambda r: log_watch_button(me, r, f"{prefix}_log_{r['media_id']}"), note=md(caption(row)),
+            framed=False))
 
 
 def rate(media_id: int, key: str) -> None:

@@ -274,6 +274,31 @@ def test_explore_shows_a_full_page_with_the_total_and_pages_on(demo_db):
     assert not set(cards(at)) & set(first)
 
 
+def frames(node) -> list:
+    """The bordered boxes under `node` (bordered columns and containers), each as the list of its children."""
+    found = []
+    block = getattr(node, "proto", None)
+    if (node.type == "column" and block.show_border  # AppTest keeps a column's own message
+            or node.type == "flex_container" and block.flex_container.border):
+        found.append(list(node.children.values()))
+    for child in getattr(node, "children", {}).values():
+        found.extend(frames(child))
+    return found
+
+
+def test_every_card_has_one_frame_and_no_frame_is_empty(demo_db):
+    """A full line's columns frame its cards; the last, shorter line frames its cards itself (a bordered
+    column without a card would show as an empty box)."""
+    last = -(-len(all_titles()) // titles.PAGE_SIZE)
+    at = open_app(make_user(), page="app_pages/explore.py", query={"page": last})
+    shown_cards = cards(at)
+    assert len(shown_cards) % 6, "the last page should end with a shorter line for this check"
+    boxes = frames(at._tree)
+    assert len(boxes) == len(shown_cards) and all(boxes)
+    assert sorted(link.proto.query_string.removeprefix("id=") for box in boxes for link in box
+                  if link.type == "page_link") == sorted(shown_cards)
+
+
 def test_a_search_shows_matching_people_and_picking_one_shows_their_titles(demo_db):
     person = engine.fetch_one("""SELECT p.person_id, p.name FROM people p
                                  JOIN media_cast mc ON mc.person_id = p.person_id

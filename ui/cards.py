@@ -7,6 +7,7 @@ import base64
 import html
 import re
 from collections.abc import Callable
+from contextlib import nullcontext
 from urllib.parse import quote
 
 import streamlit as st
@@ -101,12 +102,13 @@ def stars(rating) -> str:
 LISTED_BADGE = ":green-badge[:material/bookmark_added: Listed]"  # Markdown's badge: the same look as st.badge
 
 
-def media_card(row: dict, log_watch: Callable[[dict], None] | None = None, note: str | None = None) -> None:
+def media_card(row: dict, log_watch: Callable[[dict], None] | None = None, note: str | None = None,
+               framed: bool = True) -> None:
     """One title in a grid: poster, title linking to its details, year, type, rating, and a mark when it is
     in one of my lists; `note` (Markdown: why it is shown) inside the card, so notes line up across a row
     whether or not a card has a button; with log_watch, a film's card calls it to draw its "Log a watch"
-    button."""
-    with st.container(border=True):
+    button. framed=False: the caller's container is the card's frame (a bordered column)."""
+    with st.container(border=True) if framed else nullcontext():
         poster(row)
         # A long title is cut to the card's width; the tooltip holds all of it.
         st.page_link(media_page(), label=md(row["title"]), query_params={"id": str(row["media_id"])},
@@ -125,16 +127,23 @@ def media_card(row: dict, log_watch: Callable[[dict], None] | None = None, note:
             log_watch(row)
 
 
+def card_row(rows: list[dict], columns: int, card: Callable[[dict], None]) -> None:
+    """One line of `columns` cards, card(row) drawing each card's contents. A full line's columns are the
+    cards' frames (a bordered container in each column was one more element a card, 24 a page of Explore);
+    a shorter line frames its cards itself, so its empty columns show nothing."""
+    full = len(rows) == columns
+    for col, row in zip(st.columns(columns, border=full), rows, strict=False):
+        with col, st.container(border=True) if not full else nullcontext():
+            card(row)
+
+
 def poster_grid(rows: list[dict], columns: int = GRID_COLUMNS,
                 log_watch: Callable[[dict], None] | None = None, key: str = "posters") -> None:
     """Cards in rows of `columns`, three to a line on a phone (ui.style; `key` names the grid, unique on its
     page). log_watch: see media_card."""
     with st.container(key=f"grid_{key}"):
         for start in range(0, len(rows), columns):
-            cols = st.columns(columns)
-            for col, row in zip(cols, rows[start:start + columns], strict=False):
-                with col:
-                    media_card(row, log_watch)
+            card_row(rows[start:start + columns], columns, lambda row: media_card(row, log_watch, framed=False))
 
 
 def page_number(key: str) -> int:
