@@ -12,7 +12,11 @@ from db.watch_events import COUNTED
 # Watched in the row's current viewing (w is watch_events, p series_progress, e episodes).
 _IN_VIEWING = "w.username = p.username AND w.media_id = p.media_id AND w.viewing = p.current_viewing"
 
+# derived_merge=off: x is made once, one row per series, and nx joins it. Merged into the outer query, the
+# optimizer evaluated x's next-episode subquery again for the join and the outer select (4 times a series;
+# 7.3 -> 5.5 ms for a large-scale viewer following 9 to 11 series).
 _PROGRESS_SQL = f"""
+SET STATEMENT optimizer_switch = 'derived_merge=off' FOR
 SELECT x.*, nx.season_number AS next_season, nx.episode_number AS next_number, nx.title AS next_title,
        CONCAT('S', nx.season_number, 'E', nx.episode_number) AS next_code
   FROM (SELECT p.media_id, m.title, m.release_year, m.poster_image_url, p.last_watched_at, p.current_viewing,
