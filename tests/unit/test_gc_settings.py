@@ -14,5 +14,7 @@ def test_the_server_process_runs_the_collector_at_the_measured_thresholds():
         served = runpy.run_path(APP, run_name="streamlit_app")  # what `streamlit run` does first
         assert "app" in served
         assert gc.get_threshold() == gc_settings.THRESHOLDS
+        assert gc.get_freeze_count() > 10_000  # the modules' objects are out of every collection
     finally:
+        gc.unfreeze()
         gc.set_threshold(*before)
