@@ -139,7 +139,11 @@ class Database:
         """A pooled connection; a server that is down or refuses us becomes DatabaseUnavailable."""
         try:
             conn = self.engine.connect()
-        except (PoolTimeout, DBAPIError) as exc:
+        except DBAPIError as exc:
+            # A connection that died at checkout (its node was killed between the pool's ping and the
+            # first use) is lost like one that dies under a read: nothing ran, so it may be tried again.
+            raise self.unavailable(exc, ConnectionLost if _lost(exc) else DatabaseUnavailable) from exc
+        except PoolTimeout as exc:
             raise self.unavailable(exc) from exc
         try:
             yield conn
@@ -163,8 +167,14 @@ class Database:
                     conn.invalidate()
 
 
+# What the connector itself says, with no error number, when the socket under a connection is gone: some of
+# its paths end the message with a period, which SQLAlchemy looks for, and some do not.
+_GONE = ("MySQL Connection not available", "Connection to MySQL is not available")
+
+
 def _lost(exc: DBAPIError) -> bool:
-    return bool(exc.connection_invalidated) or errno_of(exc) in LOST_ERRNOS
+    return (bool(exc.connection_invalidated) or errno_of(exc) in LOST_ERRNOS
+            or any(words in server_message(exc) for words in _GONE))
 
 
 def _first_ready_host(hosts: list[tuple[str, int]]):

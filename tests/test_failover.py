@@ -5,7 +5,9 @@ import threading
 import time
 
 import pytest
+from mysql.connector import errors as mysql_errors
 from sqlalchemy import create_engine, text
+from sqlalchemy import exc as sqlalchemy_exc
 from sqlalchemy.pool import NullPool
 
 import db
@@ -100,3 +102,27 @@ def test_a_connection_dying_at_commit_is_the_unknown_outcome_error_and_not_run_a
     assert "lost connection" in info.value.reason.lower() or "gone away" in info.value.reason.lower()
     assert len(attempts) == 1
     assert db.scalar("SELECT CONNECTION_ID()") != attempts[0]  # the pool gave out a working connection
+
+
+def test_a_connection_found_dead_when_taken_from_the_pool_is_taken_again(empty_db, one_connection_pool,
+                                                                          monkeypatch):
+    """The pool's ping passed, then the node died before the connection's first use: the connector says so in
+    its own words, with no error number (the cluster test met it once, on a page, as "database unavailable").
+    Nothing ran on it, so a read takes another connection and a transaction runs once, as for a read that
+    dies mid-way."""
+    pool_engine = engine.default().engine
+    real_connect = pool_engine.connect
+    failures = []
+
+    def connect_once_dead():
+        if len(failures) < 1:
+            failures.append(1)
+            gone = mysql_errors.OperationalError("MySQL Connection not available")  # the connector's own words
+            raise sqlalchemy_exc.OperationalError("SELECT 1", {}, gone)
+        return real_connect()
+
+    monkeypatch.setattr(pool_engine, "connect", connect_once_dead)
+    assert db.fetch_all("SELECT 1 AS one") == [{"one": 1}] and failures == [1]
+    failures.clear()  # a transaction's checkout meets it: it runs once, on the next connection
+    engine.run_in_transaction("carol", lambda conn: db.execute(conn, "INSERT INTO genres (name) VALUES ('Noir')"))
+    assert failures == [1] and db.scalar("SELECT COUNT(*) FROM genres") == 1
