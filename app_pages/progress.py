@@ -45,9 +45,10 @@ def series_card(row: dict) -> None:
             st.badge(viewing_text(row["current_viewing"]).capitalize(), icon=":material/replay:")
         total, watched = row["total_episodes"], row["watched_episodes"]
         # One Markdown block for where I am and what comes next (a card drew six elements; issue 15).
-        upcoming = ("All episodes watched." if total else "This series has no episodes in the catalog yet.")
         if row["next_episode_id"] is not None:
             upcoming = f"Next: {episode_label(row['next_code'], row['next_title'])}"
+        else:
+            upcoming = "All episodes watched." if total else "This series has no episodes in the catalog yet."
         st.markdown(f"**{episode_label(row['last_code'], row['last_title'])}**  \n{upcoming}")
         percent = round(100 * watched / total) if total else 0
         st.progress(percent / 100, text=f"{percent}% · {watched} of {total} episodes")
@@ -82,13 +83,14 @@ else:  # (not st.stop(): a refusal whose control went with the last series still
             series_card(row)
 
     st.subheader("Set progress to any episode")
-    series_titles = {row["media_id"]: row["title"] for row in series}
-    chosen = st.selectbox("Series", list(series_titles), format_func=series_titles.get, key="progress_series")
+    by_id = {row["media_id"]: row for row in series}
+    chosen = st.selectbox("Series", list(by_id), format_func=lambda media_id: by_id[media_id]["title"],
+                          key="progress_series")
     episodes = titles.episodes(chosen)
     if not episodes:
         st.caption("This series has no episodes in the catalog yet.")
     else:
-        current = next(row["last_episode_id"] for row in series if row["media_id"] == chosen)
+        current = by_id[chosen]["last_episode_id"]
         ids = [e["episode_id"] for e in episodes]
         labels = {e["episode_id"]: f"{e['code']} · {e['title']}" for e in episodes}
         episode = st.selectbox("Watched up to", ids, format_func=labels.get, key=f"progress_episode_{chosen}",
@@ -98,7 +100,7 @@ else:  # (not st.stop(): a refusal whose control went with the last series still
                   kwargs={"success": watched_message, "where": "progress_set"})
         error_beside("progress_set")
     # Here rather than on every card: it acts on the series chosen above.
-    remove_control(next(row for row in series if row["media_id"] == chosen))
+    remove_control(by_id[chosen])
 
     if finished:
         st.subheader(f"Finished ({len(finished)})")
