@@ -12,10 +12,11 @@ if __name__ != "__main__":
     from streamlit import config
 
     from core import search
-    from ui import gc_settings, ical_route, session_cookie, theme_message
+    from ui import gc_settings, ical_route, message_batching, session_cookie, theme_message
 
     gc_settings.apply()
     theme_message.install()
+    message_batching.install()
     threading.Thread(target=search.warm_up, name="search-index-warm-up", daemon=True).start()
 
     # Page files live in app_pages/, not pages/: a folder named pages/ makes Streamlit serve each file

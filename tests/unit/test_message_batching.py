@@ -1,0 +1,133 @@
+"""A page run's messages reach the event loop in batches (ui/message_batching.py): every event is handled, once,
+in the order the script thread sent it and in its place among the loop's other callbacks, with one wake-up of
+the loop per batch instead of one per element; a flush already asked for is not asked for again. The browser
+tests (tests/browser) drive the real server, where every page is drawn through this path."""
+import asyncio
+import runpy
+import threading
+
+import pytest
+from streamlit.runtime import app_session, runtime
+
+from ui import message_batching
+from ui.harness import APP
+
+
+class Session:
+    """What the batching uses of an AppSession: its loop callback and Streamlit's handler (here: a record)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop):
+        self.loop, self.handled, self.wakeups = loop, [], 0
+
+    _on_scriptrunner_event = message_batching._on_scriptrunner_event
+
+    def _call_soon_on_event_loop(self, callback) -> None:
+        self.wakeups += 1
+        self.loop.call_soon_threadsafe(callback)
+
+    def _handle_scriptrunner_event_on_event_loop(self, sender, event, forward_msg=None, **_):
+        self.handled.append((event, forward_msg))
+
+
+@pytest.fixture
+def loop():
+    loop = asyncio.new_event_loop()
+    yield loop
+    loop.close()
+
+
+def settle(loop: asyncio.AbstractEventLoop) -> None:
+    """Run the loop until every callback scheduled so far, and those they schedule, have run."""
+    for _ in range(5):
+        loop.run_until_complete(asyncio.sleep(0))
+
+
+def test_a_run_of_events_is_handled_in_order_with_one_wakeup(loop):
+    session = Session(loop)
+    sent = [("ENQUEUE_FORWARD_MSG", f"element {i}") for i in range(300)]
+    for event, msg in sent:
+        session._on_scriptrunner_event(None, event, forward_msg=msg)
+    settle(loop)
+    assert session.handled == sent
+    assert session.wakeups == 1
+
+
+def test_events_from_the_script_thread_keep_their_order_while_the_loop_drains(loop):
+    session = Session(loop)
+    sent = [("ENQUEUE_FORWARD_MSG", f"element {i}") for i in range(2000)]
+    loop_thread = threading.Thread(target=loop.run_forever)
+    loop_thread.start()
+    try:
+        for event, msg in sent:  # the loop handles batches while more arrive
+            session._on_scriptrunner_event(None, event, forward_msg=msg)
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        loop_thread.join()
+    settle(loop)
+    assert session.handled == sent
+    assert session.wakeups < len(sent)
+
+
+def test_a_callback_scheduled_after_an_event_runs_after_it(loop):
+    """handle_backmsg_exception sends its events, then schedules the exception message: it must come after
+    them, and after the page's own events already waiting."""
+    session, seen_by_callback = Session(loop), []
+    session._on_scriptrunner_event(None, "ENQUEUE_FORWARD_MSG", forward_msg="element")
+    session._on_scriptrunner_event(None, "SCRIPT_STOPPED_WITH_SUCCESS")
+    loop.call_soon_threadsafe(lambda: seen_by_callback.extend(session.handled))
+    settle(loop)
+    assert seen_by_callback == [("ENQUEUE_FORWARD_MSG", "element"), ("SCRIPT_STOPPED_WITH_SUCCESS", None)]
+
+
+def test_an_event_that_fails_does_not_lose_the_ones_after_it(loop, caplog):
+    session = Session(loop)
+    handle = session._handle_scriptrunner_event_on_event_loop
+
+    def fail_on_bad(sender, event, **kwargs):
+        if event == "bad":
+            raise RuntimeError("boom")
+        handle(sender, event, **kwargs)
+
+    session._handle_scriptrunner_event_on_event_loop = fail_on_bad
+    for event in ("first", "bad", "last"):
+        session._on_scriptrunner_event(None, event)
+    settle(loop)
+    assert [event for event, _ in session.handled] == ["first", "last"]
+    assert "boom" in caplog.text
+
+
+class Runtime:
+    """What the flush request uses of Streamlit's Runtime: its loop and the need_send_data event."""
+
+    _enqueued_some_message = message_batching._enqueued_some_message
+
+    def __init__(self, loop):
+        self.objs = type("AsyncObjects", (), {"eventloop": loop, "need_send_data": asyncio.Event()})()
+
+    def _get_async_objs(self):
+        return self.objs
+
+
+def test_a_flush_is_asked_for_once_until_the_loop_takes_it(loop):
+    rt = Runtime(loop)
+    rt._enqueued_some_message()
+    settle(loop)
+    assert rt.objs.need_send_data.is_set()
+    scheduled = len(loop._ready)
+    rt._enqueued_some_message()  # a flush is already due: nothing more to wake the loop for
+    assert len(loop._ready) == scheduled
+    rt.objs.need_send_data.clear()  # the loop took the queue
+    rt._enqueued_some_message()
+    settle(loop)
+    assert rt.objs.need_send_data.is_set()
+
+
+def test_the_server_installs_it_when_streamlit_imports_the_entry_script():
+    before = (app_session.AppSession._on_scriptrunner_event, runtime.Runtime._enqueued_some_message)
+    try:
+        runpy.run_path(APP, run_name="streamlit_app")  # what `streamlit run` does first
+        assert app_session.AppSession._on_scriptrunner_event is message_batching._on_scriptrunner_event
+        assert runtime.Runtime._enqueued_some_message is message_batching._enqueued_some_message
+    finally:
+        app_session.AppSession._on_scriptrunner_event, runtime.Runtime._enqueued_some_message = before
+        message_batching._installed = False
