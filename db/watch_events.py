@@ -194,9 +194,10 @@ def diary_page(username: str, year: int | None, kind: str, limit: int, offset: i
 
 def upcoming(username: str, today: date, limit: int = 200) -> list[dict]:
     """Episodes airing today or later of the series the viewer follows (in progress, or on the watchlist
-    other than dropped), soonest first. Each followed title's coming episodes are one range of ix_episodes_air
-    (migration 0015), empty for a film; the title is read only for the episodes found. (Title first, as the
-    optimizer chose, read every title of a long watchlist: 5.7 -> 1.0 ms for a large-scale viewer.)"""
+    other than dropped), soonest first. Each followed title's episodes are one range of ix_episodes_order
+    (migration 0016), their air dates checked in the index, empty for a film; the title is read only for the
+    episodes found. (Title first, as the optimizer chose, read every title of a long watchlist: 5.7 -> 1.0 ms
+    for a large-scale viewer.)"""
     return fetch_all("""
         SELECT e.episode_id, e.media_id, m.title AS series, e.season_number, e.episode_number,
                CONCAT('S', e.season_number, 'E', e.episode_number) AS code, e.title, e.air_date
