@@ -72,13 +72,18 @@ def show_playlist(playlist: dict) -> None:
     if not rows:
         st.info("This playlist is empty. Find a title below to add it, or use 'Add to playlist' on a title's "
                 "page.", icon=":material/playlist_add:")
+    # Read as a list, edited on demand (as Letterboxd's and Trakt's lists are): a title is one link until
+    # "Reorder or remove" shows its move and remove controls. The controls drew 5 elements a title (issue 15: a long
+    # playlist was most of the Lists page's cost); the list alone draws 1.
+    editing = bool(rows) and st.toggle("Reorder or remove", key=f"edit_{pid}")
     for index, row in enumerate(rows):
         mid = row["media_id"]
-        # One flex row, the number in the link's label: columns of fixed shares drew 11 elements a title
-        # (issue 15: a long playlist was most of the Lists page's cost), this line draws 5.
+        label = f"{index + 1}\\. {title_label(row)}"
+        if not editing:
+            st.page_link(media_page(), label=label, query_params={"id": str(mid)})
+            continue
         line = name_and_button()
-        line.page_link(media_page(), label=f"{index + 1}\\. {title_label(row)}", query_params={"id": str(mid)},
-                       width="stretch")
+        line.page_link(media_page(), label=label, query_params={"id": str(mid)}, width="stretch")
         line.button("", key=f"up_{pid}_{mid}", icon=":material/arrow_upward:", help="Move up",
                     disabled=index == 0, on_click=attempt, args=(playlists.move_item, me, pid, mid, -1),
                     kwargs={"success": f"Moved '{row['title']}' up.", "where": f"item_{pid}_{mid}"})

@@ -54,6 +54,11 @@ def test_create_fill_reorder_and_delete_a_playlist(demo_db):
     order = [i["media_id"] for i in playlists.items_of(me, pid)]
     assert order == [first["media_id"], second["media_id"]]
 
+    # Read as a numbered list of links; the controls come with "Reorder or remove".
+    links = [link.label for link in at.get("page_link") if link.label.startswith(("1\\.", "2\\."))]
+    assert [label.split(" (")[0] for label in links] == [f"1\\. {md(first['title'])}", f"2\\. {md(second['title'])}"]
+    assert not [b for b in at.button if b.key and b.key.startswith(f"up_{pid}_")]
+    at.toggle(key=f"edit_{pid}").set_value(True).run()
     at.button(key=f"up_{pid}_{second['media_id']}").click().run()
     assert [i["media_id"] for i in playlists.items_of(me, pid)] == [second["media_id"], first["media_id"]]
     assert at.button(key=f"up_{pid}_{second['media_id']}").disabled  # now first: cannot go higher

@@ -1,10 +1,11 @@
-"""A viewer's round trip in a real browser: search, open a title, add it to a new playlist, rate it, and see
-the rating on the details page and the playlist on Lists."""
+"""A viewer's round trip in a real browser: search, open a title, add it to a new playlist, rate it, see the
+rating on the details page and the playlist on Lists, and take the title off the playlist there."""
 import re
 import uuid
 
 from playwright.sync_api import expect
 
+from core import playlists
 from db import engine
 from tests.browser.helpers import login, open_page, wait_for_app
 from tests.viewer_helpers import make_user
@@ -51,6 +52,17 @@ def test_search_open_add_to_a_new_playlist_rate_and_see_both(demo_db, live_app, 
 
     open_page(page, live_app, "lists")
     expect(page.get_by_text(playlist).first).to_be_visible()
+    entry = page.get_by_role("link", name=re.compile(rf"^1\. {re.escape(title['title'])} \("))
+    expect(entry).to_be_visible()
+    [pid] = [p["playlist_id"] for p in playlists.list_for_user(me) if p["name"] == playlist]
+    remove = page.locator(f".st-key-remove_{pid}_{title['media_id']} button")
+    expect(remove).to_have_count(0)  # read as a list until asked to edit
+    page.get_by_text("Reorder or remove").click()
+    expect(remove.filter(visible=True)).to_have_count(1)  # a flex row also holds a hidden copy of it
+    remove.filter(visible=True).click()
+    wait_for_app(page)
+    expect(page.get_by_text("This playlist is empty")).to_be_visible()
+    expect(entry).to_have_count(0)
 
 
 def test_the_menu_has_no_title_details_entry_that_would_open_no_title(demo_db, live_app, page):
