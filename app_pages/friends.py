@@ -158,11 +158,11 @@ with left:
         st.info("No friends yet. Send a request by username, or pick someone from 'People you may know'.",
                 icon=":material/group_add:")
     for r in my_friends:
-        # One line a friend: removing and blocking are on their profile (Profile), as on Trakt or Letterboxd,
-        # so the list stays short to draw however many friends there are (issue 15).
-        line = name_and_button()
-        line.markdown(who(r["other"], r), width="content")
-        line.button("Profile", key=f"view_{r['other']}", on_click=open_profile, args=(r["other"],))
+        # A friend is their name, which opens their profile: removing and blocking are there, as on Trakt or
+        # Letterboxd. One element a friend however many there are (issue 15: a line with a Profile button was
+        # three). A link to ?user= would not do: a link to the page already open does not run it again.
+        st.button(who(r["other"], r), key=f"view_{r['other']}", type="tertiary", icon=":material/person:",
+                  help="Open the profile", on_click=open_profile, args=(r["other"],))
 
     st.subheader(f"Sent requests ({len(outgoing)})")
     if not outgoing:

@@ -5,7 +5,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from core import playlists
+from core import friends, playlists
 from db import engine
 from tests.browser.helpers import login, open_page, wait_for_app
 from tests.viewer_helpers import make_user
@@ -73,3 +73,16 @@ def test_the_menu_has_no_title_details_entry_that_would_open_no_title(demo_db, l
     title = a_plain_title()
     open_page(page, live_app, f"media?id={title['media_id']}")  # reached by its link, it still opens
     expect(page.get_by_role("heading", name=title["title"])).to_be_visible()
+
+
+def test_a_friend_on_friends_opens_their_profile(demo_db, live_app, page):
+    me, pal = make_user("browser"), make_user("pal", firstname="Meera")
+    friends.send_request(me, pal)
+    friends.accept(pal, me)
+    login(page, live_app, me, DEMO_PASSWORD)
+    open_page(page, live_app, "friends")
+    page.get_by_role("button", name=re.compile(rf"{pal} · Meera Viewer")).click()
+    wait_for_app(page)
+    expect(page).to_have_url(re.compile(rf"friends\?user={pal}$"))
+    expect(page.get_by_role("heading", name=f"Meera Viewer ({pal})")).to_be_visible()
+    expect(page.get_by_role("button", name="Remove friend…")).to_be_visible()
