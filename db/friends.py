@@ -46,7 +46,9 @@ def overview(username: str) -> list[dict]:
 def suggestions(username: str, limit: int = 8) -> list[dict]:
     """People the user may know: friends of friends (how many mutual friends) and people who rated the same
     titles within one point (how many, among a bounded sample of the user's ratings, so someone with
-    thousands of ratings costs no more). Excludes anyone the user already has any row with. One query."""
+    thousands of ratings costs no more; who rated a title within a point is read from ix_reviews_media_rating
+    alone, which holds the username: migration 0017). Excludes anyone the user already has any row with. One
+    query."""
     # Every branch and test is written to follow an index: an OR across username_1/username_2 would make
     # the server read all accepted friendships once per friend.
     rows = fetch_all(
