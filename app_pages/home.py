@@ -81,8 +81,9 @@ else:
         with cols[i].container(border=True):
             st.page_link(media_page(), label=md(series["title"]), query_params={"id": str(series["media_id"])})
             total, watched = series["total_episodes"], series["watched_episodes"]
-            st.caption(f"Next: **{series['next_code']}** · {md(series['next_title'])}")
-            st.progress(watched / total if total else 0.0, text=f"{watched} of {total} episodes")
+            # The next episode in the bar's words: one element less a card (issue 15).
+            st.progress(watched / total if total else 0.0, text=f"Next: **{series['next_code']}** · "
+                        f"{md(series['next_title'])}  \n{watched} of {total} episodes")
             st.button(f"Mark {series['next_code']} watched", key=f"home_next_{series['media_id']}",
                       icon=":material/check:", on_click=attempt,
                       args=(watching.mark_up_to, me, series["media_id"], series["next_episode_id"]),

@@ -24,6 +24,7 @@ def texts(at: AppTest) -> str:
         parts.extend(str(el.value) for el in getattr(at, kind, []))
     parts.extend(f"{m.label} {m.value}" for m in at.metric)
     parts.extend(t.label for t in at.tabs)
+    parts.extend(bar.proto.text for bar in at.get("progress"))  # a progress bar's words are above it
     return "\n".join(parts)
 
 

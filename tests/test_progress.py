@@ -42,7 +42,8 @@ def test_shows_where_i_am_and_marks_the_next_episode_in_one_click(demo_db):
     assert f"{first['code']} · {first['title']}" in text
     assert f"Next: {second['code']} · {second['title']}" in text
     percent = round(100 / len(episodes))
-    assert at.get("progress")[0].proto.text == f"{percent}% · 1 of {len(episodes)} episodes"
+    assert at.get("progress")[0].proto.text == (f"**{first['code']} · {first['title']}**  \nNext: {second['code']} · "
+                                                f"{second['title']}  \n{percent}% · 1 of {len(episodes)} episodes")
 
     button(at, f"Mark {second['code']} watched").click().run()
     assert f"Marked {second['code']} · {second['title']} as watched." in shown(at)
