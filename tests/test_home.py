@@ -8,7 +8,6 @@ from tests.recommend_helpers import train_recommender
 from tests.viewer_helpers import (
     PAGE_BUDGET,
     a_series,
-    button,
     make_busy_user,
     make_user,
     rerun_statements,
@@ -60,7 +59,9 @@ def test_continue_watching_marks_the_next_episode(demo_db):
     at = open_app(me, page=PAGE)
     assert "Series in progress 1" in shown(at)
     assert f"Next: **{episodes[1]['code']}** · {md(episodes[1]['title'])}" in shown(at)
-    button(at, f"Mark {episodes[1]['code']} watched").click().run()
+    mark = at.button(key=f"home_next_{series['media_id']}")
+    assert (mark.label, mark.help) == ("Watched", f"Mark {episodes[1]['code']} watched")
+    mark.click().run()
     assert f"Marked {episodes[1]['code']}" in shown(at)
     assert progress.for_user(me)[0]["last_episode_id"] == episodes[1]["episode_id"]
     assert f"Next: **{episodes[2]['code']}**" in shown(at)
