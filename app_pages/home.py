@@ -51,6 +51,22 @@ def card_rows(rows: list[dict], caption, prefix: str) -> None:
             framed=False))
 
 
+def continue_card(series: dict) -> None:
+    """A series in progress: its title, the next episode and how far (the bar's words: one element less a
+    card; issue 15), and "Watched" for the next episode."""
+    st.page_link(media_page(), label=md(series["title"]), query_params={"id": str(series["media_id"])})
+    total, watched = series["total_episodes"], series["watched_episodes"]
+    st.progress(watched / total if total else 0.0, text=f"Next: **{series['next_code']}** · "
+                f"{md(series['next_title'])}  \n{watched} of {total} episodes")
+    # "Watched", no icon: a card is a sixth of the page wide, and "Mark S3E4 watched" broke over four lines;
+    # the episode is named just above, and in the tooltip.
+    where = f"home_next_{series['media_id']}"
+    st.button("Watched", key=where, help=f"Mark {series['next_code']} watched", width="stretch",
+              on_click=attempt, args=(watching.mark_up_to, me, series["media_id"], series["next_episode_id"]),
+              kwargs={"success": watched_message, "where": where})
+    error_beside(where)
+
+
 def rate(media_id: int, key: str) -> None:
     stars = st.session_state.get(key)
     if stars is not None:  # st.feedback gives 0-4 for one to five stars; ratings are 1-10
@@ -75,22 +91,9 @@ if not unfinished:
             "here with its next episode.", icon=":material/live_tv:")
     st.page_link(explore_page(), label="Find a series on Explore", icon=":material/search:")
 else:
-    shelf = st.container(key="shelf_continue")
-    cols = shelf.columns(min(len(unfinished), CONTINUE_SHOWN))
-    for i, series in enumerate(unfinished[:CONTINUE_SHOWN]):
-        with cols[i].container(border=True):
-            st.page_link(media_page(), label=md(series["title"]), query_params={"id": str(series["media_id"])})
-            total, watched = series["total_episodes"], series["watched_episodes"]
-            # The next episode in the bar's words: one element less a card (issue 15).
-            st.progress(watched / total if total else 0.0, text=f"Next: **{series['next_code']}** · "
-                        f"{md(series['next_title'])}  \n{watched} of {total} episodes")
-            # "Watched", no icon: a card is a sixth of the page wide, and "Mark S3E4 watched" broke over four
-            # lines; the episode is named just above, and in the tooltip.
-            st.button("Watched", key=f"home_next_{series['media_id']}", help=f"Mark {series['next_code']} watched",
-                      width="stretch", on_click=attempt,
-                      args=(watching.mark_up_to, me, series["media_id"], series["next_episode_id"]),
-                      kwargs={"success": watched_message, "where": f"home_next_{series['media_id']}"})
-            error_beside(f"home_next_{series['media_id']}")
+    shown_series = unfinished[:CONTINUE_SHOWN]
+    with st.container(key="shelf_continue"):  # one line of cards, framed by their columns (ui.cards.card_row)
+        card_row(shown_series, len(shown_series), continue_card)
     if len(unfinished) > CONTINUE_SHOWN:
         st.page_link(path("progress"), label=f"All {len(unfinished)} series on Progress",
                      icon=":material/live_tv:")
