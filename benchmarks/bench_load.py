@@ -22,7 +22,8 @@ cores (the machine may be shared: load avg says how much), p50/p95/p99 of a page
 session, errors (exceptions,
 "database unavailable", timeouts), pool timeouts, clicks interrupted by a dead worker (clicked again after
 reconnecting), reconnects and runs that were not logged in; then the issue's targets with PASS/FAIL where the
-run measured them. JSON goes to benchmarks/results/.
+run measured them, and the machine's speed before and after (a fixed workload's time: figures from different
+hours or days compare only beside it). JSON goes to benchmarks/results/.
 The database's user_sessions get one row per simulated tab (user_agent "bench_load"), removed at the end.
 """
 from __future__ import annotations
@@ -404,6 +405,25 @@ async def run_level(base: str, tokens: list[str], media_ids: list[int], duration
     return level
 
 
+def reference_ms() -> float:
+    """The machine's speed at this minute: the best of five timings of a fixed piece of what a worker does for
+    each element (a ForwardMsg built and serialized, a dict and a string made). A shared machine's speed
+    drifts by a third within an hour, so a ladder's figures are read against this one taken beside them
+    (lower: a faster machine)."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        for i in range(4000):
+            msg = ForwardMsg()
+            msg.metadata.delta_path[:] = [0, i % 7, i % 5]
+            msg.delta.new_element.markdown.body = f"**{i}** · a caption of a card"
+            row = {"media_id": i, "title": f"Title {i}", "year": 2000 + i % 25}
+            json.dumps(row)
+            msg.SerializeToString()
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
+
+
 def make_think(args):
     if args.think_mean:
         # Exponential think times (a Poisson arrival of clicks per user), capped so a level's tail ends.
@@ -625,10 +645,14 @@ def main() -> int:
     if not scales:
         scales = {"db": args.db or config.database_url().render_as_string(hide_password=False)}
     think = f"exponential, mean {args.think_mean} s" if args.think_mean else f"uniform {args.think} s"
+    speed = {"before": reference_ms()}
     print(f"bench: workers {args.workers if not args.target else 'n/a (--target)'}, think {think}, "
           f"{args.duration:.0f} s per level, {os.cpu_count()} cores, load avg before {os.getloadavg()[0]:.2f}, "
-          f"options {args.option or 'config.toml'}, viewers {args.viewers}")
+          f"options {args.option or 'config.toml'}, viewers {args.viewers}, "
+          f"machine reference {speed['before']} ms (lower: faster)")
     results = {label: ladder(args, url, label) for label, url in scales.items()}
+    speed["after"] = reference_ms()
+    print(f"bench: machine reference {speed['before']} ms before the ladders, {speed['after']} ms after")
     for label, levels in results.items():
         print_levels(f"{label}: {make_url(scales[label]).database}, workers {args.workers}, think {think}", levels)
     print("\nTargets (issue 15):")
@@ -636,7 +660,7 @@ def main() -> int:
         print("  " + line)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     out = RESULTS_DIR / f"load-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.write_text(json.dumps({"args": vars(args),
+    out.write_text(json.dumps({"args": vars(args), "machine_reference_ms": speed,
                                "results": {k: [asdict(lv) for lv in v] for k, v in results.items()}},
                               indent=2))
     print(f"\nbench: saved {out.relative_to(PROJECT_ROOT)}")

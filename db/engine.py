@@ -16,6 +16,7 @@ import random
 import re
 import threading
 import time
+import types
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -27,6 +28,7 @@ from typing import Any, TypeVar
 # The connector before anything imports pandas: pandas loads the system's libcrypto, after which the connector's C
 # extension (its vendored libssl) cannot load and every connection silently falls back to pure Python.
 import mysql.connector  # noqa: F401
+from mysql.connector.connection_cext import CMySQLConnection
 from sqlalchemy import bindparam, create_engine, event, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError
@@ -94,6 +96,7 @@ class Database:
                 )
                 if self.hosts:
                     event.listen(self._engine, "do_connect", _first_ready_host(self.hosts))
+                event.listen(self._engine, "connect", _no_ping_per_cursor)
                 event.listen(self._engine, "before_cursor_execute", statement_counter.before_execute)
                 event.listen(self._engine, "after_cursor_execute", statement_counter.after_execute)
             return self._engine
@@ -114,6 +117,7 @@ class Database:
                                connect_args={"connection_timeout": 10, "allow_local_infile_in_path": str(folder)})
         if self.hosts:
             event.listen(engine, "do_connect", _first_ready_host(self.hosts))
+        event.listen(engine, "connect", _no_ping_per_cursor)
         try:
             try:
                 conn = engine.connect()
@@ -165,6 +169,26 @@ class Database:
                 # it gives its pool slot back.
                 if not conn.closed:
                     conn.invalidate()
+
+
+def _connected_by_its_own_flag(self: CMySQLConnection) -> bool:
+    """is_connected() without a round trip: the C client's own flag (False once the connection was closed)."""
+    if not self._cmysql:
+        return False
+    self.handle_unread_result()
+    return self._cmysql.connected()
+
+
+def _no_ping_per_cursor(dbapi_connection, connection_record) -> None:
+    """A connect hook. The connector's C connection asks is_connected() each time it opens a cursor, and that
+    pings the server; SQLAlchemy opens a cursor for every statement. So each statement cost a round trip more,
+    on top of the pool's ping when the connection is taken: 4 round trips for a page's one-statement read
+    where 3 do (ping, query, rollback). Here is_connected() reads the client's own flag. A connection that dies
+    after the pool's ping now fails on its statement with the server's lost-connection error instead of on
+    the cursor's ping, and is handled as before: a read is read again, a transaction runs again on a new
+    connection (tests/test_failover.py)."""
+    if isinstance(dbapi_connection, CMySQLConnection):
+        dbapi_connection.is_connected = types.MethodType(_connected_by_its_own_flag, dbapi_connection)
 
 
 # What the connector itself says, with no error number, when the socket under a connection is gone: some of

@@ -23,6 +23,20 @@ def test_connector_is_the_c_extension(empty_db):
         assert type(conn.connection.dbapi_connection).__name__ == "CMySQLConnection"
 
 
+def test_a_statement_costs_no_ping_of_its_own(empty_db, swap_database):
+    """The pool pings a connection when it is taken; the connector's cursor used to ping again before each
+    statement (db.engine._no_ping_per_cursor). MariaDB counts pings among a session's admin commands."""
+    swap_database(empty_db, POOL_OF_ONE)
+    pings = "SHOW SESSION STATUS LIKE 'Com_admin_commands'"
+    before = int(db.fetch_one(pings)["Value"])
+    for _ in range(5):
+        db.fetch_one("SELECT 1 AS one")  # 5 checkouts, one statement each
+    with db.read() as conn:  # 1 checkout, 3 statements
+        for _ in range(3):
+            db.fetch_one("SELECT 1 AS one", conn)
+    assert int(db.fetch_one(pings)["Value"]) - before == 7  # the 6 checkouts above and this one: a ping each
+
+
 def test_audit_row_names_the_actor(empty_db):
     _add_genre("alice", "Thriller")
     row = db.fetch_one("SELECT username, table_name, operation, record_id FROM activity_log")
