@@ -406,22 +406,24 @@ async def run_level(base: str, tokens: list[str], media_ids: list[int], duration
 
 
 def reference_ms() -> float:
-    """The machine's speed at this minute: the best of five timings of a fixed piece of what a worker does for
-    each element (a ForwardMsg built and serialized, a dict and a string made). A shared machine's speed
-    drifts by a third within an hour, so a ladder's figures are read against this one taken beside them
-    (lower: a faster machine)."""
-    best = float("inf")
-    for _ in range(5):
+    """The machine's speed at this minute: the median of 15 timings of a fixed piece of what a worker does for
+    each element (a ForwardMsg built and serialized, a dict and a string made), after a warm-up (the first
+    tenths of a second after a pause ran up to twice as slow). A shared machine's speed drifts by a third
+    within an hour, so a ladder's figures are read against this one taken beside them (lower: faster)."""
+
+    def once() -> float:
         started = time.perf_counter()
-        for i in range(4000):
+        for i in range(2000):
             msg = ForwardMsg()
             msg.metadata.delta_path[:] = [0, i % 7, i % 5]
             msg.delta.new_element.markdown.body = f"**{i}** · a caption of a card"
-            row = {"media_id": i, "title": f"Title {i}", "year": 2000 + i % 25}
-            json.dumps(row)
+            json.dumps({"media_id": i, "title": f"Title {i}", "year": 2000 + i % 25})
             msg.SerializeToString()
-        best = min(best, time.perf_counter() - started)
-    return round(best * 1000, 1)
+        return time.perf_counter() - started
+
+    for _ in range(20):
+        once()
+    return round(statistics.median(once() for _ in range(15)) * 1000, 1)
 
 
 def make_think(args):
