@@ -10,6 +10,7 @@ import pytest
 import uvicorn
 import uvloop
 from streamlit.runtime import app_session, runtime
+from streamlit.runtime.runtime import SessionClientDisconnectedError
 from streamlit.web.server.starlette import starlette_server
 
 from ui import message_batching
@@ -151,11 +152,150 @@ def test_a_flush_is_asked_for_once_until_the_loop_takes_it(loop):
 
 
 def test_the_server_installs_it_when_streamlit_imports_the_entry_script():
-    before = (app_session.AppSession._on_scriptrunner_event, runtime.Runtime._enqueued_some_message)
+    before = (app_session.AppSession._on_scriptrunner_event, runtime.Runtime._enqueued_some_message,
+              runtime.Runtime._loop_coroutine)
     try:
         runpy.run_path(APP, run_name="streamlit_app")  # what `streamlit run` does first
         assert app_session.AppSession._on_scriptrunner_event is message_batching._on_scriptrunner_event
         assert runtime.Runtime._enqueued_some_message is message_batching._enqueued_some_message
+        assert runtime.Runtime._loop_coroutine is message_batching._loop_coroutine
     finally:
-        app_session.AppSession._on_scriptrunner_event, runtime.Runtime._enqueued_some_message = before
+        (app_session.AppSession._on_scriptrunner_event, runtime.Runtime._enqueued_some_message,
+         runtime.Runtime._loop_coroutine) = before
         message_batching._installed = False
+
+
+class Client:
+    """A session's socket as Streamlit's starlette client has it: a bounded send queue, drained by a sender
+    task; a full queue or a closed client raises SessionClientDisconnectedError."""
+
+    def __init__(self, gone: bool = False):
+        self.queue, self.received, self.gone = asyncio.Queue(maxsize=500), [], gone
+        self.sender = asyncio.ensure_future(self._send())
+
+    async def _send(self):
+        while True:
+            self.received.append(await self.queue.get())
+
+    def write(self, msg):
+        if self.gone:
+            raise SessionClientDisconnectedError
+        try:
+            self.queue.put_nowait(msg)
+        except asyncio.QueueFull as exc:
+            self.gone = True
+            raise SessionClientDisconnectedError from exc
+
+
+class FlushedSession:
+    def __init__(self, name, messages=()):
+        self.id, self.queued, self.flushes, self.closed = name, list(messages), 0, False
+
+    def flush_browser_queue(self):
+        taken, self.queued = self.queued, []
+        return taken
+
+    def on_flushed_messages_sent(self):
+        self.flushes += 1
+
+    def shutdown(self):
+        self.closed = True
+
+
+class Info:
+    def __init__(self, session, client):
+        self.session, self.client = session, client
+
+
+class FlushingRuntime:
+    """What the flush loop uses of Streamlit's Runtime: its state, async objects, sessions and sending."""
+
+    _loop_coroutine = message_batching._loop_coroutine
+
+    def __init__(self, infos):
+        self.infos, self.disconnected = list(infos), []
+        self._state = runtime.RuntimeState.ONE_OR_MORE_SESSIONS_CONNECTED
+        events = {name: asyncio.Event() for name in ("must_stop", "has_connection", "need_send_data")}
+        self.objs = type("AsyncObjects", (), {**events, "started": asyncio.get_running_loop().create_future(),
+                                              "stopped": asyncio.get_running_loop().create_future()})()
+        self._session_mgr = self
+
+    def _get_async_objs(self):
+        return self.objs
+
+    def _set_state(self, state):
+        self._state = state
+
+    def list_active_sessions(self):
+        return [info for info in self.infos if info.session.id not in self.disconnected]
+
+    def list_sessions(self):
+        return list(self.infos)
+
+    def close_session(self, session_id):
+        next(i for i in self.infos if i.session.id == session_id).session.shutdown()
+
+    def _send_message(self, info, msg):
+        info.client.write(msg)
+
+    def disconnect_session(self, session_id, client=None):
+        self.disconnected.append(session_id)
+
+
+async def _run_until_stopped(rt, while_running):
+    """Run the flush loop with messages due, then `while_running()`, then stop it; the senders end too."""
+    task = asyncio.ensure_future(rt._loop_coroutine())
+    try:
+        await rt.objs.started
+        rt.objs.need_send_data.set()
+        for _ in range(20):
+            await asyncio.sleep(0.01)
+        await while_running()
+        rt.objs.must_stop.set()
+        await asyncio.wait_for(task, 5)
+        return await rt.objs.stopped
+    finally:
+        task.cancel()
+        for info in rt.infos:
+            info.client.sender.cancel()
+        await asyncio.sleep(0)
+
+
+def test_the_flush_loop_sends_every_message_once_in_order_then_stops(loop):
+    async def scenario():
+        big = [f"big {i}" for i in range(1200)]  # more than a sender's queue holds (500)
+        infos = [Info(FlushedSession("big", big), Client()), Info(FlushedSession("small", ["a", "b"]), Client()),
+                 Info(FlushedSession("idle"), Client())]
+        rt = FlushingRuntime(infos)
+
+        async def later():  # a message queued after the first flush goes out with the next one
+            infos[1].session.queued.append("c")
+            rt.objs.need_send_data.set()
+            for _ in range(10):
+                await asyncio.sleep(0.01)
+
+        await _run_until_stopped(rt, later)
+        assert infos[0].client.received == big
+        assert infos[1].client.received == ["a", "b", "c"]
+        assert infos[2].client.received == []
+        assert rt.disconnected == []
+        assert all(info.session.flushes >= 2 for info in infos)  # every session is told each flush went
+        assert all(info.session.closed for info in infos) and rt._state == runtime.RuntimeState.STOPPED
+
+    loop.run_until_complete(scenario())
+
+
+def test_a_client_that_is_gone_is_disconnected_and_the_others_are_still_served(loop):
+    async def scenario():
+        infos = [Info(FlushedSession("gone", ["x", "y"]), Client(gone=True)),
+                 Info(FlushedSession("here", ["a"]), Client())]
+        rt = FlushingRuntime(infos)
+
+        async def nothing():
+            return None
+
+        await _run_until_stopped(rt, nothing)
+        assert rt.disconnected == ["gone"]
+        assert infos[1].client.received == ["a"]
+
+    loop.run_until_complete(scenario())
