@@ -7,7 +7,7 @@ element is queued for the browser, `Runtime._enqueued_some_message` wakes the lo
 even when a flush is already due. A page of 100-160 elements paid that 200-300 times per run: py-spy showed
 `call_soon_threadsafe` alone at 6.6% of a loaded worker's samples.
 
-`install()` changes two things, and nothing about what is sent or in which order:
+`install()` changes three things, and nothing about what is sent or in which order:
 - A session's events wait in a list; the first one into an empty list schedules one callback that handles
   every event in the list, in order, with Streamlit's own handler. An event added while that callback runs
   finds the list empty again and schedules the next one. So the events keep their order, and a callback
@@ -16,14 +16,13 @@ even when a flush is already due. A page of 100-160 elements paid that 200-300 t
 - A flush is not asked for again while the one asked for has not started: the message is queued before the
   flag is read, and the loop clears the flag before it takes the queue, so a set flag always means a flush
   that will take this message.
-
-It also replaces the Runtime's loop that flushes the sessions' queues (`_loop_coroutine`) with the same loop
-doing less per message. Streamlit's yields to the event loop after every message it hands a session's socket
-sender, so each element costs a turn of the loop and a wake-up of the sender; here a session's messages go
-out in chunks of CHUNK, with one turn after each (the sender drains the chunk, and the send queue, bounded
-at 500 messages, cannot fill from one flush). Its wait for the next flush made two tasks on every turn; here
-the stop is awaited by one task for the loop's life, and there is no wait at all when messages were queued
-during the pause between flushes. Each session is flushed and told so, as before, and in the same order.
+- The Runtime's loop that flushes the sessions' queues (`_loop_coroutine`) is the same loop doing less per
+  message. Streamlit's yields to the event loop after every message it hands a session's socket sender, so
+  each element cost a turn of the loop and a wake-up of the sender; here a session's messages go out in
+  chunks of CHUNK with one turn after each (the sender drains a chunk, so its queue, bounded at 500 messages,
+  does not fill from one flush while the browser reads). Its wait for the next flush made two tasks on every
+  turn; here one task awaits the stop for the loop's life, and there is no wait when messages were queued
+  during the pause between flushes. Every session is flushed and told so, as before, in the same order.
 """
 from __future__ import annotations
 

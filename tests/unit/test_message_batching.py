@@ -1,7 +1,9 @@
 """A page run's messages reach the event loop in batches (ui/message_batching.py): every event is handled, once,
 in the order the script thread sent it and in its place among the loop's other callbacks, with one wake-up of
-the loop per batch instead of one per element; a flush already asked for is not asked for again. The browser
-tests (tests/browser) drive the real server, where every page is drawn through this path."""
+the loop per batch instead of one per element; a flush already asked for is not asked for again; the flush
+loop sends every queued message once, in order, in chunks its sender's bounded queue takes, and stops. Each
+runs on uvloop (the server's loop) and asyncio's. The browser tests (tests/browser) and the cluster test drive
+the real server, where every page is drawn through this path."""
 import asyncio
 import runpy
 import threading
