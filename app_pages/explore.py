@@ -9,7 +9,7 @@ from core.search import MEDIA_TYPES, SORTS, Filters
 from core.words import plural
 from ui import cards
 from ui.layout import page_header, signed_in_user
-from ui.watching import log_watch_button
+from ui.watching import card_log_button
 
 PAGE_KEY = "explore_page"
 SHOWN_PAGE = "explore_page_in_url"  # the page this session last put in the address
@@ -202,5 +202,5 @@ else:
     counted = cards.count_label(results.total, "titles", capped=results.capped)
     st.caption(f"{counted} · sorted by {SORTS[filters.effective_sort()].lower()}")
     cards.poster_grid(results.rows,
-                      log_watch=lambda row: log_watch_button(user["username"], row, f"card_log_{row['media_id']}"))
+                      log_watch=lambda row: card_log_button(user["username"], row, f"card_log_{row['media_id']}"))
     cards.pager(PAGE_KEY, results.total, titles.PAGE_SIZE, noun="titles", capped=results.capped)

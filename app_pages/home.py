@@ -14,7 +14,7 @@ from ui.cards import card_row, explore_page, md, media_card, media_page, rating_
 from ui.feedback import attempt, error_beside, watched_message
 from ui.layout import kept_tabs, page_header, signed_in_user
 from ui.navigation import path
-from ui.watching import feed_entries, log_watch_button, upcoming_block
+from ui.watching import card_log_button, feed_entries, upcoming_block
 
 CONTINUE_SHOWN = 6
 COLUMNS = 6
@@ -44,10 +44,10 @@ upcoming = watching.upcoming(me, date.today(), limit=20)
 
 def card_rows(rows: list[dict], caption, prefix: str) -> None:
     """A shelf of cards (COLUMNS to a line; one line scrolling sideways on a phone: ui.style), each with
-    caption(row) under it and a "Log a watch" for films."""
+    caption(row) under it and a "Log" button for films."""
     with st.container(key=f"shelf_{prefix}"):
         card_row(rows, len(rows), lambda row: media_card(
-            row, log_watch=lambda r: log_watch_button(me, r, f"{prefix}_log_{r['media_id']}"), note=md(caption(row)),
+            row, log_watch=lambda r: card_log_button(me, r, f"{prefix}_log_{r['media_id']}"), note=md(caption(row)),
             framed=False))
 
 

@@ -6,8 +6,10 @@ from core import playlists, recent_reads, reviews, titles, watchlist
 from core.search import Filters, escape_like, parse_query, resolve
 from db import engine
 from db import titles as title_reads
+from db import watch_events as events
 from tests.apptest import open_app, texts
 from tests.viewer_helpers import PAGE_BUDGET, button, make_busy_user, make_user, rerun_statements, shown
+from ui.cards import md
 
 pytestmark = pytest.mark.usefixtures("removed_after_test")
 
@@ -282,6 +284,26 @@ def test_explore_shows_a_full_page_with_the_total_and_pages_on(demo_db):
     button(at, "Next ›").click().run()
     assert "Page 2 of" in texts(at)
     assert not set(cards(at)) & set(first)
+
+
+def test_a_film_card_logs_a_watch_of_its_film(demo_db):
+    """A film's card has "Log" (the whole label fits a card a sixth of the page wide), the film named in its
+    tooltip; it opens the "Log a watch" dialog of that film, which writes to the diary."""
+    me = make_user()
+    at = open_app(me, page="app_pages/explore.py")
+    logs = [b for b in at.button if b.label == "Log"]
+    films = {r["media_id"]: r["title"] for r in all_titles() if r["media_type"] == "Movie"}
+    assert logs and all(b.key.startswith("card_log_") for b in logs)
+    target = logs[1]
+    film = int(target.key.removeprefix("card_log_"))
+    assert film in films and target.proto.help == f"Log a watch of {md(films[film])}"
+    target.click().run()
+    button(at, "Log it").click().run()
+    assert not at.exception
+    assert f"Logged a watch of '{films[film]}' in your diary." in shown(at)
+    [entry] = events.mine_for_title(me, film)  # one watch of that film, none of another
+    assert entry["episode_id"] is None
+    assert engine.scalar("SELECT COUNT(*) FROM watch_events WHERE username = :u", u=me) == 1
 
 
 def frames(node) -> list:

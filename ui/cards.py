@@ -106,7 +106,7 @@ def media_card(row: dict, log_watch: Callable[[dict], None] | None = None, note:
                framed: bool = True) -> None:
     """One title in a grid: poster, title linking to its details, year, type, rating, and a mark when it is
     in one of my lists; `note` (Markdown: why it is shown) inside the card, so notes line up across a row
-    whether or not a card has a button; with log_watch, a film's card calls it to draw its "Log a watch"
+    whether or not a card has a button; with log_watch, a film's card calls it to draw its "Log"
     button. framed=False: the caller's container is the card's frame (a bordered column)."""
     with st.container(border=True) if framed else nullcontext():
         poster(row)
