@@ -94,12 +94,17 @@ class Database:
                     hide_parameters=True,
                     connect_args={"connection_timeout": 5},
                 )
-                if self.hosts:
-                    event.listen(self._engine, "do_connect", _first_ready_host(self.hosts))
-                event.listen(self._engine, "connect", _no_ping_per_cursor)
+                self._connect_as_ours(self._engine)
                 event.listen(self._engine, "before_cursor_execute", statement_counter.before_execute)
                 event.listen(self._engine, "after_cursor_execute", statement_counter.after_execute)
             return self._engine
+
+    def _connect_as_ours(self, engine: Engine) -> None:
+        """How every engine of this Database opens its connections: on the first ready host of a cluster, and
+        with no ping per statement."""
+        if self.hosts:
+            event.listen(engine, "do_connect", _first_ready_host(self.hosts))
+        event.listen(engine, "connect", _no_ping_per_cursor)
 
     def dispose(self) -> None:
         """Close the pool's connections (the next use opens new ones)."""
@@ -115,9 +120,7 @@ class Database:
         the pool's connections never get it. For bulk loads (the catalog import)."""
         engine = create_engine(self.url, poolclass=NullPool, hide_parameters=True,
                                connect_args={"connection_timeout": 10, "allow_local_infile_in_path": str(folder)})
-        if self.hosts:
-            event.listen(engine, "do_connect", _first_ready_host(self.hosts))
-        event.listen(engine, "connect", _no_ping_per_cursor)
+        self._connect_as_ours(engine)
         try:
             try:
                 conn = engine.connect()
