@@ -9,10 +9,13 @@ even when a flush is already due. A page of 100-160 elements paid that 200-300 t
 
 `install()` changes three things, and nothing about what is sent or in which order:
 - A session's events wait in a list; the first one into an empty list schedules one callback that handles
-  every event in the list, in order, with Streamlit's own handler. An event added while that callback runs
-  finds the list empty again and schedules the next one. So the events keep their order, and a callback
-  scheduled after an event (the exception message after a failed rerun, say) still runs after it; an event
-  may only be handled sooner than before, as it would have been had the script thread run sooner.
+  every event in the list, in order. An event added while that callback runs finds the list empty again and
+  schedules the next one. So the events keep their order, and a callback scheduled after an event (the
+  exception message after a failed rerun, say) still runs after it; an event may only be handled sooner than
+  before, as it would have been had the script thread run sooner. An element of the current run goes
+  straight to the session's browser queue, as Streamlit's handler puts it there, with one flush request for
+  the batch instead of one per element; every other event (a run started or ended, an element from a
+  replaced run, which is dropped) goes through Streamlit's handler.
 - A flush is not asked for again while the one asked for has not started: the message is queued before the
   flag is read, and the loop clears the flag before it takes the queue, so a set flag always means a flush
   that will take this message.
@@ -33,12 +36,14 @@ import traceback
 
 from streamlit.runtime import app_session, runtime
 from streamlit.runtime.runtime import RuntimeState, SessionClientDisconnectedError
+from streamlit.runtime.scriptrunner import ScriptRunnerEvent
 
 _LOGGER = logging.getLogger(__name__)
 _lock = threading.Lock()
 _installed = False
 _PENDING = "_streamsync_pending_events"  # the list, on each AppSession
 CHUNK = 64  # messages handed to a session's sender between turns of the event loop
+_ENQUEUE = ScriptRunnerEvent.ENQUEUE_FORWARD_MSG
 
 
 def _on_scriptrunner_event(self, sender, event, **kwargs) -> None:
@@ -54,11 +59,23 @@ def _handle_pending(session) -> None:
     with _lock:
         batch = session.__dict__.get(_PENDING) or []
         session.__dict__[_PENDING] = []
-    for sender, event, kwargs in batch:
-        try:
-            session._handle_scriptrunner_event_on_event_loop(sender, event, **kwargs)
-        except Exception:  # one callback per event: asyncio would have logged it and gone on to the next
-            _LOGGER.exception("Exception in a script runner event (%s)", event)
+    queued = False
+    try:
+        for sender, event, kwargs in batch:
+            try:
+                msg = kwargs.get("forward_msg")
+                if event is _ENQUEUE and msg is not None and sender is session._scriptrunner:
+                    # What Streamlit's handler does with an element of the current run, without its checks for
+                    # the other events (an element changes no state), and one flush request for the batch.
+                    session._browser_queue.enqueue(msg)
+                    queued = True
+                else:
+                    session._handle_scriptrunner_event_on_event_loop(sender, event, **kwargs)
+            except Exception:  # one callback per event: asyncio would have logged it and gone on to the next
+                _LOGGER.exception("Exception in a script runner event (%s)", event)
+    finally:
+        if queued and session._message_enqueued_callback:
+            session._message_enqueued_callback()
 
 
 def _enqueued_some_message(self) -> None:

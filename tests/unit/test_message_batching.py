@@ -11,8 +11,13 @@ import threading
 import pytest
 import uvicorn
 import uvloop
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime import app_session, runtime
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.runtime.runtime import SessionClientDisconnectedError
+from streamlit.runtime.script_data import ScriptData
+from streamlit.runtime.scriptrunner import ScriptRunnerEvent
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.web.server.starlette import starlette_server
 
 from ui import message_batching
@@ -112,6 +117,70 @@ def test_an_event_that_fails_does_not_lose_the_ones_after_it(loop, caplog):
     settle(loop)
     assert [event for event, _ in session.handled] == ["first", "last"]
     assert "boom" in caplog.text
+
+
+def element(text: str, index: int) -> ForwardMsg:
+    msg = ForwardMsg()
+    msg.delta.new_element.markdown.body = text
+    msg.metadata.delta_path[:] = [0, index]
+    return msg
+
+
+class Runner:
+    """A stand-in for a session's ScriptRunner: only who sent an event matters here."""
+
+    def request_stop(self) -> None:
+        pass
+
+
+def real_sessions(count: int, flushes: list) -> list[app_session.AppSession]:
+    """Streamlit's own AppSessions (no runtime, no script run), each counting its flush requests in `flushes`
+    and with a stand-in as its current script runner."""
+    made = []
+    for n in range(count):
+        session = app_session.AppSession(ScriptData(APP, is_hello=False), MemoryUploadedFileManager("/upload"),
+                                         ScriptCache(), lambda n=n: flushes.append(n), {})
+        session._scriptrunner = Runner()
+        made.append(session)
+    return made
+
+
+def test_a_session_queues_what_streamlits_handler_would(loop):
+    """The same events, handled by Streamlit's handler one by one and by the batch: the same messages in the
+    browser queue, in the same order. An element from a replaced script runner is dropped by both; a run's
+    end goes through Streamlit's handler (its script_finished message among the elements); the batch asks
+    for one flush, where Streamlit asked for one per message."""
+    async def scenario():
+        flushes: list[int] = []
+        streamlits, batched = real_sessions(2, flushes)
+        try:
+            replaced = Runner()
+            for session in (streamlits, batched):
+                current = session._scriptrunner
+                events = [(current, ScriptRunnerEvent.ENQUEUE_FORWARD_MSG, {"forward_msg": element(f"e{i}", i)})
+                          for i in range(5)]
+                events.insert(2, (replaced, ScriptRunnerEvent.ENQUEUE_FORWARD_MSG, {"forward_msg": element("old", 9)}))
+                events.append((current, ScriptRunnerEvent.SCRIPT_STOPPED_FOR_RERUN, {}))
+                events.append((current, ScriptRunnerEvent.ENQUEUE_FORWARD_MSG, {"forward_msg": element("after", 10)}))
+                if session is streamlits:
+                    for sender, event, kwargs in events:
+                        session._handle_scriptrunner_event_on_event_loop(sender, event, **kwargs)
+                else:
+                    for sender, event, kwargs in events:  # as the script thread's signal calls it once installed
+                        message_batching._on_scriptrunner_event(session, sender, event, **kwargs)
+                    await asyncio.sleep(0)
+            expected = streamlits._browser_queue.flush()
+            queued = batched._browser_queue.flush()
+            assert [m.delta.new_element.markdown.body for m in queued] == ["e0", "e1", "e2", "e3", "e4", "", "after"]
+            assert queued[5].script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN
+            assert queued == expected
+            assert flushes.count(0) == 7 and flushes.count(1) == 2  # the run's end asks for its own flush
+        finally:
+            for session in (streamlits, batched):
+                session.shutdown()
+                session._script_event_loop.close()
+
+    loop.run_until_complete(scenario())
 
 
 class CountingLoop:
