@@ -46,6 +46,28 @@ def test_a_title_with_a_blank_line_cannot_end_the_posters_html(demo_db):
             engine.execute(conn, "DELETE FROM media WHERE media_id = :m", m=media_id)
 
 
+def test_a_card_draws_its_poster_as_html_and_every_line_under_it_as_text(demo_db):
+    """A card's poster and the lines under it are one element with HTML allowed: the poster's HTML is one
+    line whatever the title holds, no tag opens in the lines, and the title is the link's escaped label."""
+    viewer = make_user("cardposter")
+    with engine.transaction("admin") as conn:
+        media_id = engine.execute(conn, """INSERT INTO media (title, media_type, release_year)
+                                         VALUES (:t, 'Movie', 1901)""",
+                                t='x\n\n![p](https://evil.example/p.png)\n\n"><img src=x>').lastrowid
+    try:
+        at = open_app(viewer, "app_pages/explore.py", {"from": 1901, "to": 1901})
+        shown = [c.value for c in at.caption if c.allow_html]
+        assert len(shown) == 1
+        poster, lines = shown[0].split("\n\n", 1)
+        assert poster.startswith("<div") and poster.endswith("></div>")
+        assert "![p]" in poster and "<img" not in poster  # inside the escaped attribute, as text
+        assert "<" not in lines and "1901 · Movie" in lines
+        assert at.get("page_link")[0].proto.label == md('x\n\n![p](https://evil.example/p.png)\n\n"><img src=x>')
+    finally:
+        with engine.transaction("admin") as conn:
+            engine.execute(conn, "DELETE FROM media WHERE media_id = :m", m=media_id)
+
+
 MORE_PAYLOADS = ["HTTPS://EVIL.EXAMPLE", "ftp://evil.example/f", "<https://evil.example>", "javascript:alert(1)",
                  "mailto:a@evil.example", "https:\u2060//evil.example", "https\uff1a//evil.example", "$x$",
                  "&lt;img src=x&gt; &#91;l&#93;(https://evil.example)", "<script>alert(1)</script>",

@@ -69,7 +69,7 @@ def web_poster_url(row: dict) -> str | None:
     return url if re.match(r"^https?://", url, re.IGNORECASE) else None
 
 
-def poster(row: dict) -> None:
+def poster_html(row: dict) -> str:
     """The poster with the placeholder under it as a second CSS background layer: when the poster cannot be
     loaded (a dead link, no internet), the placeholder shows instead of a broken image, without script.
     The URL is percent-encoded (no quote, bracket or backslash can end the CSS string) and the attribute
@@ -83,8 +83,12 @@ def poster(row: dict) -> None:
     # One line whatever the title holds: a blank line would end the HTML block and let the rest of the
     # title be read as Markdown (an image that every viewer's browser fetches, a live link).
     label = html.escape(" ".join(f"Poster of {row['title']}".split()), quote=True)
-    st.markdown(f'<div role="img" aria-label="{label}" style="{html.escape(style, quote=True)}"></div>',
-                unsafe_allow_html=True)
+    return f'<div role="img" aria-label="{label}" style="{html.escape(style, quote=True)}"></div>'
+
+
+def poster(row: dict) -> None:
+    """A title's poster on its own (the title page, a provider's search hit)."""
+    st.markdown(poster_html(row), unsafe_allow_html=True)
 
 
 def rating_text(average, count) -> str:
@@ -104,12 +108,11 @@ LISTED_BADGE = ":green-badge[:material/bookmark_added: Listed]"  # Markdown's ba
 
 def media_card(row: dict, log_watch: Callable[[dict], None] | None = None, note: str | None = None,
                framed: bool = True) -> None:
-    """One title in a grid: poster, title linking to its details, year, type, rating, and a mark when it is
-    in one of my lists; `note` (Markdown: why it is shown) inside the card, so notes line up across a row
+    """One title in a grid: its title linking to its details, poster, year, type, rating, and a mark when it
+    is in one of my lists; `note` (Markdown: why it is shown) inside the card, so notes line up across a row
     whether or not a card has a button; with log_watch, a film's card calls it to draw its "Log"
     button. framed=False: the caller's container is the card's frame (a bordered column)."""
     with st.container(border=True) if framed else nullcontext():
-        poster(row)
         # A long title is cut to the card's width; the tooltip holds all of it.
         st.page_link(media_page(), label=md(row["title"]), query_params={"id": str(row["media_id"])},
                      help=md(row["title"]))
@@ -120,9 +123,12 @@ def media_card(row: dict, log_watch: Callable[[dict], None] | None = None, note:
             lines.append(LISTED_BADGE)
         if note:
             lines.append(note)
-        # One caption for all of it: a card is drawn up to 24 times a page, and each element costs the server
-        # more than its text (issue 15: a badge and a note of their own were a third of a card's elements).
-        st.caption("  \n".join(lines))
+        # The poster and the lines under it are one element: a card is drawn up to 24 times a page, and each
+        # element costs the server more than its content (issue 15: a poster, a badge and a note of their own
+        # were two fifths of a card's elements). So the title, a link, comes first. The poster's HTML is one
+        # line (poster_html) and ends with the blank line; the lines after it are Markdown, their catalog and
+        # user text escaped by md(), so no tag of theirs is read as HTML.
+        st.caption(poster_html(row) + "\n\n" + "  \n".join(lines), unsafe_allow_html=True)
         if log_watch and row["media_type"] == "Movie":
             log_watch(row)
 
