@@ -30,42 +30,39 @@ def test_md_reads_as_typed_and_nothing_in_it_can_become_a_link(text):
     assert not re.search(r"(?<!\\)[\[\]()!<:*_`]", shown.replace("\\\\", "")), shown  # every special escaped
 
 
-def test_a_title_with_a_blank_line_cannot_end_the_posters_html(demo_db):
-    viewer = make_user("poster")
+HOSTILE_TITLE = 'x\n\n![p](https://evil.example/p.png)\n\n"><img src=x>'
+
+
+@pytest.fixture
+def hostile_film(demo_db):
+    """A film of 1901 (a year no demo title has) whose title tries to end the poster's HTML and add an image;
+    removed after the test."""
     with engine.transaction("admin") as conn:
         media_id = engine.execute(conn, """INSERT INTO media (title, media_type, release_year)
-                                         VALUES (:t, 'Movie', 2020)""",
-                                t='x\n\n![p](https://evil.example/p.png)\n\n"><img src=x>').lastrowid
-    try:
-        at = open_app(viewer, "app_pages/media.py", {"id": media_id})
-        poster = [m.value for m in at.markdown if m.allow_html]
-        assert len(poster) == 1 and "\n" not in poster[0]
-        assert "![p]" in poster[0] and "<img" not in poster[0]  # inside the escaped attribute, as text
-    finally:
-        with engine.transaction("admin") as conn:
-            engine.execute(conn, "DELETE FROM media WHERE media_id = :m", m=media_id)
+                                         VALUES (:t, 'Movie', 1901)""", t=HOSTILE_TITLE).lastrowid
+    yield media_id
+    with engine.transaction("admin") as conn:
+        engine.execute(conn, "DELETE FROM media WHERE media_id = :m", m=media_id)
 
 
-def test_a_card_draws_its_poster_as_html_and_every_line_under_it_as_text(demo_db):
+def test_a_title_with_a_blank_line_cannot_end_the_posters_html(hostile_film):
+    at = open_app(make_user("poster"), "app_pages/media.py", {"id": hostile_film})
+    poster = [m.value for m in at.markdown if m.allow_html]
+    assert len(poster) == 1 and "\n" not in poster[0]
+    assert "![p]" in poster[0] and "<img" not in poster[0]  # inside the escaped attribute, as text
+
+
+def test_a_card_draws_its_poster_as_html_and_every_line_under_it_as_text(hostile_film):
     """A card's poster and the lines under it are one element with HTML allowed: the poster's HTML is one
     line whatever the title holds, no tag opens in the lines, and the title is the link's escaped label."""
-    viewer = make_user("cardposter")
-    with engine.transaction("admin") as conn:
-        media_id = engine.execute(conn, """INSERT INTO media (title, media_type, release_year)
-                                         VALUES (:t, 'Movie', 1901)""",
-                                t='x\n\n![p](https://evil.example/p.png)\n\n"><img src=x>').lastrowid
-    try:
-        at = open_app(viewer, "app_pages/explore.py", {"from": 1901, "to": 1901})
-        shown = [c.value for c in at.caption if c.allow_html]
-        assert len(shown) == 1
-        poster, lines = shown[0].split("\n\n", 1)
-        assert poster.startswith("<div") and poster.endswith("></div>")
-        assert "![p]" in poster and "<img" not in poster  # inside the escaped attribute, as text
-        assert "<" not in lines and "1901 · Movie" in lines
-        assert at.get("page_link")[0].proto.label == md('x\n\n![p](https://evil.example/p.png)\n\n"><img src=x>')
-    finally:
-        with engine.transaction("admin") as conn:
-            engine.execute(conn, "DELETE FROM media WHERE media_id = :m", m=media_id)
+    at = open_app(make_user("cardposter"), "app_pages/explore.py", {"from": 1901, "to": 1901})
+    shown = [c.value for c in at.caption if c.allow_html]
+    assert len(shown) == 1
+    poster, lines = shown[0].split("\n\n", 1)
+    assert poster.startswith("<div") and poster.endswith("></div>")
+    assert "![p]" in poster and "<img" not in poster  # inside the escaped attribute, as text
+    assert "<" not in lines and "1901 · Movie" in lines
+    assert at.get("page_link")[0].proto.label == md(HOSTILE_TITLE)
 
 
 MORE_PAYLOADS = ["HTTPS://EVIL.EXAMPLE", "ftp://evil.example/f", "<https://evil.example>", "javascript:alert(1)",
