@@ -126,8 +126,8 @@ def media_card(row: dict, log_watch: Callable[[dict], None] | None = None, note:
         # The poster and the lines under it are one element: a card is drawn up to 24 times a page, and each
         # element costs the server more than its content (issue 15: a poster, a badge and a note of their own
         # were two fifths of a card's elements). So the title, a link, comes first. The poster's HTML is one
-        # line (poster_html) and ends with the blank line; the lines after it are Markdown, their catalog and
-        # user text escaped by md(), so no tag of theirs is read as HTML.
+        # line (poster_html), ended by the blank line; the lines after it are Markdown, their catalog and user
+        # text escaped by md(), so no tag of theirs is read as HTML.
         st.caption(poster_html(row) + "\n\n" + "  \n".join(lines), unsafe_allow_html=True)
         if log_watch and row["media_type"] == "Movie":
             log_watch(row)
