@@ -7,7 +7,7 @@ import math
 
 from db import reviews as sql
 from db.engine import lock_title_ratings, transactional
-from db.errors import DataRuleError
+from db.errors import DataRuleError, NotFound
 
 MAX_TEXT = 5000
 REVIEWS_PER_PAGE = sql.REVIEWS_PER_PAGE
@@ -41,11 +41,11 @@ def save_review_in(conn, actor: str, media_id: int, rating, text: str | None = "
     rating does both in one). Returns "added" or "updated". Editing keeps a moderator's hiding in place:
     only a moderator lifts it."""
     rating, text, spoilers = validate(rating, text, spoilers)
-    lock_title_ratings(conn, media_id)  # every review write of a title holds it: no one else writes this row now
-    if sql.insert_unless_present(conn, actor, media_id, rating, text, spoilers):
-        return "added"
-    sql.update(conn, actor, media_id, rating, text, spoilers)
-    return "updated"
+    # Every review write of a title holds it: no one else writes this row now. A title merged or deleted
+    # meanwhile is refused here, before the write looks for the row (and locks its neighbours).
+    if not lock_title_ratings(conn, media_id):
+        raise NotFound("That title does not exist (any more): it may have been merged into another or deleted.")
+    return "added" if sql.upsert(conn, actor, media_id, rating, text, spoilers) else "updated"
 
 
 save_review = transactional(save_review_in)

@@ -539,11 +539,13 @@ def set_reason(conn: Connection, reason: str) -> None:
     conn.execute(text("SET @app_reason = :reason"), {"reason": reason})
 
 
-def lock_title_ratings(conn: Connection, media_id: int) -> None:
-    """Take the title's row lock before touching its reviews. The rating triggers read every review of the
-    title and update the media row; two raters that first locked their own review rows and then waited for
-    each other's there deadlocked. Locking the title first puts every rating write of one title in line."""
-    conn.execute(text("SELECT media_id FROM media WHERE media_id = :m FOR UPDATE"), _checked({"m": media_id}))
+def lock_title_ratings(conn: Connection, media_id: int) -> bool:
+    """Take the title's row lock before touching its reviews; False when there is no such title. The rating
+    triggers read every review of the title and update the media row; two raters that first locked their own
+    review rows and then waited for each other's there deadlocked. Locking the title first puts every rating
+    write of one title in line."""
+    return conn.execute(text("SELECT media_id FROM media WHERE media_id = :m FOR UPDATE"),
+                        _checked({"m": media_id})).first() is not None
 
 
 def lock_titles_ratings(conn: Connection, media_ids: Iterable[int]) -> None:

@@ -5,34 +5,30 @@ and the community's reviews of a title, paged. The rating triggers keep media.av
 from __future__ import annotations
 
 from db.engine import execute, fetch_all
-from db.errors import Conflict
 
 REVIEWS_PER_PAGE = 10
 
 
-def insert_unless_present(conn, username: str, media_id: int, rating: int | None, text: str,
-                          spoilers: bool) -> bool:
-    """Insert username's review of media_id; False, writing nothing, when they have one already. Tried as an
-    INSERT rather than looked up first with FOR UPDATE: a locking read that finds no row locks the gap where
-    the row would go in uq_reviews_user_media, and two first reviews whose rows fall into the same gap
-    (rater07 and rater08, of different titles) each waited for the other's gap to insert: a deadlock. An
-    INSERT only waits for gaps others locked, and holds none of its own meanwhile."""
-    try:
-        execute(conn, """INSERT INTO reviews (username, media_id, rating, review_text, contains_spoilers)
-                         VALUES (:u, :m, :rating, :text, :spoilers)""",
-                u=username, m=media_id, rating=rating, text=text, spoilers=spoilers)
-    except Conflict as exc:
-        if exc.errno == 1062:  # uq_reviews_user_media: review_id is the server's, the only other unique key
-            return False
-        raise
-    return True
+def upsert(conn, username: str, media_id: int, rating: int | None, text: str, spoilers: bool) -> bool:
+    """Add username's review of media_id, or set its rating, text and spoiler mark (a moderator's hiding
+    stays: hidden_by is not touched). True when it was added.
 
+    One statement, which takes an exclusive lock on the row it finds. Tried the other ways first:
+    - a locking read first: one that finds no row locks the gap where the row would go in
+      uq_reviews_user_media, and two first reviews whose rows fall into the same gap (rater07 and rater08,
+      of different titles) each waited for the other's gap to insert;
+    - an INSERT, then an UPDATE on a duplicate: the failed INSERT holds a shared lock on the row, and so
+      does another writer's INSERT whose key sat just before it (a review deleted or moved by a merge and
+      written again, which checks the next row too). Both then asked for the row exclusively: a deadlock.
 
-def update(conn, username: str, media_id: int, rating: int | None, text: str, spoilers: bool) -> None:
-    """The rating, text and spoiler mark; a moderator's hiding stays (hidden_by is not touched)."""
-    execute(conn, """UPDATE reviews SET rating = :rating, review_text = :text, contains_spoilers = :spoilers
-                      WHERE username = :u AND media_id = :m""",
-            u=username, m=media_id, rating=rating, text=text, spoilers=spoilers)
+    With CLIENT_FOUND_ROWS (the dialect's default) the server counts 1 for an added row and 2 for a
+    changed one; a review saved unchanged also counts 1, but reports no new id."""
+    result = execute(conn, """INSERT INTO reviews (username, media_id, rating, review_text, contains_spoilers)
+                              VALUES (:u, :m, :rating, :text, :spoilers)
+                              ON DUPLICATE KEY UPDATE rating = VALUES(rating), review_text = VALUES(review_text),
+                                                      contains_spoilers = VALUES(contains_spoilers)""",
+                     u=username, m=media_id, rating=rating, text=text, spoilers=spoilers)
+    return result.rowcount == 1 and bool(result.lastrowid)
 
 
 def delete(conn, username: str, media_id: int) -> int:

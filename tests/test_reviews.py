@@ -77,6 +77,9 @@ def test_add_edit_and_delete_keep_one_review_and_the_average_exact(demo_db):
     assert reviews.save_review(me, title["media_id"], 2, "Changed my mind: the ending", spoilers=True) == "updated"
     assert stored(me, title["media_id"]) == {"rating": 2, "review_text": "Changed my mind: the ending",
                                              "contains_spoilers": 1}
+    # saved again unchanged (a second click): still an update of the one review
+    assert reviews.save_review(me, title["media_id"], 2, "Changed my mind: the ending", spoilers=True) == "updated"
+    assert engine.fetch_one("SELECT COUNT(*) AS n FROM reviews WHERE username = :u", u=me)["n"] == 1
     exact = engine.fetch_one("SELECT ROUND(AVG(rating), 1) AS avg, COUNT(*) AS n FROM reviews WHERE media_id = :m",
                            m=title["media_id"])
     assert rating_of(title["media_id"]) == {"average_rating": exact["avg"], "rating_count": exact["n"]}
