@@ -25,6 +25,7 @@ if __name__ != "__main__":
     app = st.App(__file__, routes=session_cookie.routes(base_url_path) + ical_route.routes(base_url_path))
 else:
     from core.errors import DatabaseUnavailable
+    from ui.card_grid import open_pending
     from ui.feedback import settle_errors
     from ui.layout import database_down
     from ui.navigation import pages_for
@@ -46,6 +47,8 @@ else:
     # Expanded: with the history pages a viewer has 14 links, and a collapsed menu would hide Profile and
     # the rest behind "View 4 more".
     page = st.navigation(pages_for(user), expanded=True)
+    if user:
+        open_pending()  # a card clicked in the last run: its title page, without drawing its page again
     deliver_pending()
     if user:
         account_sidebar(user)

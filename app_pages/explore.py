@@ -8,8 +8,9 @@ from core import search, titles
 from core.search import MEDIA_TYPES, SORTS, Filters
 from core.words import plural
 from ui import cards
+from ui.card_grid import card_grid
 from ui.layout import page_header, signed_in_user
-from ui.watching import card_log_button
+from ui.watching import card_log_dialog
 
 PAGE_KEY = "explore_page"
 SHOWN_PAGE = "explore_page_in_url"  # the page this session last put in the address
@@ -201,6 +202,5 @@ if results.total == 0:
 else:
     counted = cards.count_label(results.total, "titles", capped=results.capped)
     st.caption(f"{counted} · sorted by {SORTS[filters.effective_sort()].lower()}")
-    cards.poster_grid(results.rows,
-                      log_watch=lambda row: card_log_button(user["username"], row, f"card_log_{row['media_id']}"))
+    card_grid(results.rows, key="grid_results", log_dialog=card_log_dialog(user["username"]))
     cards.pager(PAGE_KEY, results.total, titles.PAGE_SIZE, noun="titles", capped=results.capped)

@@ -10,11 +10,12 @@ import streamlit as st
 
 from core import dashboard, home, progress, recommend, reviews, watching
 from core.words import plural
+from ui.card_grid import card_grid
 from ui.cards import card_row, explore_page, md, media_card, media_page, rating_text
 from ui.feedback import attempt, error_beside, watched_message
 from ui.layout import kept_tabs, page_header, signed_in_user
 from ui.navigation import path
-from ui.watching import card_log_button, feed_entries, upcoming_block
+from ui.watching import card_log_dialog, feed_entries, upcoming_block
 
 CONTINUE_SHOWN = 6
 COLUMNS = 6
@@ -43,12 +44,10 @@ upcoming = watching.upcoming(me, date.today(), limit=20)
 
 
 def card_rows(rows: list[dict], caption, prefix: str) -> None:
-    """A shelf of cards (COLUMNS to a line; one line scrolling sideways on a phone: ui.style), each with
-    caption(row) under it and a "Log" button for films."""
-    with st.container(key=f"shelf_{prefix}"):
-        card_row(rows, len(rows), lambda row: media_card(
-            row, log_watch=lambda r: card_log_button(me, r, f"{prefix}_log_{r['media_id']}"), note=md(caption(row)),
-            framed=False))
+    """A shelf of cards (one line; scrolling sideways on a phone), each with caption(row) under it and a "Log"
+    button for films."""
+    card_grid(rows, key=f"shelf_{prefix}", columns=COLUMNS, layout="shelf", note=caption,
+              log_dialog=card_log_dialog(me))
 
 
 def continue_card(series: dict) -> None:

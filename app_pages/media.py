@@ -16,6 +16,7 @@ import streamlit as st
 from core import moderation, playlists, recommend, reviews, titles, watching, watchlist
 from core.words import plural
 from ui import cards
+from ui.card_grid import card_grid
 from ui.feedback import attempt, confirm_button, error_beside, watched_message
 from ui.layout import kept_tabs, page_header, signed_in_user
 from ui.watching import DIARY_PAGE, day_text, entry_controls, log_watch_button, series_message, viewing_text
@@ -387,4 +388,4 @@ if not similar:
     st.caption("No similar titles yet: they are learned from what viewers rate and watch together "
                "(`manage.py train-recommender`).")
 else:
-    cards.poster_grid(similar, columns=6)
+    card_grid(similar, key="grid_similar")

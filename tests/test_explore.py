@@ -7,9 +7,10 @@ from core.search import Filters, escape_like, parse_query, resolve
 from db import engine
 from db import titles as title_reads
 from db import watch_events as events
-from tests.apptest import open_app, texts
+from tests.apptest import card_grids, cards_shown, open_app, texts
 from tests.viewer_helpers import PAGE_BUDGET, button, make_busy_user, make_user, rerun_statements, shown
 from ui.cards import md
+from ui.watching import OPEN_DIALOG
 
 pytestmark = pytest.mark.usefixtures("removed_after_test")
 
@@ -268,9 +269,8 @@ def test_a_title_added_meanwhile_shows_in_a_kept_search_at_once(demo_db, with_te
 
 # --- the page -----------------------------------------------------------------------------------------------
 def cards(at) -> list[str]:
-    """The media ids the grid links to, in order."""
-    return [link.proto.query_string.removeprefix("id=") for link in at.page_link
-            if link.proto.query_string.startswith("id=")]
+    """The media ids of the grid's cards, in order."""
+    return [str(card["id"]) for card in cards_shown(at)]
 
 
 def test_explore_shows_a_full_page_with_the_total_and_pages_on(demo_db):
@@ -287,48 +287,48 @@ def test_explore_shows_a_full_page_with_the_total_and_pages_on(demo_db):
 
 
 def test_a_film_card_logs_a_watch_of_its_film(demo_db):
-    """A film's card has "Log" (the whole label fits a card a sixth of the page wide), the film named in its
-    tooltip; it opens the "Log a watch" dialog of that film, which writes to the diary."""
+    """A film's card offers "Log" (a series' card does not: its episodes are marked on its page); the click
+    (what the card's callback leaves: ui.card_grid) opens the "Log a watch" dialog of that film, which
+    writes to the diary. The browser tests click the card itself."""
     me = make_user()
     at = open_app(me, page="app_pages/explore.py")
-    logs = [b for b in at.button if b.label == "Log"]
-    films = {r["media_id"]: r["title"] for r in all_titles() if r["media_type"] == "Movie"}
-    assert logs and all(b.key.startswith("card_log_") for b in logs)
-    target = logs[1]
-    film = int(target.key.removeprefix("card_log_"))
-    assert film in films and target.proto.help == f"Log a watch of {md(films[film])}"
-    target.click().run()
+    [grid] = card_grids(at).values()
+    kinds = {r["media_id"]: r["media_type"] for r in all_titles()}
+    assert {kinds[card["id"]] == "Movie" for card in grid} == {True, False}, "both kinds on the first page"
+    assert all(card["log"] == (kinds[card["id"]] == "Movie") for card in grid)
+    film = [card for card in grid if card["log"]][1]
+    assert film["href"] == f"media?id={film['id']}"
+    at.session_state[OPEN_DIALOG] = film["id"]
+    at.run()
+    assert md(film["title"]) in shown(at)
     button(at, "Log it").click().run()
     assert not at.exception
-    assert f"Logged a watch of '{films[film]}' in your diary." in shown(at)
-    [entry] = events.mine_for_title(me, film)  # one watch of that film, none of another
+    assert f"Logged a watch of '{film['title']}' in your diary." in shown(at)
+    [entry] = events.mine_for_title(me, film["id"])  # one watch of that film, none of another
     assert entry["episode_id"] is None
     assert engine.scalar("SELECT COUNT(*) FROM watch_events WHERE username = :u", u=me) == 1
 
 
-def frames(node) -> list:
-    """The bordered boxes under `node` (bordered columns and containers), each as the list of its children."""
-    found = []
-    block = getattr(node, "proto", None)
-    if (node.type == "column" and block.show_border  # AppTest keeps a column's own message
-            or node.type == "flex_container" and block.flex_container.border):
-        found.append(list(node.children.values()))
-    for child in getattr(node, "children", {}).values():
-        found.extend(frames(child))
-    return found
-
-
-def test_every_card_has_one_frame_and_no_frame_is_empty(demo_db):
-    """A full line's columns frame its cards; the last, shorter line frames its cards itself (a bordered
-    column without a card would show as an empty box)."""
-    last = -(-len(all_titles()) // titles.PAGE_SIZE)
-    at = open_app(make_user(), page="app_pages/explore.py", query={"page": last})
-    shown_cards = cards(at)
-    assert len(shown_cards) % 6, "the last page should end with a shorter line for this check"
-    boxes = frames(at._tree)
-    assert len(boxes) == len(shown_cards) and all(boxes)
-    assert sorted(link.proto.query_string.removeprefix("id=") for box in boxes for link in box
-                  if link.type == "page_link") == sorted(shown_cards)
+def test_a_card_says_what_its_title_is(demo_db):
+    """A card's lines: the year (or "year unknown") and the type, the rating with its count or "No ratings
+    yet", and "Listed" only for a title on my watchlist or in one of my playlists."""
+    me = make_user()
+    rows = {r["media_id"]: r for r in engine.fetch_all(
+        "SELECT media_id, title, media_type, release_year, average_rating, rating_count FROM media")}
+    at = open_app(me, page="app_pages/explore.py")
+    first = cards_shown(at)[0]
+    watchlist.set_status(me, first["id"], "plan_to_watch")
+    at.run()
+    shown_cards = cards_shown(at)
+    assert any(rows[card["id"]]["rating_count"] for card in shown_cards)
+    for card in shown_cards:
+        row = rows[card["id"]]
+        assert card["title"] == row["title"]
+        assert card["lines"][0] == f"{row['release_year'] or 'year unknown'} · {row['media_type']}"
+        count = row["rating_count"]
+        assert card["lines"][1] == (f"★ {row['average_rating']:.1f} · {count} rating{'s' * (count != 1)}" if count
+                                    else "No ratings yet")
+        assert card["listed"] == (card["id"] == first["id"])
 
 
 def test_a_search_shows_matching_people_and_picking_one_shows_their_titles(demo_db):

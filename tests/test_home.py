@@ -3,7 +3,7 @@ top rated and my friends' ratings, in a fixed handful of statements."""
 import pytest
 
 from core import friends, progress, recommend, reviews, watching
-from tests.apptest import open_app, open_tab
+from tests.apptest import card_grids, cards_shown, open_app, open_tab
 from tests.recommend_helpers import train_recommender
 from tests.viewer_helpers import (
     PAGE_BUDGET,
@@ -31,7 +31,7 @@ def test_new_user_sees_popular_titles_and_what_to_do(demo_db):
     assert "Nothing in progress" in text and "Rate a few titles you know" in text
     # The popular titles to rate are shown once, not again as "for you".
     assert "Your own picks appear here as soon as you rate" in text
-    assert not any(md(recommend.POPULAR_REASON) in c.value for c in at.caption)
+    assert not any(card["note"] == recommend.POPULAR_REASON for card in cards_shown(at))
     assert rerun_statements(at) <= PAGE_BUDGET
     assert "No ratings from friends yet" in shown(open_tab(at, "Your friends rated", key="chart"))
     assert "None of your friends is watching" in shown(open_tab(at, "Friends are watching", key="shelf"))
@@ -49,7 +49,7 @@ def test_rating_in_the_onboarding_step_changes_the_picks_at_once(demo_db):
     after = recommend.for_user(me)
     assert any(not p["popular"] for p in after), "a five-star rating brings learned picks with a reason"
     assert {p["media_id"] for p in after} != before
-    assert "Because you liked" in shown(at)
+    assert any(card["note"].startswith("Because you liked") for card in card_grids(at)["shelf_home"])
 
 
 def test_continue_watching_marks_the_next_episode(demo_db):
@@ -118,4 +118,5 @@ def test_only_the_open_tabs_are_read_and_drawn(demo_db):
     assert "Top rated" in [t.label for t in at.tabs] and "Titles with at least" not in shown(at)
     assert rerun_statements(at) == closed + 1  # their ratings are read; top rated, closed now, was a kept read
     open_tab(at, "Trending this week", key="shelf")
-    assert any(c.value.endswith("this week") for c in at.caption) or "Nobody rated or watched" in shown(at)
+    trending = card_grids(at).get("shelf_trend", [])
+    assert trending and all(card["note"].endswith("this week") for card in trending) or "Nobody rated" in shown(at)

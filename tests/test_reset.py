@@ -16,7 +16,7 @@ from core import reset as reset_database
 from core.demo_data import DEMO_PASSWORD
 from db import bulk, migrations, report_queries, schema
 from db.config import PROJECT_ROOT
-from tests.apptest import open_app
+from tests.apptest import card_grids, open_app
 from tests.viewer_helpers import shown
 
 CHECKED_TABLES = ("users", "media", "episodes", "reviews", "friendships", "watchlist_items", "playlists",
@@ -177,12 +177,13 @@ def test_ratings_are_exact_after_the_load(fresh_demo):
 def test_a_fresh_demo_shows_similar_titles_and_learned_picks_at_once(fresh_demo):
     """The reset trains the recommender: no `manage.py train-recommender` needed before the demo makes sense."""
     sholay = db.scalar("SELECT media_id FROM media WHERE title = 'Sholay'")
-    page = shown(open_app("user001", page="app_pages/media.py", query={"id": sholay}))
-    similar = page[page.index("Similar titles"):]
-    assert "No similar titles yet" not in similar
-    others = [r["title"] for r in db.fetch_all("SELECT title FROM media WHERE title <> 'Sholay'")]
-    assert sum(title in similar for title in others) >= 6
-    assert "Because you liked" in shown(open_app("user001", page="app_pages/home.py"))
+    at = open_app("user001", page="app_pages/media.py", query={"id": sholay})
+    assert "No similar titles yet" not in shown(at)
+    others = {r["title"] for r in db.fetch_all("SELECT title FROM media WHERE title <> 'Sholay'")}
+    similar = [card["title"] for card in card_grids(at)["grid_similar"]]
+    assert len(similar) >= 6 and set(similar) <= others
+    picks = card_grids(open_app("user001", page="app_pages/home.py"))["shelf_home"]
+    assert any(card["note"].startswith("Because you liked") for card in picks)
 
 
 def test_same_seed_gives_the_same_data_and_another_seed_does_not(fresh_demo_load, scratch_url, demo_seed):

@@ -44,3 +44,19 @@ def test_a_widget_on_the_page_keeps_its_value_across_reruns(demo_db):
     at.run()
     assert next(t for t in at.text_input if t.label == "Add a title").value == "Sholay"
     assert any(b.label == "Add to Weekend" for b in at.button)  # the matches it found are still offered
+
+
+def test_a_card_grid_keeps_what_its_next_click_needs_while_it_is_drawn(demo_db):
+    """A grid of cards (ui.card_grid) is a component whose clicks arrive through a widget of its own that is
+    never drawn and holds nothing between clicks; the cleanup keeps its callbacks while the grid is on the
+    page (without them a click on "Log" did nothing), and forgets them once it is gone."""
+    def triggers(at) -> list[str]:
+        return [w for w in at._session_state._state._new_widget_state.widget_metadata
+                if w.endswith("__events") and "grid_results" in w]
+
+    at = open_app(make_user(), page="app_pages/explore.py")
+    at.run()
+    [events] = triggers(at)
+    assert set(at._session_state._state._new_widget_state.widget_metadata[events].callbacks) == {"open", "log"}
+    at.switch_page("app_pages/lists.py").run()
+    assert triggers(at) == []

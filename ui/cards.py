@@ -1,5 +1,6 @@
-"""Widgets for titles: poster (or a generated placeholder), media card, poster grid, pager, rating input.
-Catalog and user text is shown through native widgets; where it goes into Markdown, HTML or SVG it is escaped.
+"""Widgets for titles: poster (or a generated placeholder), a native media card and a line of them, pager,
+rating input (grids and shelves of cards are ui.card_grid). Catalog and user text is shown through native
+widgets; where it goes into Markdown, HTML or SVG it is escaped.
 """
 from __future__ import annotations
 
@@ -69,16 +70,20 @@ def web_poster_url(row: dict) -> str | None:
     return url if re.match(r"^https?://", url, re.IGNORECASE) else None
 
 
-def poster_html(row: dict) -> str:
-    """The poster with the placeholder under it as a second CSS background layer: when the poster cannot be
-    loaded (a dead link, no internet), the placeholder shows instead of a broken image, without script.
-    The URL is percent-encoded (no quote, bracket or backslash can end the CSS string) and the attribute
-    HTML-escaped."""
+def poster_layers(row: dict) -> str:
+    """The poster as a CSS background-image value: the stored poster over the placeholder, which shows when
+    the poster cannot be loaded (a dead link, no internet) instead of a broken image, without script. The
+    URL is percent-encoded: no quote, bracket or backslash can end the CSS string."""
     layers = [f'url("{placeholder_poster(row["media_id"], row["title"])}")']
     url = web_poster_url(row)
     if url:
         layers.insert(0, f'url("{quote(url, safe=":/?#[]@!$&*+,;=%-._~")}")')
-    style = (f"aspect-ratio: 2 / 3; width: 100%; border-radius: 0.5rem; background-image: {', '.join(layers)}; "
+    return ", ".join(layers)
+
+
+def poster_html(row: dict) -> str:
+    """The poster as one line of HTML (poster_layers as its background), the attribute HTML-escaped."""
+    style = (f"aspect-ratio: 2 / 3; width: 100%; border-radius: 0.5rem; background-image: {poster_layers(row)}; "
              "background-size: cover; background-position: center;")
     # One line whatever the title holds: a blank line would end the HTML block and let the rest of the
     # title be read as Markdown (an image that every viewer's browser fetches, a live link).
@@ -106,13 +111,11 @@ def stars(rating) -> str:
 LISTED_BADGE = ":green-badge[:material/bookmark_added: Listed]"  # Markdown's badge: the same look as st.badge
 
 
-def media_card(row: dict, log_watch: Callable[[dict], None] | None = None, note: str | None = None,
-               framed: bool = True) -> None:
-    """One title in a grid: its title linking to its details, poster, year, type, rating, and a mark when it
-    is in one of my lists; `note` (Markdown: why it is shown) inside the card, so notes line up across a row
-    whether or not a card has a button; with log_watch, a film's card calls it to draw its "Log"
-    button. framed=False: the caller's container is the card's frame (a bordered column)."""
-    with st.container(border=True) if framed else nullcontext():
+def media_card(row: dict) -> None:
+    """One title drawn natively, for a card with a widget of its own under it (Home's rate-a-few shelf):
+    its title linking to its details, poster, year, type, rating, and a mark when it is in one of my lists.
+    Cards without such a widget are drawn by ui.card_grid, one element for all of them."""
+    with st.container(border=True):
         # A long title is cut to the card's width; the tooltip holds all of it.
         st.page_link(media_page(), label=md(row["title"]), query_params={"id": str(row["media_id"])},
                      help=md(row["title"]))
@@ -121,16 +124,10 @@ def media_card(row: dict, log_watch: Callable[[dict], None] | None = None, note:
         if row.get("in_my_lists"):
             # One short word: a card is a sixth of the page wide, and "In your lists" was cut to "In your li…".
             lines.append(LISTED_BADGE)
-        if note:
-            lines.append(note)
-        # The poster and the lines under it are one element: a card is drawn up to 24 times a page, and each
-        # element costs the server more than its content (issue 15: a poster, a badge and a note of their own
-        # were two fifths of a card's elements). So the title, a link, comes first. The poster's HTML is one
-        # line (poster_html), ended by the blank line; the lines after it are Markdown, their catalog and user
-        # text escaped by md(), so no tag of theirs is read as HTML.
+        # The poster and the lines under it are one element. The poster's HTML is one line (poster_html),
+        # ended by the blank line; the lines after it are Markdown, their catalog text escaped by md(), so no
+        # tag of theirs is read as HTML.
         st.caption(poster_html(row) + "\n\n" + "  \n".join(lines), unsafe_allow_html=True)
-        if log_watch and row["media_type"] == "Movie":
-            log_watch(row)
 
 
 def card_row(rows: list[dict], columns: int, card: Callable[[dict], None]) -> None:
@@ -141,15 +138,6 @@ def card_row(rows: list[dict], columns: int, card: Callable[[dict], None]) -> No
     for col, row in zip(st.columns(columns, border=full), rows, strict=False):
         with col, st.container(border=True) if not full else nullcontext():
             card(row)
-
-
-def poster_grid(rows: list[dict], columns: int = GRID_COLUMNS,
-                log_watch: Callable[[dict], None] | None = None, key: str = "posters") -> None:
-    """Cards in rows of `columns`, three to a line on a phone (ui.style; `key` names the grid, unique on its
-    page). log_watch: see media_card."""
-    with st.container(key=f"grid_{key}"):
-        for start in range(0, len(rows), columns):
-            card_row(rows[start:start + columns], columns, lambda row: media_card(row, log_watch, framed=False))
 
 
 def page_number(key: str) -> int:

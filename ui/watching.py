@@ -2,6 +2,7 @@
 film (its page and its card), a diary date, and the message after a series write."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from itertools import groupby
 
@@ -149,10 +150,10 @@ def log_watch_button(me: str, row: dict, key: str, label: str = "Log a watch", *
         log_watch_dialog(me, row["media_id"], row["title"], row.get("my_rating"))
 
 
-def card_log_button(me: str, row: dict, key: str) -> None:
-    """A film card's button: "Log", the whole width of the card, the film named in its tooltip. "Log a watch"
-    was cut to "Log a w…" in a card a sixth of the page wide (seen in Chromium at 1400 pixels)."""
-    log_watch_button(me, row, key, label="Log", help=f"Log a watch of {md(row['title'])}", width="stretch")
+def card_log_dialog(me: str) -> Callable[[dict], None]:
+    """For a grid of cards (ui.card_grid): the "Log a watch" dialog of the film whose card's "Log" was
+    clicked."""
+    return lambda row: log_watch_dialog(me, row["media_id"], row["title"], row.get("my_rating"))
 
 
 @st.dialog("Log a watch", on_dismiss=_dismissed)

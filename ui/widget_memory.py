@@ -16,17 +16,27 @@ titles leaves the session's widget count flat and that widgets still keep their 
 """
 from __future__ import annotations
 
+from streamlit.components.v2.bidi_component.constants import EVENT_DELIM
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-from streamlit.runtime.state.session_state import SessionState
+from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX, SessionState
 
 _streamlit_cleanup = SessionState._remove_stale_widgets
+
+
+def _part_of_a_drawn_component(widget_id: str, drawn: frozenset[str]) -> bool:
+    """A custom component's (components v2: ui.card_grid) trigger widget, whose component was drawn. It is
+    not drawn itself and holds no value between clicks, but its metadata holds the callbacks of the next
+    click: `{prefix}_{component id}{EVENT_DELIM}events`."""
+    if not widget_id.startswith(STREAMLIT_INTERNAL_KEY_PREFIX + "_") or EVENT_DELIM not in widget_id:
+        return False
+    return widget_id[len(STREAMLIT_INTERNAL_KEY_PREFIX) + 1:].rsplit(EVENT_DELIM, 1)[0] in drawn
 
 
 def _forget_gone_widgets(state: SessionState, drawn: frozenset[str]) -> None:
     widgets = state._new_widget_state
     mapper = state._key_id_mapper
     kept = drawn | widgets.states.keys() | state._old_state.keys()
-    gone = [w for w in widgets.widget_metadata if w not in kept]
+    gone = [w for w in widgets.widget_metadata if w not in kept and not _part_of_a_drawn_component(w, drawn)]
     for widget_id in gone:
         user_key = mapper.id_key_mapping.get(widget_id)
         if user_key is not None and (user_key in state._old_state or user_key in state._new_session_state):

@@ -24,7 +24,7 @@ def test_home_on_a_phone_keeps_posters_side_by_side_and_stays_under_3000_px(demo
     try:
         height = tab.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
         assert height < 3000, f"Home is {height} px tall on a 390 px phone"
-        cards = tab.locator("[class*='st-key-shelf_home'] [data-testid='stColumn']")
+        cards = tab.locator(".ss-shelf .ss-card")  # the For-you shelf (ui.card_grid)
         first, second = cards.nth(0).bounding_box(), cards.nth(1).bounding_box()
         assert abs(first["y"] - second["y"]) < 2 and second["x"] > first["x"]  # beside it, not under it
         assert first["width"] < PHONE["width"] / 2

@@ -1,5 +1,6 @@
 """The watch diary in a real browser: log a film with a date, untick one episode, rewatch a series, and a
 calendar app's fetch of the iCal URL, without any cookie."""
+import re
 import urllib.error
 import urllib.request
 from datetime import date, timedelta
@@ -81,3 +82,25 @@ def test_the_ical_url_answers_without_a_cookie(demo_db, live_app):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(live_app.rstrip("/") + ical.feed_path(secret), timeout=20)
     assert refused.value.code == 404
+
+
+def test_a_card_opens_its_title_and_logs_its_film(demo_db, live_app, page):
+    """Explore's cards (one element, ui.card_grid): a click on a card's title opens the title page; "Log" on a
+    film's card opens that film's dialog, which writes the watch."""
+    me = make_user("browser")
+    film = title_id("Sholay")
+    login(page, live_app, me, DEMO_PASSWORD)
+    open_page(page, live_app, "explore?q=Sholay")
+    card = page.locator(".ss-card").filter(has=page.get_by_role("link", name="Sholay", exact=True))
+    expect(card.get_by_text("1975 · Movie")).to_be_visible()
+    card.get_by_role("button", name="Log").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("Sholay")).to_be_visible()
+    dialog.get_by_role("button", name="Log it").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Logged a watch of 'Sholay' in your diary.")).to_be_visible()
+    assert len(events.mine_for_title(me, film)) == 1
+    card.get_by_role("link", name="Sholay", exact=True).click()
+    expect(page).to_have_url(re.compile(rf"media\?id={film}$"))
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Sholay")).to_be_visible()
