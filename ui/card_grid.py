@@ -158,7 +158,7 @@ def card_grid(rows: list[dict], *, key: str, columns: int = cards.GRID_COLUMNS, 
                key=key, on_open_change=lambda: _clicked(key, "open"), on_log_change=lambda: _clicked(key, "log"))
     opened = st.session_state.get(OPEN_DIALOG)
     for row in rows if log_dialog and opened is not None else ():
-        if row["media_id"] == opened:
+        if row["media_id"] == opened and row["media_type"] == "Movie":  # the cards that offer "Log"
             log_dialog(row)
 
 
