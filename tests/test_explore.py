@@ -9,6 +9,7 @@ from db import titles as title_reads
 from db import watch_events as events
 from tests.apptest import card_grids, cards_shown, open_app, texts
 from tests.viewer_helpers import PAGE_BUDGET, button, make_busy_user, make_user, rerun_statements, shown
+from ui.card_grid import PENDING_OPEN
 from ui.cards import md
 from ui.watching import OPEN_DIALOG
 
@@ -284,6 +285,18 @@ def test_explore_shows_a_full_page_with_the_total_and_pages_on(demo_db):
     button(at, "Next ›").click().run()
     assert "Page 2 of" in texts(at)
     assert not set(cards(at)) & set(first)
+
+
+def test_a_click_on_a_card_opens_its_title(demo_db):
+    """What a click on a card's title leaves (ui.card_grid's callback) opens that title's page in the next
+    run, with its id in the address, and only once. The browser tests click the card itself."""
+    at = open_app(make_user(), page="app_pages/explore.py")
+    card = cards_shown(at)[3]
+    at.session_state[PENDING_OPEN] = card["id"]
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == md(card["title"]) and at.query_params["id"] == str(card["id"])
+    assert PENDING_OPEN not in at.session_state
 
 
 def test_a_film_card_logs_a_watch_of_its_film(demo_db):
