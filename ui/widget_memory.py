@@ -3,7 +3,7 @@
 Streamlit 1.67 keeps, for the whole life of a browser session, the metadata of every widget id the session
 ever drew (its serde, its callback and the arguments that callback captured, containers included) and the
 widget's key-to-id mapping; at the end of a run it drops only the stale widgets' values. StreamSync's keys
-name what they act on (`episode_{title}_{season}_{number}`, `report_reason_{review}`, `card_log_{title}`), as
+name what they act on (`episode_{title}_{season}_{number}`, `report_reason_{review}`, `log_day_{title}`), as
 they must for each control to keep its own state, so every title a session opens added a few hundred entries
 that were never freed: in issue 15's soak, 40 sessions held 17,000 of them after two minutes, and the server
 grew by about 5 KB per page run.
