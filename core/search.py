@@ -7,23 +7,22 @@ takes the prefix LIKE path on the whole text instead, with LIKE's wildcards esca
 """
 from __future__ import annotations
 
+import heapq
 import json
 import re
+import weakref
+from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from core import search_index
 from db import search_index as index_sql
+from db import titles as title_sql
 from db.like import escape_like
 
 MAX_QUERY_CHARS = 200
-FT_MIN_TOKEN = 3  # innodb_ft_min_token_size, the same default in MySQL 8 and MariaDB
-# information_schema.INNODB_FT_DEFAULT_STOPWORD (identical in MySQL 8.0 and MariaDB 10.6+)
-FT_STOPWORDS = frozenset(
-    ["a", "about", "an", "are", "as", "at", "be", "by", "com", "de", "en", "for", "from", "how", "i", "in", "is",
-     "it", "la", "of", "on", "or", "that", "the", "this", "to", "was", "what", "when", "where", "who", "will",
-     "with", "und", "www"]
-)
+FT_MIN_TOKEN, FT_STOPWORDS = search_index.FT_MIN_TOKEN, search_index.FT_STOPWORDS
 # One letter starts a large share of all names (at 100,000 titles "a%" names carry 40,000 credits): a single
 # character searches titles only.
 MIN_NAME_PREFIX = 2
@@ -46,10 +45,12 @@ class ParsedQuery:
     boolean: str | None  # `+word* +word*` for MATCH ... AGAINST (... IN BOOLEAN MODE); None: use the LIKE path
     like_prefix: str  # `text%` with % _ ! escaped, for the prefix LIKE path and the title-prefix bonus
     prefix_names: bool  # whether the prefix path also looks at people's names (not for a single character)
-    # From the typo-tolerant index (resolve()): JSON [[id, score], ...] of matching titles and people. When
-    # set, they replace the title and name matching above; FULLTEXT still finds words of descriptions.
+    # From the in-memory index (resolve()): JSON [[id, score], ...] of matching titles and people, and [id, ...]
+    # of the titles whose title or description has every word (None: the text has no word FULLTEXT would
+    # index). When set, they replace the FULLTEXT and LIKE matching above.
     title_hits: str | None = None
     people_hits: str | None = None
+    text_hits: str | None = None
 
 
 def fulltext_words(text: str) -> list[str]:
@@ -102,7 +103,15 @@ class Filters:
         parsed = parse_query(self.query)
         if parsed is None or self.hits is None:
             return parsed
-        return replace(parsed, title_hits=self.hits.titles_json, people_hits=self.hits.people_json)
+        return replace(parsed, title_hits=self.hits.titles_json, people_hits=self.hits.people_json,
+                       text_hits=self.hits.text_json)
+
+    def ranked_in_memory(self) -> bool:
+        """Whether the index's matches alone decide the order (rank()): sorted by relevance, nothing else to
+        narrow by. Any other sort or filter needs each title's figures, which the database reads."""
+        return (self.hits is not None and self.effective_sort() == "relevance" and not self.media_type
+                and not self.genre_ids and self.year_from is None and self.year_to is None
+                and not self.min_rating and self.person_id is None)
 
     def effective_sort(self) -> str:
         """Relevance needs search text; without it the most rated titles come first."""
@@ -140,12 +149,22 @@ PEOPLE_HITS = 50        # as PEOPLE_PER_SEARCH in db/catalog.py: whose credits c
 SUGGESTIONS = 5
 
 
+# A page ranked in memory is read with this many titles more than it needs (rank()): they were ordered by
+# the number of ratings when the index was built, and the page's statement orders them by today's.
+RERANK_SLACK = 50
+
+
 @dataclass(frozen=True)
 class TextHits:
     titles: tuple[search_index.Hit, ...]
     people: tuple[search_index.Hit, ...]
     text: str
     version: object  # the catalog version they were found in: a search page kept for them is for that catalog
+    # Media ids, ascending, of the titles whose title or description has every FULLTEXT word of the text;
+    # None when the text has none (short words only), as FULLTEXT would find nothing to require.
+    in_text: array | None = field(default=None, compare=False)
+    # The index they came from, for its figures (rank()); weak, as the index keeps these hits itself.
+    source: weakref.ref | None = field(default=None, compare=False, repr=False)
 
     # Kept once made: up to 1,000 hits, and an Explore run reads them several times (page, count, people).
     @cached_property
@@ -155,6 +174,10 @@ class TextHits:
     @cached_property
     def people_json(self) -> str:
         return json.dumps([[h.id, h.score] for h in self.people])
+
+    @cached_property
+    def text_json(self) -> str | None:
+        return None if self.in_text is None else json.dumps(self.in_text.tolist())
 
 
 def index() -> search_index.SearchIndex:
@@ -184,9 +207,37 @@ def text_hits(text: str) -> TextHits | None:
     def look_up() -> TextHits:
         titles = tuple(found.titles_for(parsed.text, TITLE_HITS))
         people = tuple(found.people_for(parsed.text, PEOPLE_HITS))
-        return TextHits(titles, people, parsed.text, found.version)
+        words = [w for word in fulltext_words(parsed.text) for w in search_index.text_words(word)]
+        in_text = found.text_matches(words) if parsed.boolean is not None else None
+        return TextHits(titles, people, parsed.text, found.version, in_text, weakref.ref(found))
 
     return found.remembered(("text_hits", parsed.text), look_up)
+
+
+def rank(hits: TextHits, credits: Iterable[tuple[float, Iterable[int]]], first: int
+         ) -> tuple[list[tuple[int, float]], int]:
+    """The `first` best titles a search finds, best first, as (media_id, score), and how many it finds.
+
+    The scores are db.titles.search_titles's: a title the index matched, its score x TITLE_WEIGHT; each
+    credit of a matching person (credits: (score x PERSON_WEIGHT, its titles), db.titles.credited), its score;
+    every word in its title or description, TEXT_SCORE. So a page sorted by relevance needs no statement that
+    reads every match, which took 30-120 ms at 100,000 titles for a common word's 3,000-8,000 matches.
+    Equal scores are ordered by the number of ratings as the index knows it; db.titles.ranked_page orders
+    its page by today's, so the caller asks for RERANK_SLACK titles more than it shows."""
+    scores = {h.id: h.score * title_sql.TITLE_WEIGHT for h in hits.titles}
+    for media_id in hits.in_text or ():
+        scores[media_id] = scores.get(media_id, 0.0) + title_sql.TEXT_SCORE
+    for score, media_ids in credits:
+        for media_id in media_ids:
+            scores[media_id] = scores.get(media_id, 0.0) + score
+    pool = scores.items()
+    if len(scores) > first:  # only titles scoring at least the first-th best can be among the first
+        cut = heapq.nlargest(first, scores.values())[-1]
+        pool = [s for s in pool if s[1] >= cut]
+    found = hits.source() if hits.source is not None else None
+    popularity = found.title_popularity.get if found is not None else {}.get
+    best = heapq.nlargest(first, pool, key=lambda s: (s[1], popularity(s[0], 0), s[0]))
+    return best, len(scores)
 
 
 def did_you_mean(hits: TextHits | None) -> str | None:

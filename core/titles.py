@@ -2,7 +2,7 @@
 whatever it returns). Reads that need no rule, here so pages read and write through core/ alike."""
 from __future__ import annotations
 
-from core import recent_reads
+from core import recent_reads, search
 from core.search import Filters
 from db import search_index as index_sql
 from db import titles as sql
@@ -39,7 +39,10 @@ def search_titles(filters: Filters, viewer: str, page: int = 1, per_page: int = 
     searched: list[SearchPage] = []  # the page as this reader found it, when it was not kept
 
     def ranked() -> tuple[tuple[int, ...], int, bool]:
-        searched.append(sql.search_titles(filters, viewer, page, per_page))
+        if filters.ranked_in_memory():
+            searched.append(_ranked_in_memory(filters, viewer, page, per_page))
+        else:
+            searched.append(sql.search_titles(filters, viewer, page, per_page))
         return tuple(row["media_id"] for row in searched[0].rows), searched[0].total, searched[0].capped
 
     key = ("search", filters, version, page, per_page)
@@ -47,3 +50,14 @@ def search_titles(filters: Filters, viewer: str, page: int = 1, per_page: int = 
     if searched:  # found just now: its own rows, no second statement
         return searched[0]
     return ResultPage(sql.cards(list(ids), viewer), total, page, per_page, capped=capped)
+
+
+def _ranked_in_memory(filters: Filters, viewer: str, page: int, per_page: int) -> SearchPage:
+    """A page of a search sorted by relevance with no other filter, ordered in memory (core.search.rank):
+    a statement for the matching people's credits when it found people, and one for the page's titles."""
+    hits = filters.hits
+    credits = sql.credited(hits.people_json) if hits.people else []
+    offset = (page - 1) * per_page
+    best, total = search.rank(hits, credits, offset + per_page + search.RERANK_SLACK)
+    rows = sql.ranked_page(best, viewer, per_page, offset) if offset < total else []
+    return ResultPage(rows, min(total, sql.COUNT_CAP), page, per_page, capped=total > sql.COUNT_CAP)

@@ -12,10 +12,11 @@ def catalog_version() -> tuple[str, int] | None:
 
 
 def index_rows() -> tuple[list[tuple], list[tuple]]:
-    """(titles, people) for the index: (media_id, title, rating_count) and (person_id, name, credits).
-    Two statements on one connection; only when the catalog changed since this process last read it."""
+    """(titles, people) for the index: (media_id, title, rating_count, description) and (person_id, name,
+    credits). Two statements on one connection; only when the catalog changed since this process last read
+    it."""
     with read() as conn:
-        titles = conn.exec_driver_sql("SELECT media_id, title, rating_count FROM media").fetchall()
+        titles = conn.exec_driver_sql("SELECT media_id, title, rating_count, description FROM media").fetchall()
         people = conn.exec_driver_sql("""
             SELECT p.person_id, p.name, COALESCE(c.credits, 0)
               FROM people p

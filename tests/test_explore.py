@@ -1,9 +1,11 @@
 """Explore: the search (FULLTEXT words, the prefix path for short text, hostile text), the filters, sorting,
 pages of 24 with the total, the "in my lists" mark, the page itself and its statement count."""
+from collections import Counter
+
 import pytest
 
 from core import playlists, recent_reads, reviews, titles, watchlist
-from core.search import Filters, escape_like, parse_query, resolve
+from core.search import Filters, escape_like, fulltext_words, parse_query, resolve
 from db import engine
 from db import titles as title_reads
 from db import watch_events as events
@@ -207,6 +209,44 @@ def counting_searches(monkeypatch) -> list:
 
 # Each kept-page test runs with search text and without (the whole catalog, filtered and sorted).
 WITH_AND_WITHOUT_TEXT = pytest.mark.parametrize("with_text", [True, False], ids=["text", "no text"])
+
+
+def relevance_texts() -> list[str]:
+    """Texts whose relevance order has ties and several kinds of match: the word most titles have in their
+    title or description, the most credited surname (titles through people) and a two-letter start."""
+    texts = engine.fetch_all("SELECT title, description FROM media")
+    words = Counter(w for t in texts for w in set(fulltext_words(f"{t['title']} {t['description'] or ''}")))
+    surname = engine.scalar("""SELECT SUBSTRING_INDEX(p.name, ' ', -1) FROM people p
+                               JOIN media_cast mc ON mc.person_id = p.person_id
+                              GROUP BY 1 ORDER BY COUNT(*) DESC, 1 LIMIT 1""")
+    start = engine.scalar("SELECT LEFT(title, 2) FROM media GROUP BY 1 ORDER BY COUNT(*) DESC, 1 LIMIT 1")
+    return [min(words, key=lambda w: (-words[w], w)), surname, start]
+
+
+def test_a_search_by_relevance_is_ranked_in_memory_as_the_database_ranks_it(demo_db):
+    """core.search.rank orders a relevance search without a statement over every match; its pages, the total
+    and the order must be the database's own (db.titles.search_titles), also after ratings moved a tie."""
+    me = make_user()
+    for text in relevance_texts():
+        resolved = resolve(Filters(query=text))
+        assert resolved.ranked_in_memory() and not resolve(Filters(query=text, media_type="Movie")).ranked_in_memory()
+        by_database = title_reads.search_titles(resolved, me, per_page=1000)
+        assert by_database.total > 3
+        assert titles.search_titles(resolved, me, per_page=1000) == by_database
+        assert titles.search_titles(resolved, me, page=2, per_page=3) == title_reads.search_titles(
+            resolved, me, page=2, per_page=3)
+        assert titles.search_titles(resolved, me, page=by_database.total + 1, per_page=1).total == by_database.total
+    # Ratings since the index was built: the last of two tied titles gets more ratings than the first.
+    resolved = resolve(Filters(query=relevance_texts()[0]))
+    rows = title_reads.search_titles(resolved, me, per_page=1000).rows
+    scores = {h.id: h.score for h in resolved.hits.titles}
+    upper, lower = next((a, b) for a, b in zip(rows, rows[1:], strict=False)
+                        if scores.get(a["media_id"]) == scores.get(b["media_id"]))
+    for _ in range(upper["rating_count"] - lower["rating_count"] + 1):
+        reviews.save_review(make_user(), lower["media_id"], 6, "")
+    recent_reads.forget_all()
+    mine = ids(titles.search_titles(resolve(Filters(query=relevance_texts()[0])), me, per_page=1000))
+    assert mine.index(lower["media_id"]) < mine.index(upper["media_id"])
 
 
 @WITH_AND_WITHOUT_TEXT
