@@ -243,6 +243,11 @@ class SearchIndex:
                 self._recent.popitem(last=False)
         return answer
 
+    def forget_answers(self) -> None:
+        """Drop the kept answers, as a new process starts (benchmarks time a search nobody asked yet)."""
+        with self._recent_lock:
+            self._recent.clear()
+
     # --- search --------------------------------------------------------------------------------------------
     def _search(self, part: _Field, query: str, limit: int) -> list[Hit]:
         key = normalize(query)
