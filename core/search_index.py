@@ -24,7 +24,8 @@ Ranking of a title, highest first:
 from __future__ import annotations
 
 import bisect
-import heapq
+import functools
+import itertools
 import math
 import operator
 import re
@@ -265,26 +266,39 @@ class SearchIndex:
             idf = math.log(1 + total / (1 + df)) if df else math.log(1 + total)
             weight_sum += idf
             plans.append((df > COMMON_SHARE * total, postings, idf))
-        # Rare words first: they pick the candidates; common words ("the", "love") only add to those. Whole
-        # postings go through dict.fromkeys and update (C loops), lower qualities first so the best stays.
-        for common, postings, idf in sorted(plans, key=lambda p: p[0]):
-            best: dict[int, float] = {}
+        # Whole postings go through dict.fromkeys and update (C loops), lower qualities first so the best stays.
+        if len(plans) == 1:  # most queries: each title's share is its match's quality (0.7 or more: all count)
+            _, postings, idf = plans[0]
             for rows, quality in sorted(postings, key=lambda p: p[1]):
-                best.update(dict.fromkeys(rows, quality))
-            if common and scores:
-                best = {row: quality for row, quality in best.items() if row in scores}
-            for row, quality in best.items():
-                scores[row] = scores.get(row, 0.0) + quality * idf
-        scores = {row: share for row, score in scores.items() if (share := score / weight_sum) >= MIN_COVERAGE}
-        at = bisect.bisect_left(part.sorted_keys, (key, -1))
-        end = bisect.bisect_left(part.sorted_keys, (key + "\uffff", -1), lo=at)
-        for stored, row in part.sorted_keys[at:end]:
-            bonus = EXACT_TITLE_BONUS + TITLE_PREFIX_BONUS if stored == key else TITLE_PREFIX_BONUS
-            scores[row] = max(scores.get(row, 0.0), 1.0) + bonus if row not in scores or scores[row] < 1 + bonus \
-                else scores[row]
-        # Rows are numbered most popular first (build()), so (-score, row) is the order, compared in C.
-        ranked = heapq.nsmallest(limit, zip(map(operator.neg, scores.values()), scores.keys(), strict=True))
-        return [Hit(part.ids[row], round(-negative, 4)) for negative, row in ranked]
+                scores.update(dict.fromkeys(rows, quality * idf / weight_sum))
+        else:
+            # Rare words first: they pick the candidates; common words ("the", "love") only add to those.
+            for common, postings, idf in sorted(plans, key=lambda p: p[0]):
+                best: dict[int, float] = {}
+                for rows, quality in sorted(postings, key=lambda p: p[1]):
+                    best.update(dict.fromkeys(rows, quality))
+                if common and scores:
+                    best = {row: quality for row, quality in best.items() if row in scores}
+                for row, quality in best.items():
+                    scores[row] = scores.get(row, 0.0) + quality * idf
+            scores = {row: share for row, score in scores.items()
+                      if (share := score / weight_sum) >= MIN_COVERAGE}
+        # Titles whose name starts with the query score 1 + the bonus, those named exactly the query 1 + both
+        # bonuses (a share of the query's weight is at most 1): set in C, the exact ones last so they keep theirs.
+        keys, row_of_key = part.sorted_keys, operator.itemgetter(1)
+        at = bisect.bisect_left(keys, (key, -1))
+        exact_end = bisect.bisect_left(keys, (key, len(part.ids)), lo=at)
+        end = bisect.bisect_left(keys, (key + "\uffff", -1), lo=exact_end)
+        scores.update(dict.fromkeys(map(row_of_key, keys[exact_end:end]), 1.0 + TITLE_PREFIX_BONUS))
+        scores.update(dict.fromkeys(map(row_of_key, keys[at:exact_end]),
+                                    1.0 + EXACT_TITLE_BONUS + TITLE_PREFIX_BONUS))
+        # Rows are numbered most popular first (build()), so (-score, row) is the order: sorted and made into
+        # Hits in C (a Python loop over 3,000 matches cost more than the sort).
+        ranked = sorted(zip(map(operator.neg, scores.values()), scores.keys(), strict=True))[:limit]
+        negatives, rows = zip(*ranked, strict=True) if ranked else ((), ())
+        rounded = map(round, map(operator.neg, negatives), itertools.repeat(4))
+        return list(map(functools.partial(tuple.__new__, Hit), zip(map(part.ids.__getitem__, rows), rounded,
+                                                                    strict=True)))
 
     def titles_for(self, query: str, limit: int = 1000) -> list[Hit]:
         return self._search(self.titles, query, limit)
