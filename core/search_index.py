@@ -103,30 +103,28 @@ class Hit(NamedTuple):  # a tuple of two numbers: kept answers (RECENT_ANSWERS) 
 
 @dataclass
 class _Field:
-    """One searchable kind of thing (titles or people): names, popularity, word postings. Lists while it is
-    built, tuples once finished (see SearchIndex.build)."""
+    """One searchable kind of thing (titles or people): names and word postings, a row each, rows numbered most
+    popular first (SearchIndex.build). Lists while it is built, tuples once finished."""
     ids: Sequence[int] = field(default_factory=list)
     names: Sequence[str] = field(default_factory=list)
-    popularity: Sequence[int] = field(default_factory=list)
     postings: dict[str, Sequence[int]] = field(default_factory=dict)
     sorted_keys: Sequence[tuple[str, int]] = field(default_factory=list)
     row_of: dict[int, int] = field(default_factory=dict)
     first_keys: Sequence[str] = field(default_factory=list)  # each row's first key ("" for none), for "did you mean"
 
-    def add(self, item_id: int, name: str, keys: list[str], popularity: int) -> None:
+    def add(self, item_id: int, name: str, keys: list[str]) -> None:
         row = len(self.ids)
         self.row_of[item_id] = row
         self.ids.append(item_id)
         self.names.append(name)
         self.first_keys.append(keys[0] if keys else "")  # a title of punctuation or emoji alone has no words
-        self.popularity.append(popularity)
         for word in {w for key in keys for w in key.split()}:
             self.postings.setdefault(word, []).append(row)
         self.sorted_keys.extend((key, row) for key in keys)
 
     def finish(self) -> None:
         self.sorted_keys = tuple(sorted(self.sorted_keys))
-        self.ids, self.names, self.popularity = tuple(self.ids), tuple(self.names), tuple(self.popularity)
+        self.ids, self.names = tuple(self.ids), tuple(self.names)
         self.first_keys = tuple(self.first_keys)
         self.postings = {word: tuple(rows) for word, rows in self.postings.items()}
 
@@ -162,17 +160,17 @@ class SearchIndex:
         text: dict[str, list[int]] = {}
         # Most popular first, then by id: a row's number is its place among equal scores (_search).
         for media_id, title, count, description in sorted(titles, key=lambda t: (-(t[2] or 0), t[0])):
-            index.titles.add(media_id, title, title_keys(title), count or 0)
+            index.titles.add(media_id, title, title_keys(title))
+            index.title_popularity[media_id] = count or 0
             for word in text_words(f"{title} {description or ''}"):
                 text.setdefault(word, []).append(media_id)
         index.text = {word: array("i", ids) for word, ids in text.items()}
         index.text_vocabulary = tuple(sorted(text))
-        for person_id, name, credits in sorted(people, key=lambda p: (-(p[2] or 0), p[0])):
+        for person_id, name, _credits in sorted(people, key=lambda p: (-(p[2] or 0), p[0])):
             key = normalize(name)
             if key:
-                index.people.add(person_id, name, [key], credits or 0)
+                index.people.add(person_id, name, [key])
         index.titles.finish()
-        index.title_popularity = dict(zip(index.titles.ids, index.titles.popularity, strict=True))
         index.people.finish()
         words = set(index.titles.postings) | set(index.people.postings)
         index.vocabulary = tuple(sorted(words))
