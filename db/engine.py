@@ -57,6 +57,11 @@ T = TypeVar("T")
 # Lock wait timeout, deadlock: the whole transaction is safe to run again. On MariaDB Galera a transaction
 # that loses certification to a conflicting one committed on another node also fails with 1213.
 RETRY_ERRNOS = {1205, 1213}
+# What every pooled connection sets for itself, whatever the server's configuration says. MariaDB cuts a
+# JSON_ARRAYAGG at group_concat_max_len (a server may set it as low as 4 bytes) with only a warning, so a search's
+# credits (db.titles.credited) would silently lose titles; 64 MB is more credits than anyone has.
+SESSION_SETTINGS = "SET SESSION group_concat_max_len = 67108864"
+
 RETRIES = 5
 BACKOFF = 0.02  # seconds before the 2nd attempt; doubled each time, with jitter (see run_in_transaction)
 
@@ -92,7 +97,7 @@ class Database:
                     pool_pre_ping=True,
                     # SQL logging and error messages never show bound values (password hashes, session hashes).
                     hide_parameters=True,
-                    connect_args={"connection_timeout": 5},
+                    connect_args={"connection_timeout": 5, "init_command": SESSION_SETTINGS},
                 )
                 self._connect_as_ours(self._engine)
                 event.listen(self._engine, "before_cursor_execute", statement_counter.before_execute)

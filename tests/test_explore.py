@@ -249,6 +249,29 @@ def test_a_search_by_relevance_is_ranked_in_memory_as_the_database_ranks_it(demo
     assert mine.index(lower["media_id"]) < mine.index(upper["media_id"])
 
 
+def test_a_server_with_a_small_group_concat_limit_still_ranks_every_credit(demo_db, swap_database):
+    """MariaDB cuts a JSON_ARRAYAGG at the server's group_concat_max_len with only a warning; the credits a
+    relevance search ranks in memory come as such arrays (db.titles.credited). A server configured with the
+    smallest limit must still give the database's own pages."""
+    surname, me = relevance_texts()[1], make_user()
+    configured = engine.scalar("SELECT @@GLOBAL.group_concat_max_len")
+    set_server_limit(4)
+    try:
+        swap_database(demo_db)  # new connections, made under the small limit
+        resolved = resolve(Filters(query=surname))
+        assert resolved.ranked_in_memory()
+        by_database = title_reads.search_titles(resolved, me, per_page=1000)
+        assert by_database.total > 3
+        assert titles.search_titles(resolved, me, per_page=1000) == by_database
+    finally:
+        set_server_limit(configured)
+
+
+def set_server_limit(length: int) -> None:
+    with engine.default().engine.connect() as conn:
+        conn.exec_driver_sql(f"SET GLOBAL group_concat_max_len = {int(length)}")
+
+
 @WITH_AND_WITHOUT_TEXT
 def test_a_kept_search_page_shows_each_viewer_their_own_marks_and_live_figures(demo_db, monkeypatch, with_text):
     me, other, rater = make_user(), make_user(), make_user()
